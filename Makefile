@@ -1,0 +1,30 @@
+# imgedge: `make run` serves TestImages/ on 127.0.0.1:8080; `make test` runs the whole suite.
+# Both install libvips' Debian packages first if pkg-config cannot find libvips.
+
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
+
+.PHONY: deps build release run test bench
+
+deps:
+	@pkg-config --exists vips 2>/dev/null || { \
+		echo "Installing $(DEBIAN_PACKAGES)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEBIAN_PACKAGES); \
+	}
+
+build: deps
+	swift build
+
+release: deps
+	swift build -c release --product imgedge
+
+run: release
+	.build/release/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
+
+test: deps
+	swift build --build-tests
+	swift test --skip-build
+
+bench: release
+	Benchmarks/run.sh

@@ -1,0 +1,75 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "imgedge",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "imgedge", targets: ["ImgEdgeCLI"]),
+        .library(name: "ImgEdge", targets: ["ImgEdge"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    ],
+    targets: [
+        // libvips, found through pkg-config.
+        .systemLibrary(
+            name: "CVips",
+            pkgConfig: "vips",
+            providers: [.apt(["libvips-dev"])]
+        ),
+        // Fixed-signature C wrappers around libvips' variadic API.
+        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
+        .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
+        // The service: options, negotiation, origins, caching, pipeline, HTTP.
+        .target(
+            name: "ImgEdge",
+            dependencies: [
+                "Vips",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "_NIOFileSystem", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The `imgedge` executable: flags, environment, start-up.
+        .executableTarget(
+            name: "ImgEdgeCLI",
+            dependencies: [
+                "ImgEdge",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VipsTests", dependencies: ["Vips"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ImgEdgeTests",
+            dependencies: [
+                "ImgEdge",
+                "Vips",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

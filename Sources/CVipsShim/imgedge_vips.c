@@ -1,0 +1,232 @@
+// Fixed-signature wrappers around libvips; the ownership rules are at the top of the header.
+//
+// Intermediate images live in arrays made by `vips_object_local_array` on a scratch parent
+// object, so that every early return releases them by releasing the parent.
+
+#include "imgedge_vips.h"
+
+#include <string.h>
+
+int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks) {
+    if (VIPS_INIT(program_name) != 0) {
+        return -1;
+    }
+    vips_block_untrusted_set(TRUE);
+    // Untrusted marks operations that parse hostile files; our own pixels are not hostile, and
+    // libvips 8.14 marks the JPEG XL saver too.
+    vips_operation_block_set("VipsForeignSaveJxl", FALSE);
+    vips_cache_set_max(0);
+    vips_concurrency_set(concurrency);
+    vips_leak_set(check_leaks ? TRUE : FALSE);
+    return 0;
+}
+
+int imgedge_vips_read_header(const void *buffer, size_t length, imgedge_vips_header *header) {
+    VipsImage *image = vips_image_new_from_buffer(buffer, length, "", "access",
+                                                  VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (image == NULL) {
+        return -1;
+    }
+    int orientation = 1;
+    if (vips_image_get_typeof(image, VIPS_META_ORIENTATION) != 0 &&
+        vips_image_get_int(image, VIPS_META_ORIENTATION, &orientation) != 0) {
+        orientation = 1;
+    }
+    const char *loader = NULL;
+    if (vips_image_get_string(image, VIPS_META_LOADER, &loader) != 0) {
+        loader = "";
+    }
+    header->width = vips_image_get_width(image);
+    header->height = vips_image_get_page_height(image);
+    header->bands = vips_image_get_bands(image);
+    header->pages = vips_image_get_n_pages(image);
+    header->orientation = (orientation >= 1 && orientation <= 8) ? orientation : 1;
+    header->has_alpha = vips_image_hasalpha(image) ? 1 : 0;
+    g_strlcpy(header->loader, loader, sizeof(header->loader));
+    g_object_unref(image);
+    return 0;
+}
+
+/// Makes `in` 8-bit sRGB, keeping an alpha channel; 16-bit, grey and other spaces convert.
+static int to_srgb(VipsImage *in, VipsImage **out) {
+    if (vips_image_get_interpretation(in) == VIPS_INTERPRETATION_sRGB &&
+        vips_image_get_format(in) == VIPS_FORMAT_UCHAR) {
+        g_object_ref(in);
+        *out = in;
+        return 0;
+    }
+    return vips_colourspace(in, out, VIPS_INTERPRETATION_sRGB, NULL);
+}
+
+int imgedge_vips_thumbnail(const void *buffer, size_t length,
+                           const imgedge_vips_thumbnail_options *options, VipsImage **out) {
+    // libvips 8.14's thumbnail_buffer does not hand its own fail_on to the loader, so the
+    // loader gets it in its option string: a truncated JPEG then fails instead of being padded.
+    char loader_options[48] = "fail_on=error";
+    if (options->frames > 1) {
+        g_snprintf(loader_options, sizeof(loader_options), "fail_on=error,n=%d", options->frames);
+    }
+    VipsImage *thumbnail = NULL;
+    if (vips_thumbnail_buffer((void *)buffer, length, &thumbnail, options->width,
+                              "height", options->height,
+                              "size", options->size,
+                              "crop", options->crop,
+                              "option_string", loader_options,
+                              NULL) != 0) {
+        return -1;
+    }
+    int status = to_srgb(thumbnail, out);
+    g_object_unref(thumbnail);
+    return status;
+}
+
+int imgedge_vips_page_count(VipsImage *image) {
+    int page_height = vips_image_get_page_height(image);
+    return page_height > 0 ? vips_image_get_height(image) / page_height : 1;
+}
+
+/// An operation on one frame; `argument` carries its parameters.
+typedef int (*frame_operation)(VipsImage *frame, VipsImage **out, const void *argument);
+
+/// Applies `operation` to every frame of `in` and stacks the results again.
+static int map_frames(VipsImage *in, frame_operation operation, const void *argument,
+                      VipsImage **out) {
+    int pages = imgedge_vips_page_count(in);
+    if (pages == 1) {
+        return operation(in, out, argument);
+    }
+    int page_height = vips_image_get_page_height(in);
+    VipsObject *scope = VIPS_OBJECT(vips_image_new());
+    VipsImage **frames = (VipsImage **)vips_object_local_array(scope, pages);
+    VipsImage **results = (VipsImage **)vips_object_local_array(scope, pages);
+    VipsImage **joined = (VipsImage **)vips_object_local_array(scope, 1);
+    for (int page = 0; page < pages; page++) {
+        if (vips_extract_area(in, &frames[page], 0, page * page_height,
+                              vips_image_get_width(in), page_height, NULL) != 0 ||
+            operation(frames[page], &results[page], argument) != 0) {
+            g_object_unref(scope);
+            return -1;
+        }
+    }
+    if (vips_arrayjoin(results, &joined[0], pages, "across", 1, NULL) != 0 ||
+        vips_copy(joined[0], out, NULL) != 0) {
+        g_object_unref(scope);
+        return -1;
+    }
+    vips_image_set_int(*out, VIPS_META_PAGE_HEIGHT, vips_image_get_height(results[0]));
+    g_object_unref(scope);
+    return 0;
+}
+
+typedef struct {
+    VipsCompassDirection direction;
+    int width;
+    int height;
+} crop_argument;
+
+static int crop_frame(VipsImage *frame, VipsImage **out, const void *argument) {
+    const crop_argument *crop = argument;
+    int width = MIN(crop->width, vips_image_get_width(frame));
+    int height = MIN(crop->height, vips_image_get_height(frame));
+    return vips_gravity(frame, out, crop->direction, width, height, NULL);
+}
+
+int imgedge_vips_crop(VipsImage *in, VipsCompassDirection direction, int width, int height,
+                      VipsImage **out) {
+    crop_argument argument = {direction, width, height};
+    return map_frames(in, crop_frame, &argument, out);
+}
+
+typedef struct {
+    int width;
+    int height;
+    const double *rgba;
+} letterbox_argument;
+
+static int letterbox_frame(VipsImage *frame, VipsImage **out, const void *argument) {
+    const letterbox_argument *box = argument;
+    VipsArrayDouble *background = vips_array_double_new(box->rgba, vips_image_get_bands(frame));
+    int status = vips_gravity(frame, out, VIPS_COMPASS_DIRECTION_CENTRE, box->width, box->height,
+                              "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
+    vips_area_unref(VIPS_AREA(background));
+    return status;
+}
+
+int imgedge_vips_letterbox(VipsImage *in, int width, int height, const double rgba[4],
+                           VipsImage **out) {
+    VipsImage *source = in;
+    VipsImage *with_alpha = NULL;
+    if (rgba[3] < 255 && !vips_image_hasalpha(in)) {
+        if (vips_bandjoin_const1(in, &with_alpha, 255, NULL) != 0) {
+            return -1;
+        }
+        source = with_alpha;
+    }
+    letterbox_argument argument = {width, height, rgba};
+    int status = map_frames(source, letterbox_frame, &argument, out);
+    if (with_alpha != NULL) {
+        g_object_unref(with_alpha);
+    }
+    return status;
+}
+
+int imgedge_vips_flatten(VipsImage *in, const double rgb[3], VipsImage **out) {
+    if (!vips_image_hasalpha(in)) {
+        g_object_ref(in);
+        *out = in;
+        return 0;
+    }
+    VipsArrayDouble *background = vips_array_double_new(rgb, 3);
+    int status = vips_flatten(in, out, "background", background, NULL);
+    vips_area_unref(VIPS_AREA(background));
+    return status;
+}
+
+int imgedge_vips_materialize(VipsImage *in, VipsImage **out) {
+    *out = vips_image_copy_memory(in);
+    return *out == NULL ? -1 : 0;
+}
+
+int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
+                      void **data, size_t *length) {
+    switch (options->format) {
+    case IMGEDGE_FORMAT_JPEG:
+        return vips_jpegsave_buffer(in, data, length, "Q", options->quality,
+                                    "optimize_coding", TRUE, "strip", TRUE, NULL);
+    case IMGEDGE_FORMAT_PNG:
+        return vips_pngsave_buffer(in, data, length, "compression", 6, "strip", TRUE, NULL);
+    case IMGEDGE_FORMAT_WEBP:
+        return vips_webpsave_buffer(in, data, length, "Q", options->quality,
+                                    "effort", options->effort, "strip", TRUE, NULL);
+    case IMGEDGE_FORMAT_AVIF:
+        return vips_heifsave_buffer(in, data, length, "Q", options->quality,
+                                    "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,
+                                    "effort", options->effort, "bitdepth", 8,
+                                    "strip", TRUE, NULL);
+    case IMGEDGE_FORMAT_GIF:
+        return vips_gifsave_buffer(in, data, length, "effort", options->effort,
+                                   "strip", TRUE, NULL);
+    case IMGEDGE_FORMAT_JXL:
+        return vips_jxlsave_buffer(in, data, length, "Q", options->quality,
+                                   "effort", options->effort, "strip", TRUE, NULL);
+    }
+    vips_error("imgedge", "unknown output format %d", (int)options->format);
+    return -1;
+}
+
+void imgedge_vips_free(void *data) {
+    g_free(data);
+}
+
+void imgedge_vips_unref(VipsImage *image) {
+    g_object_unref(image);
+}
+
+const char *imgedge_vips_error_text(void) {
+    return vips_error_buffer();
+}
+
+void imgedge_vips_end_job(void) {
+    vips_error_clear();
+    vips_thread_shutdown();
+}

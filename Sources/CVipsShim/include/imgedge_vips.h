@@ -1,0 +1,110 @@
+// Fixed-signature wrappers around the few libvips calls imgedge needs.
+//
+// Swift cannot call libvips' variadic functions (`vips_thumbnail_buffer(..., NULL)`), so this
+// target wraps them. Options travel in documented structs, so a new option never changes a
+// signature.
+//
+// Ownership, everywhere in this file:
+// - every `VipsImage *` returned through an out-parameter carries exactly one reference that the
+//   caller owns and must release once with `g_object_unref` (Swift's `VipsImageHandle` does);
+// - input images and buffers are borrowed, never released here;
+// - libvips is lazy and does not copy input buffers: the bytes passed to a load must outlive
+//   every image derived from them;
+// - encoded output is allocated by libvips and released by the caller with `imgedge_vips_free`.
+// All functions return 0 on success and -1 on failure, with the reason in libvips' error buffer.
+
+#ifndef IMGEDGE_VIPS_H
+#define IMGEDGE_VIPS_H
+
+#include <stddef.h>
+#include <vips/vips.h>
+
+/// Starts libvips once per process: blocks untrusted loaders, turns off the operation cache
+/// (every request is new work), sets libvips' own per-image thread count and enables leak
+/// checking when asked. Returns -1 if libvips could not start.
+int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks);
+
+/// What a source declares in its header, read without decoding pixels.
+typedef struct {
+    int width;            ///< stored width of one frame, before EXIF rotation
+    int height;           ///< stored height of one frame, before EXIF rotation
+    int bands;
+    int pages;            ///< frames in the file (1 for still images)
+    int orientation;      ///< EXIF orientation 1-8 (1 when absent)
+    int has_alpha;
+    char loader[64];      ///< libvips loader nickname, e.g. "jpegload_buffer"
+} imgedge_vips_header;
+
+/// Reads the header of an encoded image in `buffer`.
+int imgedge_vips_read_header(const void *buffer, size_t length, imgedge_vips_header *header);
+
+/// How `imgedge_vips_thumbnail` shrinks a source.
+typedef struct {
+    int width;            ///< target box width in pixels (VIPS_MAX_COORD for unbounded)
+    int height;           ///< target box height in pixels (VIPS_MAX_COORD for unbounded)
+    VipsSize size;        ///< VIPS_SIZE_DOWN (never enlarge), _BOTH, or _FORCE (ignore aspect)
+    VipsInteresting crop; ///< VIPS_INTERESTING_NONE, or how to crop to the box exactly
+    int frames;           ///< frames to decode from an animated source; 1 for the first only
+} imgedge_vips_thumbnail_options;
+
+/// Decodes `buffer` with shrink-on-load, applies EXIF orientation, converts to 8-bit sRGB
+/// (keeping alpha) and resizes to the box. Decoding errors fail the call (fail-on=error).
+int imgedge_vips_thumbnail(const void *buffer, size_t length,
+                           const imgedge_vips_thumbnail_options *options, VipsImage **out);
+
+/// Cuts every frame of `in` to `width` x `height`, keeping the part that `direction` names
+/// (a frame smaller than the box in a dimension keeps that dimension).
+int imgedge_vips_crop(VipsImage *in, VipsCompassDirection direction, int width, int height,
+                      VipsImage **out);
+
+/// Places every frame of `in` centred on a `width` x `height` canvas of colour `rgba`
+/// (letterboxing). An alpha channel is added when the colour is not opaque.
+int imgedge_vips_letterbox(VipsImage *in, int width, int height, const double rgba[4],
+                           VipsImage **out);
+
+/// Blends the alpha channel of `in` onto the opaque colour `rgb`; returns a new reference to
+/// `in` unchanged when it has no alpha.
+int imgedge_vips_flatten(VipsImage *in, const double rgb[3], VipsImage **out);
+
+/// Computes every pixel of `in` into memory. libvips is lazy: this is where decoding and
+/// resizing actually happen, so the cost of those steps can be told apart from encoding.
+int imgedge_vips_materialize(VipsImage *in, VipsImage **out);
+
+/// Frames stacked in `image` (libvips' "toilet roll"), 1 for still images.
+int imgedge_vips_page_count(VipsImage *image);
+
+/// The output formats `imgedge_vips_save` can write.
+typedef enum {
+    IMGEDGE_FORMAT_JPEG,
+    IMGEDGE_FORMAT_PNG,
+    IMGEDGE_FORMAT_WEBP,
+    IMGEDGE_FORMAT_AVIF,
+    IMGEDGE_FORMAT_GIF,
+    IMGEDGE_FORMAT_JXL,
+} imgedge_format;
+
+/// How `imgedge_vips_save` encodes.
+typedef struct {
+    imgedge_format format;
+    int quality;          ///< 1-100; ignored by PNG and GIF
+    int effort;           ///< encoder CPU effort in the format's own range; ignored by JPEG
+} imgedge_vips_save_options;
+
+/// Encodes `in` with all metadata stripped. On success `*data` holds `*length` bytes that the
+/// caller releases with `imgedge_vips_free`.
+int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
+                      void **data, size_t *length);
+
+/// Releases a buffer returned by `imgedge_vips_save`.
+void imgedge_vips_free(void *data);
+
+/// Releases one reference to `image`.
+void imgedge_vips_unref(VipsImage *image);
+
+/// The text accumulated in libvips' process-global error buffer (valid until the next clear).
+const char *imgedge_vips_error_text(void);
+
+/// Ends a job on a pool thread: clears the error buffer and frees libvips' per-thread state.
+void imgedge_vips_end_job(void);
+
+#endif

@@ -1,0 +1,38 @@
+public import Hummingbird
+public import Logging
+import Vips
+
+/// Builds the imgedge application from a validated configuration.
+///
+/// Starts libvips, the worker threads and the origin, registers the routes, and ties the
+/// resources' shutdown to the application's.
+public func buildApplication(
+    configuration: ImgEdgeConfiguration,
+    logger: Logger = Logger(label: "imgedge")
+) throws -> some ApplicationProtocol {
+    try configuration.validate()
+    try Libvips.start()
+    let workers = ImageWorkers(settings: configuration.workers)
+    var resources = [ResourceService(release: { try await workers.shutdown() })]
+    let origin: any Origin
+    if configuration.originIsHTTP {
+        let httpOrigin = HTTPOrigin(baseURL: configuration.origin, settings: configuration.httpOrigin)
+        resources.append(ResourceService(release: { try await httpOrigin.shutdown() }))
+        origin = httpOrigin
+    } else {
+        origin = FileOrigin(root: configuration.origin)
+    }
+    let routes = ImageRoutes(
+        service: ImageService(origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding),
+        negotiator: FormatNegotiator(),
+        responses: ImageResponse(cacheControl: configuration.cacheControl)
+    )
+    let router = Router(options: .autoGenerateHeadEndpoints)
+    routes.register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge"),
+        services: resources,
+        logger: logger
+    )
+}

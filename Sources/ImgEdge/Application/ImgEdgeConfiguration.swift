@@ -1,0 +1,39 @@
+/// Everything `imgedge serve` can be told, composed from one value per concern.
+///
+/// Each key is documented once, here, with its flag, environment variable and default; the
+/// README's table mirrors it.
+public struct ImgEdgeConfiguration: Sendable {
+    /// Address to listen on (`--host`, `IMGEDGE_HOST`); default `127.0.0.1`.
+    public var host = "127.0.0.1"
+    /// Port to listen on (`--port`, `IMGEDGE_PORT`); default 8080, 0 picks a free one.
+    public var port = 8080
+    /// Where originals come from (`--origin`, `IMGEDGE_ORIGIN`): a directory, or an `http://` or
+    /// `https://` base URL; default `TestImages`.
+    public var origin = "TestImages"
+    /// `Cache-Control` of image responses (`--cache-control`, `IMGEDGE_CACHE_CONTROL`).
+    public var cacheControl = "public, max-age=31536000, immutable"
+    /// Byte, pixel and dimension limits (`--max-source-bytes`, `--max-input-pixels`).
+    public var limits = SourceLimits()
+    /// Worker threads and queue (`--workers`, `--queue`).
+    public var workers = ImageWorkers.Settings()
+    /// Origin timeouts and redirects, for an HTTP origin.
+    public var httpOrigin = HTTPOrigin.Settings()
+    /// Per-format quality and effort defaults.
+    public var encoding = EncodingSettings()
+
+    public init() {}
+
+    /// Whether `origin` names an HTTP(S) server rather than a directory.
+    public var originIsHTTP: Bool {
+        origin.hasPrefix("http://") || origin.hasPrefix("https://")
+    }
+
+    /// Throws the first value out of range.
+    public func validate() throws(ConfigurationError) {
+        guard (0...65_535).contains(port) else { throw .invalid("--port must be 0...65535, got \(port)") }
+        guard !origin.isEmpty else { throw .invalid("--origin must name a directory or an http(s) URL") }
+        guard !cacheControl.contains(where: \.isNewline) else { throw .invalid("--cache-control must be one line") }
+        try limits.validate()
+        try workers.validate()
+    }
+}

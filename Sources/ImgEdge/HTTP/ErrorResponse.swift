@@ -1,0 +1,67 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Vips
+
+/// An error answered as a status and a one-line plain-text reason.
+///
+/// The one place that maps every failure of every concern to HTTP, exhaustively, so a new
+/// error case cannot compile without a status. Client faults are 4xx, never 5xx.
+struct ErrorResponse: HTTPResponseError {
+    let status: HTTPResponse.Status
+    let reason: String
+    /// A metric and log label naming the kind of failure.
+    let kind: String
+
+    init(status: HTTPResponse.Status, reason: String, kind: String) {
+        self.status = status
+        self.reason = reason
+        self.kind = kind
+    }
+
+    init(_ error: OptionsError) {
+        self.init(status: .badRequest, reason: error.reason, kind: "invalid-options")
+    }
+
+    init(_ error: ImageServiceError) {
+        switch error {
+        case .origin(.notFound):
+            self.init(status: .notFound, reason: "no image at this path", kind: "not-found")
+        case .origin(.tooLarge(let limit)), .source(.tooLarge(let limit)):
+            self.init(status: .contentTooLarge, reason: "source is larger than \(limit) bytes", kind: "too-large")
+        case .origin(.unavailable):
+            self.init(status: .badGateway, reason: "origin failed", kind: "origin-failed")
+        case .origin(.timedOut):
+            self.init(status: .gatewayTimeout, reason: "origin timed out", kind: "origin-timeout")
+        case .source(.unsupportedFormat):
+            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP, AVIF/HEIF or TIFF)", kind: "unsupported-format")
+        case .source(.tooManyPixels(let width, let height, let limit)):
+            self.init(status: .unprocessableContent, reason: "image is \(width)x\(height), more than \(limit) pixels", kind: "too-many-pixels")
+        case .source(.outputTooLarge(let width, let height, let limit)):
+            self.init(status: .unprocessableContent, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side", kind: "output-too-large")
+        case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed):
+            self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
+        case .vips(.encodeFailed), .vips(.startFailed):
+            self.init(status: .internalServerError, reason: "encoding failed", kind: "encode-failed")
+        case .overloaded:
+            self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: "overloaded")
+        }
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
+        switch status {
+        case .notFound:
+            headers[.cacheControl] = "public, max-age=60"
+        case .serviceUnavailable:
+            headers[.cacheControl] = "no-store"
+            headers[.retryAfter] = "1"
+        case .contentTooLarge:
+            headers[.cacheControl] = "no-store"
+            headers[.connection] = "close"
+        default:
+            headers[.cacheControl] = "no-store"
+        }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
+    }
+}

@@ -1,0 +1,84 @@
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Vips
+
+/// The HTTP face of the service: `GET /<path>`, `POST /resize` and `GET /healthz`.
+///
+/// Each handler turns the request into the pipeline's inputs (path or body, options, the
+/// negotiated format, `If-None-Match`), calls `ImageService` and shapes the answer. HEAD is
+/// served by the router from GET.
+struct ImageRoutes: Sendable {
+    let service: ImageService
+    let negotiator: FormatNegotiator
+    let responses: ImageResponse
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in "ok\n" }
+        router.post("/resize") { request, _ in try await resize(request) }
+        router.get("**") { request, _ in try await fetchAndResize(request) }
+    }
+
+    /// `GET /<path>?…`: the original comes from the origin.
+    private func fetchAndResize(_ request: Request) async throws -> Response {
+        guard let path = SourcePath(urlPath: request.uri.path) else {
+            throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
+        }
+        let (options, negotiated) = try prepare(request)
+        return try await respond(negotiated: negotiated) { () async throws(ImageServiceError) in
+            try await service.render(path: path, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+        }
+    }
+
+    /// `POST /resize?…`: the original is the request body, read as it arrives.
+    private func resize(_ request: Request) async throws -> Response {
+        let (options, negotiated) = try prepare(request)
+        let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
+        return try await respond(negotiated: negotiated) { () async throws(ImageServiceError) in
+            try await service.render(source: source, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+        }
+    }
+
+    /// Parses the options and negotiates the format: both fail fast, before any I/O.
+    private func prepare(_ request: Request) throws -> (ProcessingOptions, NegotiatedFormat) {
+        let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        let options: ProcessingOptions
+        do {
+            options = try ProcessingOptions(query: query, maxOutputDimension: service.limits.maxOutputDimension)
+        } catch {
+            throw ErrorResponse(error)
+        }
+        let negotiated = negotiator.negotiate(
+            explicit: options.format,
+            accept: request.headers[.accept],
+            userAgent: request.headers[.userAgent]
+        )
+        return (options, negotiated)
+    }
+
+    private func respond(
+        negotiated: NegotiatedFormat,
+        _ render: () async throws(ImageServiceError) -> RenderOutcome
+    ) async throws -> Response {
+        do {
+            return responses.response(for: try await render(), negotiated: negotiated)
+        } catch {
+            throw ErrorResponse(error)
+        }
+    }
+}
+
+extension SourceImage {
+    /// Collects a request body chunk by chunk, failing as soon as it passes `limit` bytes,
+    /// without reading the rest.
+    init(streaming body: RequestBody, limit: Int) async throws {
+        var collected = ByteBuffer()
+        for try await chunk in body {
+            guard collected.readableBytes + chunk.readableBytes <= limit else {
+                throw ErrorResponse(ImageServiceError.source(.tooLarge(limit: limit)))
+            }
+            collected.writeImmutableBuffer(chunk)
+        }
+        self.init(bytes: SourceBytes(collected.readableBytesView), lastModified: nil)
+    }
+}

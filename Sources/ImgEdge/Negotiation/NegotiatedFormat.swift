@@ -1,0 +1,39 @@
+public import Vips
+
+/// The negotiated answer: which formats may be served, in order, and which request headers
+/// decided it.
+///
+/// Negotiation happens before the source image is known, so this holds only the client's
+/// modern candidates; `format(hasAlpha:isAnimated:)` makes the final choice once the source's
+/// alpha and animation are known, falling back to a legacy format every client decodes.
+public struct NegotiatedFormat: Sendable, Hashable {
+    /// Modern formats the client accepts, best first; may be empty. For an explicit format, just that format.
+    public var candidates: [ImageFormat]
+    /// Whether the URL fixed the format (`format=webp`), so no negotiation took place.
+    public var isExplicit: Bool
+    /// The request headers that decided the answer, e.g. `["Accept"]`,
+    /// `["Accept", "User-Agent"]` or `[]`; the response's `Vary` should name them.
+    public var consultedHeaders: [String]
+
+    /// The format to encode for a source with these properties.
+    ///
+    /// Explicit: always that format. Animated: the first candidate that can animate, else GIF.
+    /// Otherwise the first candidate (that carries alpha, if the source has it), else JPEG for
+    /// opaque sources and PNG for sources with alpha.
+    public func format(hasAlpha: Bool, isAnimated: Bool) -> ImageFormat {
+        if isExplicit, let fixed = candidates.first { return fixed }
+        if isAnimated { return candidates.first(where: \.canAnimate) ?? .gif }
+        if hasAlpha { return candidates.first(where: \.supportsAlpha) ?? .png }
+        return candidates.first ?? .jpeg
+    }
+
+    /// A short canonical string for cache keys: `auto:avif,webp`, `auto:` (legacy only) or
+    /// `explicit:png`.
+    ///
+    /// Equal keys mean equal output for the same source, since `format(hasAlpha:isAnimated:)`
+    /// depends only on the mode and the candidates. The headers consulted are left out: they
+    /// decide `Vary`, not the bytes.
+    public var cacheKey: String {
+        (isExplicit ? "explicit:" : "auto:") + candidates.map(\.rawValue).joined(separator: ",")
+    }
+}

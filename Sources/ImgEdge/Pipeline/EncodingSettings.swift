@@ -1,0 +1,29 @@
+public import Vips
+
+/// Per-format quality and encoder effort used when the URL does not set `q`.
+///
+/// The defaults aim at the web: visually clean at 1x and 2x, and encode cost within a few
+/// times a JPEG's, because every cache miss pays it (see README, "Encoding defaults").
+public struct EncodingSettings: Sendable, Hashable {
+    /// Quality 1–100 by format, used when `q` is absent.
+    public var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 80, .avif: 55, .jxl: 75, .png: 100, .gif: 100]
+    /// Encoder CPU effort by format, in each encoder's own range.
+    public var effort: [ImageFormat: Int] = [.webp: 4, .avif: 2, .jxl: 4, .gif: 7, .jpeg: 0, .png: 0]
+
+    public init() {}
+
+    /// The quality to encode `format` with: the URL's `q` or the format's default.
+    func quality(for format: ImageFormat, requested: Int?) -> Int {
+        requested ?? quality[format] ?? 80
+    }
+
+    /// The encoder effort for `format`.
+    func effort(for format: ImageFormat) -> Int {
+        effort[format] ?? 0
+    }
+
+    /// A canonical string of every setting, so a change of defaults changes ETags.
+    var cacheKey: String {
+        ImageFormat.allCases.map { "\($0.rawValue):\(quality[$0] ?? 0)/\(effort[$0] ?? 0)" }.joined(separator: ",")
+    }
+}

@@ -1,0 +1,54 @@
+/// The pipeline's spine: source → (worker) sniff, header, limits, format, tag, decode and
+/// resize, encode → outcome.
+///
+/// Options are parsed and the format negotiated by the caller, before any I/O; this type
+/// fetches or receives the source and hands the blocking libvips work to `ImageWorkers`.
+public struct ImageService: Sendable {
+    let origin: any Origin
+    let workers: ImageWorkers
+    let limits: SourceLimits
+    let encoding: EncodingSettings
+
+    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings) {
+        self.origin = origin
+        self.workers = workers
+        self.limits = limits
+        self.encoding = encoding
+    }
+
+    /// Fetches the original at `path` and renders it.
+    public func render(
+        path: SourcePath, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?
+    ) async throws(ImageServiceError) -> RenderOutcome {
+        var timings = StageTimings()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let source: SourceImage
+        do {
+            source = try await origin.fetch(path, limit: limits.maxSourceBytes)
+        } catch {
+            throw .origin(error)
+        }
+        timings.add(clock.now - start, to: .fetch)
+        return try await render(source: source, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
+    }
+
+    /// Renders a source the caller already has (an uploaded body).
+    public func render(
+        source: SourceImage, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?,
+        timings: StageTimings = StageTimings()
+    ) async throws(ImageServiceError) -> RenderOutcome {
+        let job = RenderJob(
+            source: source, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch,
+            limits: limits, encoding: encoding, timings: timings
+        )
+        do {
+            return try await workers.run { try job.run() }
+        } catch let error as ImageServiceError {
+            throw error
+        } catch {
+            // `ImageWorkers` refuses with `QueueFull`, or fails once it has shut down.
+            throw .overloaded
+        }
+    }
+}

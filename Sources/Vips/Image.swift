@@ -1,0 +1,179 @@
+internal import CVipsShim
+
+/// A decoded libvips image, owned: it holds exactly one reference and releases it in `deinit`.
+///
+/// `~Copyable`, so the reference can be neither duplicated nor released twice; each transform
+/// consumes its input and returns a new owner (libvips keeps the pipeline's intermediates alive
+/// through its own references). libvips images are lazy: no pixel is computed until `encoded`
+/// runs the whole pipeline, which is why every step of one job, decode to encode, must run on
+/// one thread. Not `Sendable` for the same reason.
+public struct Image: ~Copyable {
+    /// The one reference this value owns.
+    private let pointer: UnsafeMutablePointer<CVipsShim.VipsImage>
+    /// The encoded bytes libvips reads from lazily; kept alive as long as the image.
+    private let source: SourceBytes
+
+    private init(taking pointer: UnsafeMutablePointer<CVipsShim.VipsImage>, source: SourceBytes) {
+        self.pointer = pointer
+        self.source = source
+    }
+
+    deinit {
+        imgedge_vips_unref(pointer)
+    }
+
+    /// Width in pixels.
+    public var width: Int {
+        Int(vips_image_get_width(pointer))
+    }
+
+    /// Height of one frame in pixels.
+    public var frameHeight: Int {
+        Int(vips_image_get_page_height(pointer))
+    }
+
+    /// Frames stacked in the image; 1 for still images.
+    public var frames: Int {
+        Int(imgedge_vips_page_count(pointer))
+    }
+
+    /// Whether the image has an alpha channel.
+    public var hasAlpha: Bool {
+        vips_image_hasalpha(pointer) != 0
+    }
+
+    /// Decodes `source` with shrink-on-load, turns it upright by its EXIF orientation, converts
+    /// it to 8-bit sRGB (alpha kept) and resizes it as `request` says.
+    /// - Throws: `VipsError.decodeFailed` when the data is corrupt or truncated.
+    public static func thumbnail(of source: SourceBytes, _ request: ThumbnailRequest) throws(VipsError) -> Image {
+        var options = imgedge_vips_thumbnail_options(
+            width: Int32(request.width ?? Int(VIPS_MAX_COORD)),
+            height: Int32(request.height ?? Int(VIPS_MAX_COORD)),
+            size: request.scaling.vipsSize,
+            crop: request.crop.vipsInteresting,
+            frames: Int32(request.frames)
+        )
+        var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
+        let status = source.withUnsafeBytes { bytes in
+            imgedge_vips_thumbnail(bytes.baseAddress, bytes.count, &options, &out)
+        }
+        guard status == 0, let out else {
+            throw .decodeFailed(Libvips.takeErrorText())
+        }
+        return Image(taking: out, source: source)
+    }
+
+    /// Cuts every frame to at most `width` x `height`, keeping the part `direction` names.
+    public consuming func cropped(width: Int, height: Int, keeping direction: CompassDirection) throws(VipsError) -> Image {
+        try transformed { imgedge_vips_crop($0, direction.vipsDirection, Int32(width), Int32(height), &$1) }
+    }
+
+    /// Centres every frame on a `width` x `height` canvas of `background` (letterboxing).
+    /// - Parameter background: red, green, blue, alpha, each 0–255.
+    public consuming func letterboxed(width: Int, height: Int, background: [Double]) throws(VipsError) -> Image {
+        precondition(background.count == 4, "background is red, green, blue, alpha")
+        return try transformed { input, out in
+            background.withUnsafeBufferPointer {
+                imgedge_vips_letterbox(input, Int32(width), Int32(height), $0.baseAddress, &out)
+            }
+        }
+    }
+
+    /// Blends the alpha channel onto an opaque `background`; images without alpha are unchanged.
+    /// - Parameter background: red, green, blue, each 0–255.
+    public consuming func flattened(onto background: [Double]) throws(VipsError) -> Image {
+        precondition(background.count == 3, "background is red, green, blue")
+        return try transformed { input, out in
+            background.withUnsafeBufferPointer { imgedge_vips_flatten(input, $0.baseAddress, &out) }
+        }
+    }
+
+    /// Computes every pixel into memory: with libvips' laziness, this is where decoding and
+    /// resizing happen. Encoding the result then costs only the encoder.
+    /// - Throws: `VipsError.decodeFailed`: any failure here comes from the source's data.
+    public consuming func materialized() throws(VipsError) -> Image {
+        var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
+        guard imgedge_vips_materialize(pointer, &out) == 0, let out else {
+            throw .decodeFailed(Libvips.takeErrorText())
+        }
+        return Image(taking: out, source: source)
+    }
+
+    /// Runs the pipeline and encodes the result, all metadata stripped.
+    /// - Parameters:
+    ///   - quality: 1–100 (ignored by PNG and GIF).
+    ///   - effort: the encoder's CPU effort in its own range (ignored by JPEG and PNG).
+    /// - Throws: `VipsError.encodeFailed`, or `.decodeFailed` when the failure came from
+    ///   decoding, which a lazy pipeline only meets now.
+    public func encoded(as format: ImageFormat, quality: Int, effort: Int) throws(VipsError) -> [UInt8] {
+        var options = imgedge_vips_save_options(format: format.shimFormat, quality: Int32(quality), effort: Int32(effort))
+        var data: UnsafeMutableRawPointer?
+        var length = 0
+        guard imgedge_vips_save(pointer, &options, &data, &length) == 0, let data else {
+            throw .encodeFailed(Libvips.takeErrorText())
+        }
+        defer { imgedge_vips_free(data) }
+        return Array(UnsafeRawBufferPointer(start: data, count: length))
+    }
+
+    /// Applies one shim call that borrows this image and returns a new reference.
+    private consuming func transformed(
+        _ call: (UnsafeMutablePointer<CVipsShim.VipsImage>, inout UnsafeMutablePointer<CVipsShim.VipsImage>?) -> Int32
+    ) throws(VipsError) -> Image {
+        var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
+        guard call(pointer, &out) == 0, let out else {
+            throw .transformFailed(Libvips.takeErrorText())
+        }
+        return Image(taking: out, source: source)
+    }
+}
+
+extension ThumbnailRequest.Scaling {
+    fileprivate var vipsSize: VipsSize {
+        switch self {
+        case .shrinkOnly: VIPS_SIZE_DOWN
+        case .shrinkOrEnlarge: VIPS_SIZE_BOTH
+        case .stretch: VIPS_SIZE_FORCE
+        }
+    }
+}
+
+extension Optional where Wrapped == ThumbnailRequest.SmartCrop {
+    fileprivate var vipsInteresting: VipsInteresting {
+        switch self {
+        case .none: VIPS_INTERESTING_NONE
+        case .centre: VIPS_INTERESTING_CENTRE
+        case .attention: VIPS_INTERESTING_ATTENTION
+        case .entropy: VIPS_INTERESTING_ENTROPY
+        }
+    }
+}
+
+extension CompassDirection {
+    fileprivate var vipsDirection: VipsCompassDirection {
+        switch self {
+        case .centre: VIPS_COMPASS_DIRECTION_CENTRE
+        case .north: VIPS_COMPASS_DIRECTION_NORTH
+        case .northEast: VIPS_COMPASS_DIRECTION_NORTH_EAST
+        case .east: VIPS_COMPASS_DIRECTION_EAST
+        case .southEast: VIPS_COMPASS_DIRECTION_SOUTH_EAST
+        case .south: VIPS_COMPASS_DIRECTION_SOUTH
+        case .southWest: VIPS_COMPASS_DIRECTION_SOUTH_WEST
+        case .west: VIPS_COMPASS_DIRECTION_WEST
+        case .northWest: VIPS_COMPASS_DIRECTION_NORTH_WEST
+        }
+    }
+}
+
+extension ImageFormat {
+    fileprivate var shimFormat: imgedge_format {
+        switch self {
+        case .jpeg: IMGEDGE_FORMAT_JPEG
+        case .png: IMGEDGE_FORMAT_PNG
+        case .webp: IMGEDGE_FORMAT_WEBP
+        case .avif: IMGEDGE_FORMAT_AVIF
+        case .gif: IMGEDGE_FORMAT_GIF
+        case .jxl: IMGEDGE_FORMAT_JXL
+        }
+    }
+}

@@ -1,0 +1,37 @@
+internal import CVipsShim
+
+/// The process-wide libvips runtime.
+///
+/// Start it once, before the first image is decoded. libvips then blocks its untrusted loaders
+/// (PDF, SVG, raw formats, …), keeps no operation cache (every request is new work) and uses
+/// `concurrency` threads per image: the service already runs one job per core, so 1 is the
+/// right number for throughput.
+public enum Libvips {
+    /// Starts libvips.
+    /// - Parameters:
+    ///   - concurrency: libvips worker threads per image.
+    ///   - checkLeaks: report images still alive at exit (libvips' `VIPS_LEAK`).
+    /// - Throws: `VipsError.startFailed` when libvips cannot start.
+    public static func start(concurrency: Int = 1, checkLeaks: Bool = false) throws(VipsError) {
+        guard imgedge_vips_init("imgedge", Int32(concurrency), checkLeaks ? 1 : 0) == 0 else {
+            throw .startFailed(Libvips.takeErrorText())
+        }
+    }
+
+    /// The libvips version, e.g. `8.14.1`.
+    public static var version: String {
+        String(cString: vips_version_string())
+    }
+
+    /// Ends a job on the current thread: clears libvips' error buffer and frees its per-thread
+    /// state. Call it once at the end of every job that touched libvips.
+    public static func endJob() {
+        imgedge_vips_end_job()
+    }
+
+    /// Reads libvips' process-global error text, folded onto one line.
+    static func takeErrorText() -> String {
+        let text = String(cString: imgedge_vips_error_text())
+        return text.split(whereSeparator: \.isNewline).joined(separator: "; ")
+    }
+}
