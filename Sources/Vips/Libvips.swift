@@ -1,4 +1,5 @@
 internal import CVipsShim
+import Synchronization
 
 /// The process-wide libvips runtime.
 ///
@@ -7,14 +8,21 @@ internal import CVipsShim
 /// `concurrency` threads per image: the service already runs one job per core, so 1 is the
 /// right number for throughput.
 public enum Libvips {
-    /// Starts libvips.
+    /// Whether `start` has succeeded; libvips' own start-up is not safe to race.
+    private static let started = Mutex(false)
+
+    /// Starts libvips; later calls do nothing (the first call's settings stay).
     /// - Parameters:
     ///   - concurrency: libvips worker threads per image.
     ///   - checkLeaks: report images still alive at exit (libvips' `VIPS_LEAK`).
     /// - Throws: `VipsError.startFailed` when libvips cannot start.
     public static func start(concurrency: Int = 1, checkLeaks: Bool = false) throws(VipsError) {
-        guard imgedge_vips_init("imgedge", Int32(concurrency), checkLeaks ? 1 : 0) == 0 else {
-            throw .startFailed(Libvips.takeErrorText())
+        try started.withLock { (started: inout Bool) throws(VipsError) in
+            guard !started else { return }
+            guard imgedge_vips_init("imgedge", Int32(concurrency), checkLeaks ? 1 : 0) == 0 else {
+                throw .startFailed(Libvips.takeErrorText())
+            }
+            started = true
         }
     }
 

@@ -56,9 +56,6 @@ struct ErrorResponse: HTTPResponseError {
         case .serviceUnavailable:
             headers[.cacheControl] = "no-store"
             headers[.retryAfter] = "1"
-        case .contentTooLarge:
-            headers[.cacheControl] = "no-store"
-            headers[.connection] = "close"
         default:
             headers[.cacheControl] = "no-store"
         }

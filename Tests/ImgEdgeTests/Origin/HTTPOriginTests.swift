@@ -1,0 +1,81 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import Testing
+import Vips
+
+/// A real HTTP origin on loopback: TestImages/ as static files, plus routes that misbehave.
+private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+    let router = Router()
+    router.add(middleware: FileMiddleware(testImagesDirectory, searchForIndexHtml: false))
+    router.get("/broken.jpg") { _, _ in Response(status: .internalServerError) }
+    router.get("/slow.jpg") { _, _ -> Response in
+        try await Task.sleep(for: .seconds(3))
+        return Response(status: .ok)
+    }
+    router.get("/moved.jpg") { _, _ in Response(status: .found, headers: [.location: "/landscape.jpg"]) }
+    router.get("/loop.jpg") { _, _ in Response(status: .found, headers: [.location: "/loop.jpg"]) }
+    let origin = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+    return try await origin.test(.live) { client in
+        try await test("http://127.0.0.1:\(try #require(client.port))")
+    }
+}
+
+@Suite("An HTTP(S) origin fetched with AsyncHTTPClient")
+struct HTTPOriginTests {
+    @Test("an image from the HTTP origin is resized, with the origin's Last-Modified")
+    func fetches() async throws {
+        try await withOrigin { baseURL in
+            try await withServer(testConfiguration { $0.origin = baseURL }) { client in
+                let response = try await client.get("/landscape.jpg?w=200&format=webp")
+                #expect(response.status == .ok)
+                let image = try DecodedImage(response.body)
+                #expect(image.format == .webp)
+                #expect(image.header.width == 200)
+                #expect(response.headers[.lastModified] != nil)
+            }
+        }
+    }
+
+    @Test("a file and an HTTP origin serving the same bytes give the same ETag")
+    func sameTagAcrossOrigins() async throws {
+        let fromFile = try await withServer { client in try await client.get("/portrait.jpg?w=120&format=jpeg") }
+        try await withOrigin { baseURL in
+            try await withServer(testConfiguration { $0.origin = baseURL }) { client in
+                let fromHTTP = try await client.get("/portrait.jpg?w=120&format=jpeg")
+                #expect(fromHTTP.headers[.eTag] == fromFile.headers[.eTag])
+                #expect(fromHTTP.body == fromFile.body)
+            }
+        }
+    }
+
+    @Test(
+        "origin failures map to 404, 413, 502 and 504",
+        arguments: [
+            ("/missing.jpg", HTTPResponse.Status.notFound),
+            ("/large-20mp.jpg", .contentTooLarge),
+            ("/broken.jpg", .badGateway),
+            ("/loop.jpg", .badGateway),
+            ("/slow.jpg", .gatewayTimeout),
+            ("/moved.jpg?w=10", .ok),
+        ]
+    )
+    func failures(uri: String, status: HTTPResponse.Status) async throws {
+        try await withOrigin { baseURL in
+            let configuration = testConfiguration {
+                $0.origin = baseURL
+                $0.limits.maxSourceBytes = 1_000_000
+                $0.httpOrigin.totalTimeout = .seconds(1)
+            }
+            try await withServer(configuration) { client in
+                let response = try await client.get(uri)
+                #expect(response.status == status)
+                let next = try await client.get("/landscape.jpg?w=10")
+                #expect(next.status == .ok)
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import Vips
+
+/// The repository's `TestImages/` directory, found from this file's path.
+let testImagesDirectory: String = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("TestImages").path
+
+/// A configuration serving `TestImages/` on a free loopback port.
+func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }) -> ImgEdgeConfiguration {
+    var configuration = ImgEdgeConfiguration()
+    configuration.port = 0
+    configuration.origin = testImagesDirectory
+    adjust(&configuration)
+    return configuration
+}
+
+/// Runs `test` against the real server, started over a real socket on a free port.
+func withServer<Value: Sendable>(
+    _ configuration: ImgEdgeConfiguration = testConfiguration(),
+    _ test: @Sendable (any TestClientProtocol) async throws -> Value
+) async throws -> Value {
+    let application = try buildApplication(configuration: configuration)
+    return try await application.test(.live, test)
+}
+
+/// Browsers' image `Accept` headers, as sent today.
+enum BrowserAccept {
+    static let chromium = "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
+    static let firefox = "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+    static let safari17 = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+    static let safari13 = "image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5"
+    static let edge18 = "image/png, image/svg+xml, image/*; q=0.8, */*; q=0.5"
+}
+
+/// A decoded response image: what its bytes say, not what its headers claim.
+struct DecodedImage {
+    let header: ImageHeader
+
+    init(_ body: ByteBuffer) throws {
+        header = try ImageHeader(reading: SourceBytes(body.readableBytesView))
+    }
+
+    /// The format named by libvips' loader, e.g. `.webp` for `webpload_buffer`.
+    var format: ImageFormat? {
+        let name = header.loader.replacingOccurrences(of: "load_buffer", with: "")
+        return name == "heif" ? .avif : ImageFormat(rawValue: name)
+    }
+}
+
+extension TestClientProtocol {
+    /// GETs `uri` with the given headers and returns the whole response.
+    func get(_ uri: String, _ headers: HTTPFields = [:]) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get, headers: headers) { $0 }
+    }
+}
