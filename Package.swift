@@ -56,12 +56,13 @@ let package = Package(
             name: "ImgEdgeCLI",
             dependencies: [
                 "ImgEdge",
+                "Vips",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VipsTests", dependencies: ["Vips"], swiftSettings: swiftSettings),
+        .testTarget(name: "VipsTests", dependencies: ["Vips", "CVipsShim"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImgEdgeTests",
             dependencies: [

@@ -2,6 +2,7 @@ import ArgumentParser
 import Hummingbird
 import ImgEdge
 import Logging
+import Vips
 
 /// `imgedge serve`: every flag may also come from an `IMGEDGE_*` environment variable; a flag
 /// wins over the variable, the variable over the default.
@@ -37,6 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Cache-Control of image responses. Env IMGEDGE_CACHE_CONTROL. Default: \"\(defaults.cacheControl)\".")
     var cacheControl: String?
 
+    @Option(help: "Modern formats in the order to prefer them, from avif, webp, jxl. Env IMGEDGE_FORMAT_PREFERENCE. Default: \(defaults.formatPreference.map(\.rawValue).joined(separator: ",")).")
+    var formatPreference: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env IMGEDGE_LOG_LEVEL. Default: info.")
     var logLevel: String?
 
@@ -51,6 +55,14 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.workers.workers = try workers ?? environment.int("IMGEDGE_WORKERS") ?? configuration.workers.workers
         configuration.workers.queueLimit = try queue ?? environment.int("IMGEDGE_QUEUE") ?? configuration.workers.queueLimit
         configuration.cacheControl = try cacheControl ?? environment.string("IMGEDGE_CACHE_CONTROL") ?? configuration.cacheControl
+        if let preference = try formatPreference ?? environment.string("IMGEDGE_FORMAT_PREFERENCE") {
+            configuration.formatPreference = try preference.split(separator: ",").map { name in
+                guard let format = ImageFormat(rawValue: String(name)) else {
+                    throw ValidationError("unknown format \"\(name)\" in format preference")
+                }
+                return format
+            }
+        }
 
         var logger = Logger(label: "imgedge")
         let level = try logLevel ?? environment.string("IMGEDGE_LOG_LEVEL") ?? "info"

@@ -24,7 +24,7 @@ public func buildApplication(
     }
     let routes = ImageRoutes(
         service: ImageService(origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding),
-        negotiator: FormatNegotiator(),
+        negotiator: FormatNegotiator(modernPreference: configuration.formatPreference),
         responses: ImageResponse(cacheControl: configuration.cacheControl)
     )
     let router = Router(options: .autoGenerateHeadEndpoints)

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import Logging
 import NIOCore
 import Vips
 
@@ -15,26 +16,26 @@ struct ImageRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in "ok\n" }
-        router.post("/resize") { request, _ in try await resize(request) }
-        router.get("**") { request, _ in try await fetchAndResize(request) }
+        router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
+        router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
 
     /// `GET /<path>?…`: the original comes from the origin.
-    private func fetchAndResize(_ request: Request) async throws -> Response {
+    private func fetchAndResize(_ request: Request, logger: Logger) async throws -> Response {
         guard let path = SourcePath(urlPath: request.uri.path) else {
             throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
         }
         let (options, negotiated) = try prepare(request)
-        return try await respond(negotiated: negotiated) { () async throws(ImageServiceError) in
+        return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(path: path, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
-    private func resize(_ request: Request) async throws -> Response {
+    private func resize(_ request: Request, logger: Logger) async throws -> Response {
         let (options, negotiated) = try prepare(request)
         let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
-        return try await respond(negotiated: negotiated) { () async throws(ImageServiceError) in
+        return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(source: source, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
@@ -56,14 +57,20 @@ struct ImageRoutes: Sendable {
         return (options, negotiated)
     }
 
+    /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are
+    /// the server's fault are logged with libvips' or the origin's own text.
     private func respond(
         negotiated: NegotiatedFormat,
+        logger: Logger,
         _ render: () async throws(ImageServiceError) -> RenderOutcome
     ) async throws -> Response {
         do {
             return responses.response(for: try await render(), negotiated: negotiated)
         } catch {
-            throw ErrorResponse(error)
+            let response = ErrorResponse(error)
+            let level: Logger.Level = response.status.code >= 500 ? .error : .debug
+            logger.log(level: level, "\(response.kind): \(error)")
+            throw response
         }
     }
 }

@@ -3,11 +3,21 @@
 ///
 /// Options are parsed and the format negotiated by the caller, before any I/O; this type
 /// fetches or receives the source and hands the blocking libvips work to `ImageWorkers`.
+/// Identical concurrent requests for an origin path are fetched and rendered once.
 public struct ImageService: Sendable {
     let origin: any Origin
     let workers: ImageWorkers
     let limits: SourceLimits
     let encoding: EncodingSettings
+    private let coalescer = RequestCoalescer<CoalescingKey, RenderOutcome>()
+
+    /// What makes two origin requests identical: same source, same output, same validator.
+    private struct CoalescingKey: Hashable, Sendable {
+        var path: SourcePath
+        var options: String
+        var negotiated: String
+        var ifNoneMatch: String?
+    }
 
     public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings) {
         self.origin = origin
@@ -16,8 +26,23 @@ public struct ImageService: Sendable {
         self.encoding = encoding
     }
 
-    /// Fetches the original at `path` and renders it.
+    /// Fetches the original at `path` and renders it, or joins an identical request under way.
     public func render(
+        path: SourcePath, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?
+    ) async throws(ImageServiceError) -> RenderOutcome {
+        let key = CoalescingKey(path: path, options: options.cacheKey, negotiated: negotiated.cacheKey, ifNoneMatch: ifNoneMatch)
+        do {
+            return try await coalescer.run(key) {
+                try await fetchAndRender(path: path, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch)
+            }
+        } catch let error as ImageServiceError {
+            throw error
+        } catch {
+            throw .overloaded  // only cancellation reaches here: the server is shutting down
+        }
+    }
+
+    private func fetchAndRender(
         path: SourcePath, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?
     ) async throws(ImageServiceError) -> RenderOutcome {
         var timings = StageTimings()

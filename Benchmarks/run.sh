@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Server CPU per image against libvips' own thumbnail, in one run on this machine.
+#
+# Usage: Benchmarks/run.sh [SECONDS]   (from `make bench`, which builds the release binary)
+#
+# For a 20 MP JPEG resized to 800 px wide, as JPEG and as WebP:
+#   baseline  libvips' thumbnail + save in a C loop in one process (Benchmarks/vips_baseline.c),
+#   server    `imgedge serve` under wrk with 4 connections, every request distinct so none is
+#             coalesced (Benchmarks/distinct-requests.lua); its CPU time (utime + stime from
+#             /proc) divided by the requests answered.
+# Both encode with the same settings (q=80; WebP effort 4).
+# Prints CPU ms per image for each, their ratio, and the server's peak RSS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=${1:-15}
+SOURCE=large-20mp.jpg
+WIDTH=800
+BINARY=${IMGEDGE:-.build/release/imgedge}
+PORT=${PORT:-8097}
+WORK=$(mktemp -d)
+trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
+gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/vips_baseline"
+
+"$BINARY" serve --port "$PORT" --origin TestImages --log-level warning &
+SERVER_PID=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+
+ticks=$(getconf CLK_TCK)
+server_cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$SERVER_PID/stat"; }
+
+printf '%-6s %14s %14s %8s %12s %12s\n' format "baseline ms" "server ms" ratio "baseline B" "server B"
+for format in jpeg webp; do
+    url="http://127.0.0.1:$PORT/$SOURCE?w=$WIDTH&format=$format&q=80"
+    server_bytes=$(curl -sf "$url" | wc -c)   # also warms up
+    read -r baseline_ms baseline_bytes < <("$WORK/vips_baseline" "TestImages/$SOURCE" "$WIDTH" "$format" 20)
+    before=$(server_cpu_ms)
+    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
+    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt"; exit 1; fi
+    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+    after=$(server_cpu_ms)
+    awk -v f="$format" -v b="$baseline_ms" -v a="$after" -v s="$before" -v n="$requests" -v bb="$baseline_bytes" -v sb="$server_bytes" \
+        'BEGIN { m = (a - s) / n; printf "%-6s %14.1f %14.1f %8.2f %12d %12d\n", f, b, m, m / b, bb, sb }'
+done
+echo "server requests measured per format: wrk -t2 -c4 -d${SECONDS_PER_RUN}s"
+echo "peak RSS of the server (VmHWM): $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER_PID/status")"

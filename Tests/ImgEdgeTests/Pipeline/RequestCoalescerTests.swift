@@ -1,0 +1,67 @@
+import Synchronization
+import Testing
+
+@testable import ImgEdge
+
+/// Counts calls from any task.
+private final class Counter: Sendable {
+    private let count = Atomic<Int>(0)
+    func increment() { count.add(1, ordering: .relaxed) }
+    var value: Int { count.load(ordering: .relaxed) }
+}
+
+@Suite("Request coalescing")
+struct RequestCoalescerTests {
+    @Test("concurrent calls for one key run the work once and all get its result")
+    func coalesces() async throws {
+        let coalescer = RequestCoalescer<String, Int>()
+        let runs = Counter()
+        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<20 {
+                group.addTask {
+                    try await coalescer.run("same") {
+                        runs.increment()
+                        try await Task.sleep(for: .milliseconds(200))
+                        return 42
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results == Array(repeating: 42, count: 20))
+        #expect(runs.value == 1)
+    }
+
+    @Test("different keys run separately, and a finished key runs again")
+    func separateKeys() async throws {
+        let coalescer = RequestCoalescer<String, String>()
+        let runs = Counter()
+        for key in ["a", "b", "a"] {
+            let value = try await coalescer.run(key) {
+                runs.increment()
+                return key.uppercased()
+            }
+            #expect(value == key.uppercased())
+        }
+        #expect(runs.value == 3)
+    }
+
+    @Test("an error reaches every waiter")
+    func errors() async throws {
+        struct Failure: Error {}
+        let coalescer = RequestCoalescer<Int, Int>()
+        await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<5 {
+                group.addTask {
+                    try await coalescer.run(1) {
+                        try await Task.sleep(for: .milliseconds(100))
+                        throw Failure()
+                    }
+                }
+            }
+            for _ in 0..<5 {
+                await #expect(throws: Failure.self) { _ = try await group.next() }
+            }
+        }
+    }
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Checks with real headless browsers (Chromium, Firefox ESR) that what imgedge sends decodes.
+#
+#   scripts/browser-check.sh            # starts imgedge on a free loopback port
+#   IMGEDGE_URL=http://127.0.0.1:8095 scripts/browser-check.sh   # use an imgedge already running
+#
+# Environment:
+#   IMGEDGE          imgedge binary (default .build/release/imgedge, then .build/debug/imgedge)
+#   IMGEDGE_URL      an imgedge already serving TestImages/ (then none is started)
+#   PORT             port for the imgedge this script starts (default: a free one)
+#   BROWSERS         default "chromium firefox"
+#   OUT              scratch/output dir (default /tmp/browser-check): results, logs, screenshots
+#   RESULT_TIMEOUT   seconds to wait for a browser's page to post its results (default 180)
+#   SHOT_TIMEOUT     seconds for a screenshot run (default 90)
+#   INSTALL=1        apt-get install chromium / firefox-esr if missing
+#
+# The page is served by scripts/browser-check/collector.py (Python 3 stdlib, loopback only), which
+# also reverse-proxies every <img> request to imgedge and logs the browser's Accept and the
+# Content-Type imgedge answered. For every source it loads one negotiated <img> (no format=) and
+# one forced <img> per format; an image "decoded" when img.decode() resolves and naturalWidth x
+# naturalHeight equal the expected size. Exits 1 if a NEGOTIATED image failed in any browser (or a
+# browser never reported); forced formats a browser cannot decode are only reported.
+# Screenshots: $OUT/<browser>.png.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+HERE=$ROOT/scripts/browser-check
+OUT=${OUT:-/tmp/browser-check}
+BROWSERS=${BROWSERS:-chromium firefox}
+RESULT_TIMEOUT=${RESULT_TIMEOUT:-180}
+SHOT_TIMEOUT=${SHOT_TIMEOUT:-90}
+ORIGIN=$ROOT/TestImages
+START=$(date +%s)
+
+mkdir -p "$OUT"
+rm -rf "$OUT"/profile-* "$OUT"/results-*.json "$OUT"/requests.jsonl "$OUT"/collector.port "$OUT"/*.png "$OUT"/*.log
+
+GROUPS_TO_KILL=()   # process-group ids of everything this script started (each runs under setsid)
+cleanup() {
+  local g
+  for g in "${GROUPS_TO_KILL[@]}"; do kill -TERM -- "-$g" 2>/dev/null || true; done
+  for _ in $(seq 1 20); do
+    local alive=0
+    for g in "${GROUPS_TO_KILL[@]}"; do kill -0 -- "-$g" 2>/dev/null && alive=1; done
+    [ $alive = 0 ] && break
+    sleep 0.5
+  done
+  for g in "${GROUPS_TO_KILL[@]}"; do kill -KILL -- "-$g" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_bg LOG CMD... : runs CMD in its own session/process group; sets BG_PID (= its pgid).
+start_bg() {
+  local log=$1; shift
+  setsid "$@" >"$log" 2>&1 </dev/null &
+  BG_PID=$!
+  GROUPS_TO_KILL+=("$BG_PID")
+}
+stop_group() {  # stop_group PGID: TERM, up to 10 s, then KILL
+  kill -TERM -- "-$1" 2>/dev/null || true
+  for _ in $(seq 1 20); do kill -0 -- "-$1" 2>/dev/null || return 0; sleep 0.5; done
+  kill -KILL -- "-$1" 2>/dev/null || true
+}
+# wait_for SECONDS CMD... : polls CMD every 0.5 s until it succeeds or the time is up.
+wait_for() {
+  local deadline=$(( $(date +%s) + $1 )); shift
+  until "$@" >/dev/null 2>&1; do
+    [ "$(date +%s)" -ge "$deadline" ] && return 1
+    sleep 0.5
+  done
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+healthy() { python3 - "$1" <<'EOF'
+import sys, urllib.request
+urllib.request.urlopen(sys.argv[1] + "/healthz", timeout=2).read()
+EOF
+}
+
+# ---- browsers
+CHROMIUM=$(command -v chromium || command -v chromium-browser || true)
+FIREFOX=$(command -v firefox-esr || command -v firefox || true)
+if [ "${INSTALL:-0}" = 1 ] && { [ -z "$CHROMIUM" ] || [ -z "$FIREFOX" ]; }; then
+  apt-get install -y chromium firefox-esr >"$OUT/apt.log" 2>&1 || { apt-get update >>"$OUT/apt.log" 2>&1 && apt-get install -y chromium firefox-esr >>"$OUT/apt.log" 2>&1; }
+  CHROMIUM=$(command -v chromium || true); FIREFOX=$(command -v firefox-esr || true)
+fi
+for b in $BROWSERS; do
+  case $b in
+    chromium) [ -n "$CHROMIUM" ] || { echo "chromium not found (apt-get install -y chromium, or INSTALL=1)" >&2; exit 2; } ;;
+    firefox)  [ -n "$FIREFOX" ] || { echo "firefox-esr not found (apt-get install -y firefox-esr, or INSTALL=1)" >&2; exit 2; } ;;
+    *) echo "unknown browser $b" >&2; exit 2 ;;
+  esac
+done
+
+# ---- imgedge
+if [ -n "${IMGEDGE_URL:-}" ]; then
+  IMGEDGE_URL=${IMGEDGE_URL%/}
+else
+  if [ -z "${IMGEDGE:-}" ]; then
+    for c in "$ROOT/.build/release/imgedge" "$ROOT/.build/debug/imgedge"; do
+      [ -x "$c" ] && { IMGEDGE=$c; break; }
+    done
+  fi
+  [ -n "${IMGEDGE:-}" ] && [ -x "$IMGEDGE" ] || { echo "no imgedge binary: build it or set IMGEDGE=path" >&2; exit 2; }
+  PORT=${PORT:-$(free_port)}
+  IMGEDGE_URL=http://127.0.0.1:$PORT
+  start_bg "$OUT/imgedge.log" "$IMGEDGE" serve --host 127.0.0.1 --port "$PORT" --origin "$ORIGIN"
+  IMGEDGE_PID=$BG_PID
+fi
+wait_for 60 healthy "$IMGEDGE_URL" || { echo "imgedge at $IMGEDGE_URL not healthy after 60 s" >&2; tail -20 "$OUT/imgedge.log" 2>/dev/null >&2; exit 2; }
+echo "imgedge: $IMGEDGE_URL (${IMGEDGE:-already running})"
+
+# ---- collector (page + proxy + results)
+start_bg "$OUT/collector.log" python3 "$HERE/collector.py" serve --imgedge "$IMGEDGE_URL" --origin "$ORIGIN" --out "$OUT"
+wait_for 20 test -s "$OUT/collector.port" || { echo "collector did not start" >&2; cat "$OUT/collector.log" >&2; exit 2; }
+PAGE=http://127.0.0.1:$(cat "$OUT/collector.port")/page
+echo "page:    $PAGE?browser=NAME"
+
+CHROMIUM_FLAGS=(--headless=new --no-sandbox --disable-gpu --no-first-run --no-default-browser-check
+  --disable-background-networking --disable-component-update --disable-sync --disable-extensions
+  --disable-dev-shm-usage --metrics-recording-only --mute-audio --hide-scrollbars)
+
+firefox_profile() {
+  mkdir -p "$1"
+  cat >"$1/user.js" <<'EOF'
+user_pref("browser.shell.checkDefaultBrowser", false);
+user_pref("browser.startup.homepage_override.mstone", "ignore");
+user_pref("browser.aboutwelcome.enabled", false);
+user_pref("datareporting.policy.dataSubmissionEnabled", false);
+user_pref("datareporting.healthreport.uploadEnabled", false);
+user_pref("toolkit.telemetry.reportingpolicy.firstRun", false);
+user_pref("app.update.auto", false);
+user_pref("app.normandy.enabled", false);
+user_pref("browser.safebrowsing.update.enabled", false);
+user_pref("browser.safebrowsing.downloads.remote.enabled", false);
+user_pref("extensions.update.enabled", false);
+user_pref("network.captive-portal-service.enabled", false);
+user_pref("network.connectivity-service.enabled", false);
+user_pref("browser.newtabpage.enabled", false);
+EOF
+}
+
+run_browser() {  # run_browser NAME : results pass, then screenshot pass (same profile: images come from cache)
+  local b=$1 prof="$OUT/profile-$1" t0
+  t0=$(date +%s)
+  case $b in
+    chromium) start_bg "$OUT/$b.log" "$CHROMIUM" "${CHROMIUM_FLAGS[@]}" --user-data-dir="$prof" "$PAGE?browser=$b" ;;
+    firefox)  firefox_profile "$prof"
+              start_bg "$OUT/$b.log" env MOZ_HEADLESS=1 "$FIREFOX" --headless -no-remote -profile "$prof" "$PAGE?browser=$b" ;;
+  esac
+  local pid=$BG_PID
+  if wait_for "$RESULT_TIMEOUT" test -s "$OUT/results-$b.json"; then
+    echo "$b: results in $(( $(date +%s) - t0 )) s"
+  else
+    echo "$b: NO results after $RESULT_TIMEOUT s (see $OUT/$b.log)" >&2
+  fi
+  stop_group "$pid"
+
+  t0=$(date +%s)
+  case $b in
+    chromium) start_bg "$OUT/$b-shot.log" timeout -k 5 "$SHOT_TIMEOUT" "$CHROMIUM" "${CHROMIUM_FLAGS[@]}" --user-data-dir="$prof" \
+                --window-size=1400,1000 --virtual-time-budget=5000 --screenshot="$OUT/$b.png" "$PAGE?browser=$b&shot=1" ;;
+    firefox)  start_bg "$OUT/$b-shot.log" timeout -k 5 "$SHOT_TIMEOUT" env MOZ_HEADLESS=1 "$FIREFOX" --headless -no-remote -profile "$prof" \
+                --window-size=1400,1000 --screenshot "$OUT/$b.png" "$PAGE?browser=$b&shot=1" ;;
+  esac
+  pid=$BG_PID
+  wait "$pid" || true
+  stop_group "$pid"
+  if [ -s "$OUT/$b.png" ]; then echo "$b: screenshot $OUT/$b.png ($(( $(date +%s) - t0 )) s)"; else echo "$b: no screenshot (see $OUT/$b-shot.log)" >&2; fi
+}
+
+for b in $BROWSERS; do run_browser "$b"; done
+
+rc=0
+python3 "$HERE/collector.py" report --origin "$ORIGIN" --out "$OUT" --browsers "$(echo $BROWSERS | tr ' ' ,)" || rc=$?
+echo "browser-check: $(( $(date +%s) - START )) s, exit $rc"
+exit $rc
