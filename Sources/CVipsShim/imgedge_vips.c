@@ -5,6 +5,7 @@
 
 #include "imgedge_vips.h"
 
+#include <stdint.h>
 #include <string.h>
 
 int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks) {
@@ -187,6 +188,55 @@ int imgedge_vips_materialize(VipsImage *in, VipsImage **out) {
     return *out == NULL ? -1 : 0;
 }
 
+/// Reads a little-endian 32-bit value.
+static uint32_t read_le32(const unsigned char *bytes) {
+    return (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+}
+
+/// Whether a WebP chunk carries metadata (EXIF, XMP or an ICC profile).
+static int is_webp_metadata(const unsigned char *fourcc) {
+    return memcmp(fourcc, "EXIF", 4) == 0 || memcmp(fourcc, "XMP ", 4) == 0 || memcmp(fourcc, "ICCP", 4) == 0;
+}
+
+/// libvips 8.14's webpsave ignores `strip` (libvips issue 3340) and writes the source's EXIF,
+/// XMP and ICC chunks anyway, GPS position included. This removes them in place, clears their
+/// flags in the VP8X header and fixes the RIFF size. A file it cannot parse is left unchanged.
+static void strip_webp_metadata(unsigned char *data, size_t *length) {
+    if (*length < 12 || memcmp(data, "RIFF", 4) != 0 || memcmp(data + 8, "WEBP", 4) != 0) {
+        return;
+    }
+    size_t offset = 12;
+    while (offset + 8 <= *length) {
+        uint32_t size = read_le32(data + offset + 4);
+        if ((uint64_t)size + (size & 1) > *length - offset - 8) {
+            return;
+        }
+        offset += 8 + (size_t)size + (size & 1);
+    }
+    if (offset != *length) {
+        return;
+    }
+    size_t read = 12, write = 12;
+    while (read < *length) {
+        uint32_t size = read_le32(data + read + 4);
+        size_t chunk = 8 + (size_t)size + (size & 1);
+        if (!is_webp_metadata(data + read)) {
+            memmove(data + write, data + read, chunk);
+            write += chunk;
+        }
+        read += chunk;
+    }
+    if (write >= 21 && memcmp(data + 12, "VP8X", 4) == 0) {
+        data[20] &= (unsigned char)~0x2C;  // ICC (0x20), EXIF (0x08) and XMP (0x04) flags
+    }
+    uint32_t riff_size = (uint32_t)(write - 8);
+    data[4] = riff_size & 0xFF;
+    data[5] = (riff_size >> 8) & 0xFF;
+    data[6] = (riff_size >> 16) & 0xFF;
+    data[7] = (riff_size >> 24) & 0xFF;
+    *length = write;
+}
+
 int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
                       void **data, size_t *length) {
     switch (options->format) {
@@ -196,8 +246,12 @@ int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
     case IMGEDGE_FORMAT_PNG:
         return vips_pngsave_buffer(in, data, length, "compression", 6, "strip", TRUE, NULL);
     case IMGEDGE_FORMAT_WEBP:
-        return vips_webpsave_buffer(in, data, length, "Q", options->quality,
-                                    "effort", options->effort, "strip", TRUE, NULL);
+        if (vips_webpsave_buffer(in, data, length, "Q", options->quality,
+                                 "effort", options->effort, "strip", TRUE, NULL) != 0) {
+            return -1;
+        }
+        strip_webp_metadata(*data, length);
+        return 0;
     case IMGEDGE_FORMAT_AVIF:
         return vips_heifsave_buffer(in, data, length, "Q", options->quality,
                                     "compression", VIPS_FOREIGN_HEIF_COMPRESSION_AV1,

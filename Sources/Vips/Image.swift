@@ -100,11 +100,13 @@ public struct Image: ~Copyable {
     }
 
     /// Runs the pipeline and encodes the result, all metadata stripped.
+    ///
+    /// Call `materialized()` first: a lazy pipeline reads its source sequentially, so it can be
+    /// encoded only once, and its decoding failures would surface here as `.encodeFailed`.
     /// - Parameters:
     ///   - quality: 1–100 (ignored by PNG and GIF).
     ///   - effort: the encoder's CPU effort in its own range (ignored by JPEG and PNG).
-    /// - Throws: `VipsError.encodeFailed`, or `.decodeFailed` when the failure came from
-    ///   decoding, which a lazy pipeline only meets now.
+    /// - Throws: `VipsError.encodeFailed`.
     public func encoded(as format: ImageFormat, quality: Int, effort: Int) throws(VipsError) -> [UInt8] {
         var options = imgedge_vips_save_options(format: format.shimFormat, quality: Int32(quality), effort: Int32(effort))
         var data: UnsafeMutableRawPointer?

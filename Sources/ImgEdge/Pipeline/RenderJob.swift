@@ -25,8 +25,8 @@ struct RenderJob: Sendable {
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
-        let plan = try plan(for: header)
         let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
+        let plan = try plan(for: header, animated: frames > 1)
         let image = try timings.measure(.decode) { () throws(ImageServiceError) in
             try decodeAndResize(plan: plan, frames: frames, flatten: !format.supportsAlpha)
         }
@@ -62,8 +62,8 @@ struct RenderJob: Sendable {
     }
 
     /// The geometry for this source, refused when the result would exceed the output limit.
-    private func plan(for header: ImageHeader) throws(ImageServiceError) -> ResizePlan {
-        let plan = ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height)
+    private func plan(for header: ImageHeader, animated: Bool) throws(ImageServiceError) -> ResizePlan {
+        let plan = ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: animated)
         guard max(plan.outputWidth, plan.outputHeight) <= limits.maxOutputDimension else {
             throw .source(.outputTooLarge(width: plan.outputWidth, height: plan.outputHeight, limit: limits.maxOutputDimension))
         }

@@ -17,12 +17,17 @@ struct ResizePlan: Equatable {
 
     var thumbnail: ThumbnailRequest
     var finish: Finish
-    /// The size of the result, for checking output limits before any work.
+    /// The size of the result, for checking output limits before any work: exact for boxes
+    /// (cover, contain, fill), and within a pixel on a side that follows the aspect ratio,
+    /// which libvips rounds from its shrink-on-load size.
     var outputWidth: Int
     var outputHeight: Int
 
     /// Plans `options` for a source of `sourceWidth` x `sourceHeight` displayed pixels.
-    init(options: ProcessingOptions, sourceWidth: Int, sourceHeight: Int) {
+    /// - Parameter animated: whether several frames will be decoded. libvips' smart crop sees
+    ///   stacked frames as one tall image, so animations are cropped frame by frame instead
+    ///   (attention and entropy then keep the centre).
+    init(options: ProcessingOptions, sourceWidth: Int, sourceHeight: Int, animated: Bool = false) {
         let scaling: ThumbnailRequest.Scaling = options.enlarge ? .shrinkOrEnlarge : .shrinkOnly
         let source = Size(width: sourceWidth, height: sourceHeight)
         guard let boxWidth = options.width, let boxHeight = options.height else {
@@ -53,7 +58,7 @@ struct ResizePlan: Equatable {
         case .cover:
             let covered = source.covering(box, enlarge: options.enlarge)
             (outputWidth, outputHeight) = (min(boxWidth, covered.width), min(boxHeight, covered.height))
-            if let smartCrop = options.gravity.smartCrop {
+            if let smartCrop = options.gravity.smartCrop, !animated {
                 thumbnail = ThumbnailRequest(width: boxWidth, height: boxHeight, scaling: scaling, crop: smartCrop)
                 finish = .none
             } else {
@@ -69,7 +74,7 @@ private struct Size {
     var width: Int
     var height: Int
 
-    /// The size after fitting within a box (either side may be unbounded), as libvips rounds.
+    /// The size after fitting within a box (either side may be unbounded).
     func fitted(width boxWidth: Int?, height boxHeight: Int?, enlarge: Bool) -> (width: Int, height: Int) {
         let scales = [boxWidth.map { Double($0) / Double(width) }, boxHeight.map { Double($0) / Double(height) }]
         let scale = scales.compactMap { $0 }.min() ?? 1
