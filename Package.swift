@@ -62,12 +62,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VipsTests", dependencies: ["Vips", "CVipsShim"], swiftSettings: swiftSettings),
+        // Pixel decoding and fingerprints shared by the test targets.
+        .target(
+            name: "ImageTestSupport", dependencies: ["Vips", "CVipsShim"], path: "Tests/ImageTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "VipsTests", dependencies: ["Vips", "CVipsShim", "ImageTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ImgEdgeTests",
             dependencies: [
                 "ImgEdge",
                 "Vips",
+                "ImageTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -78,7 +78,7 @@ struct ImageHeaderTests {
         [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0],
     ] as [[UInt8]])
     func unreadableBytes(bytes: [UInt8]) throws {
-        try TestImages.startLibvips()
+        try Libvips.start()
         try expectUnreadable(SourceBytes(bytes))
     }
 

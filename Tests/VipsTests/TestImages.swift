@@ -16,17 +16,9 @@ enum TestImages {
 
     /// The bytes of `TestImages/name`, with libvips started so they can be decoded at once.
     static func load(_ name: String) throws -> SourceBytes {
-        try startLibvips()
+        try Libvips.start()
         return SourceBytes(try Data(contentsOf: directory.appendingPathComponent(name)))
     }
-
-    /// Starts libvips, once per process however many tests ask.
-    static func startLibvips() throws {
-        try started.get()
-    }
-
-    /// The once-token: a `static let` is initialised exactly once, thread-safely.
-    private static let started = Result { () throws(VipsError) in try Libvips.start() }
 }
 
 /// A thumbnail of `TestImages/file`.

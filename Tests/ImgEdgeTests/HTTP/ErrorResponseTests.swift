@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import ImgEdge
 import NIOCore
+import ImageTestSupport
 import Testing
 
 @Suite("Errors: a status and a one-line reason, and the next request is served")

@@ -1,6 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import ImageTestSupport
 import ImgEdge
 import NIOCore
 import Testing
@@ -66,13 +67,18 @@ struct ImageRoutesTests {
         }
     }
 
-    @Test("every EXIF orientation is served upright", arguments: 1...8)
+    @Test("every EXIF orientation is served upright: size, no tag left, and the picture's corners", arguments: 1...8)
     func orientation(orientation: Int) async throws {
         try await withServer { client in
-            let response = try await client.get("/exif-orientation-\(orientation).jpg?w=300&format=jpeg")
+            let upright = try await client.get("/exif-orientation-1.jpg?w=300&format=png")
+            let response = try await client.get("/exif-orientation-\(orientation).jpg?w=300&format=png")
             let image = try DecodedImage(response.body)
             #expect((image.header.width, image.header.height) == (300, 200))
             #expect(image.header.orientation == 1)
+            let expected = try Pixels(decoding: Array(upright.body.readableBytesView)).fingerprint()
+            let served = try Pixels(decoding: Array(response.body.readableBytesView)).fingerprint()
+            #expect(served.distance(to: expected) < 12)
+            #expect(served.distance(to: expected.turnedHalfway) > 40, "the fingerprint must tell a turned picture apart")
         }
     }
 

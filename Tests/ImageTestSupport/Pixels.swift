@@ -1,34 +1,21 @@
 import CVipsShim
 import Vips
 
-/// The PNG (lossless) encoding of `image`.
-///
-/// A lazy thumbnail of a JPEG reads its source sequentially and so can be encoded only once;
-/// materialize it first to encode it again.
-func png(_ image: borrowing Image) throws -> [UInt8] {
-    try image.encoded(as: .png, quality: 100, effort: 0)
-}
-
-/// The pixels of `image`, through a lossless PNG.
-func pixels(_ image: borrowing Image) throws -> Pixels {
-    try Pixels(decoding: png(image))
-}
-
-/// The decoded 8-bit pixels of an encoded image, for checking what an image looks like.
+/// The decoded 8-bit pixels of an encoded image, for tests checking what an image looks like.
 ///
 /// `Vips` has no pixel-reading API (the service never needs one), so this decodes through the
 /// shim's own thumbnail call with an unbounded box (no resize, 8-bit sRGB, alpha kept) and
 /// copies the result out with `vips_image_write_to_memory`. Feed it lossless PNG so the pixels
 /// are exactly the encoder's input.
-struct Pixels {
-    let width: Int
-    let height: Int
+public struct Pixels: Sendable {
+    public let width: Int
+    public let height: Int
     /// 3 (RGB) or 4 (RGBA).
-    let bands: Int
+    public let bands: Int
     /// Row-major, interleaved samples.
-    let samples: [UInt8]
+    public let samples: [UInt8]
 
-    init(width: Int, height: Int, bands: Int, samples: [UInt8]) {
+    public init(width: Int, height: Int, bands: Int, samples: [UInt8]) {
         precondition(samples.count == width * height * bands, "samples must fill the image")
         self.width = width
         self.height = height
@@ -37,8 +24,8 @@ struct Pixels {
     }
 
     /// Decodes `encoded`; for animated images, the first frame only.
-    init(decoding encoded: [UInt8]) throws {
-        try TestImages.startLibvips()
+    public init(decoding encoded: [UInt8]) throws {
+        try Libvips.start()
         var options = imgedge_vips_thumbnail_options(
             width: VIPS_MAX_COORD, height: VIPS_MAX_COORD, size: VIPS_SIZE_DOWN, crop: VIPS_INTERESTING_NONE, frames: 1
         )
@@ -65,13 +52,13 @@ struct Pixels {
     }
 
     /// The samples of the pixel at (`x`, `y`).
-    subscript(x: Int, y: Int) -> [UInt8] {
+    public subscript(x: Int, y: Int) -> [UInt8] {
         let start = (y * width + x) * bands
         return Array(samples[start..<start + bands])
     }
 
     /// The part of the image in `x` x `y`.
-    func region(x: Range<Int>, y: Range<Int>) -> Pixels {
+    public func region(x: Range<Int>, y: Range<Int>) -> Pixels {
         var cut: [UInt8] = []
         cut.reserveCapacity(x.count * y.count * bands)
         for row in y {
@@ -82,7 +69,7 @@ struct Pixels {
     }
 
     /// The mean of each band over the pixels in `x` x `y` (the whole image by default).
-    func mean(x: Range<Int>? = nil, y: Range<Int>? = nil) -> [Double] {
+    public func mean(x: Range<Int>? = nil, y: Range<Int>? = nil) -> [Double] {
         let x = x ?? 0..<width
         let y = y ?? 0..<height
         var sums = [Double](repeating: 0, count: bands)
@@ -98,7 +85,7 @@ struct Pixels {
 
     /// The mean absolute difference per sample from `other`, 0–255; the images must be the
     /// same size and bands.
-    func meanAbsoluteDifference(from other: Pixels) -> Double {
+    public func meanAbsoluteDifference(from other: Pixels) -> Double {
         precondition(width == other.width && height == other.height && bands == other.bands, "images must match")
         let total = zip(samples, other.samples).reduce(0) { $0 + abs(Int($1.0) - Int($1.1)) }
         return Double(total) / Double(samples.count)
@@ -107,7 +94,7 @@ struct Pixels {
     /// A perceptual fingerprint: the mean colour of each cell of a `cells` x `cells` grid.
     /// Two renderings of the same picture have close fingerprints whatever their exact size or
     /// encoder noise; a turned or mirrored picture does not.
-    func fingerprint(cells: Int = 6) -> Fingerprint {
+    public func fingerprint(cells: Int = 6) -> Fingerprint {
         var means: [[Double]] = []
         for row in 0..<cells {
             for column in 0..<cells {
@@ -121,28 +108,28 @@ struct Pixels {
 }
 
 /// Mean RGB of each cell of a square grid over an image, row by row (see `Pixels.fingerprint`).
-struct Fingerprint {
-    let cells: Int
-    let means: [[Double]]
+public struct Fingerprint: Sendable {
+    public let cells: Int
+    public let means: [[Double]]
 
     /// The largest difference of one cell's mean in one band, 0–255.
-    func distance(to other: Fingerprint) -> Double {
+    public func distance(to other: Fingerprint) -> Double {
         precondition(cells == other.cells, "fingerprints must have the same grid")
         return zip(means, other.means).map { zip($0, $1).map { abs($0 - $1) }.max() ?? 0 }.max() ?? 0
     }
 
     /// The fingerprint of the picture mirrored left to right.
-    var mirroredHorizontally: Fingerprint {
+    public var mirroredHorizontally: Fingerprint {
         mapped { column, row in (cells - 1 - column, row) }
     }
 
     /// The fingerprint of the picture mirrored top to bottom.
-    var mirroredVertically: Fingerprint {
+    public var mirroredVertically: Fingerprint {
         mapped { column, row in (column, cells - 1 - row) }
     }
 
     /// The fingerprint of the picture turned half a turn.
-    var turnedHalfway: Fingerprint {
+    public var turnedHalfway: Fingerprint {
         mapped { column, row in (cells - 1 - column, cells - 1 - row) }
     }
 
@@ -160,7 +147,7 @@ struct Fingerprint {
 }
 
 /// libvips could not decode pixels for a test.
-struct PixelsError: Error, CustomStringConvertible {
+public struct PixelsError: Error, CustomStringConvertible {
     let text: String
-    var description: String { "cannot decode pixels: \(text)" }
+    public var description: String { "cannot decode pixels: \(text)" }
 }
