@@ -18,7 +18,9 @@ int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks
     vips_operation_block_set("VipsForeignSaveJxl", FALSE);
     vips_cache_set_max(0);
     vips_concurrency_set(concurrency);
-    vips_leak_set(check_leaks ? TRUE : FALSE);
+    if (check_leaks) {
+        vips_leak_set(TRUE);  // libvips also turns this on by itself when VIPS_LEAK is set
+    }
     return 0;
 }
 

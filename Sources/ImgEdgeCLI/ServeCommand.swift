@@ -47,15 +47,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = EnvironmentVariables()
         var configuration = ImgEdgeConfiguration()
-        configuration.host = try host ?? environment.string("IMGEDGE_HOST") ?? configuration.host
+        configuration.host = host ?? environment.string("IMGEDGE_HOST") ?? configuration.host
         configuration.port = try port ?? environment.int("IMGEDGE_PORT") ?? configuration.port
-        configuration.origin = try origin ?? environment.string("IMGEDGE_ORIGIN") ?? configuration.origin
+        configuration.origin = origin ?? environment.string("IMGEDGE_ORIGIN") ?? configuration.origin
         configuration.limits.maxSourceBytes = try maxSourceBytes ?? environment.int("IMGEDGE_MAX_SOURCE_BYTES") ?? configuration.limits.maxSourceBytes
         configuration.limits.maxInputPixels = try maxInputPixels ?? environment.int("IMGEDGE_MAX_INPUT_PIXELS") ?? configuration.limits.maxInputPixels
         configuration.workers.workers = try workers ?? environment.int("IMGEDGE_WORKERS") ?? configuration.workers.workers
         configuration.workers.queueLimit = try queue ?? environment.int("IMGEDGE_QUEUE") ?? configuration.workers.queueLimit
-        configuration.cacheControl = try cacheControl ?? environment.string("IMGEDGE_CACHE_CONTROL") ?? configuration.cacheControl
-        if let preference = try formatPreference ?? environment.string("IMGEDGE_FORMAT_PREFERENCE") {
+        configuration.cacheControl = cacheControl ?? environment.string("IMGEDGE_CACHE_CONTROL") ?? configuration.cacheControl
+        if let preference = formatPreference ?? environment.string("IMGEDGE_FORMAT_PREFERENCE") {
             configuration.formatPreference = try preference.split(separator: ",").map { name in
                 guard let format = ImageFormat(rawValue: String(name)) else {
                     throw ValidationError("unknown format \"\(name)\" in format preference")
@@ -65,7 +65,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
 
         var logger = Logger(label: "imgedge")
-        let level = try logLevel ?? environment.string("IMGEDGE_LOG_LEVEL") ?? "info"
+        let level = logLevel ?? environment.string("IMGEDGE_LOG_LEVEL") ?? "info"
         guard let parsedLevel = Logger.Level(rawValue: level) else {
             throw ValidationError("invalid log level \"\(level)\"")
         }
@@ -73,6 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             let application = try buildApplication(configuration: configuration, logger: logger)
             try await application.runService()
+            Libvips.shutdown()
         } catch let error as ConfigurationError {
             throw ValidationError(error.reason)
         }
