@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", .upToNextMinor(from: "0.4.2")),
     ],
     targets: [
         // libvips, found through pkg-config.
@@ -34,11 +35,19 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
+        // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.
+        // Knows nothing of HTTP or libvips: it works on bytes and pixel strips.
+        .target(
+            name: "Filters",
+            dependencies: [.product(name: "WasmKit", package: "WasmKit")],
+            swiftSettings: swiftSettings
+        ),
         // The service: options, negotiation, origins, caching, pipeline, HTTP.
         .target(
             name: "ImgEdge",
             dependencies: [
                 "Vips",
+                "Filters",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -65,6 +74,11 @@ let package = Package(
         // Pixel decoding and fingerprints shared by the test targets.
         .target(
             name: "ImageTestSupport", dependencies: ["Vips", "CVipsShim"], path: "Tests/ImageTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FiltersTests",
+            dependencies: ["Filters", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "VipsTests", dependencies: ["Vips", "CVipsShim", "ImageTestSupport"], swiftSettings: swiftSettings),

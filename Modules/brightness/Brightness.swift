@@ -1,0 +1,7 @@
+// brightness(f): lookup-table recipe. f in 0...4, default 1.2. out = clamp(floor(v * f + 0.5)).
+
+@_cdecl("imgedge_lut")
+public func imgedgeLut(_ args: Int32, _ argc: Int32, _ table: Int32) -> Int32 {
+    guard let f = singleArgument(args, argc, fallback: 1.2, 0, 4) else { return statusInvalidFormat }
+    return writeLookupTable(table) { v in clampByte(Float(v) * f) }
+}

@@ -1,0 +1,7 @@
+// invert: lookup-table recipe. No arguments. out = 255 - v.
+
+@_cdecl("imgedge_lut")
+public func imgedgeLut(_ args: Int32, _ argc: Int32, _ table: Int32) -> Int32 {
+    guard argc == 0 else { return statusInvalidFormat }
+    return writeLookupTable(table) { v in UInt8(truncatingIfNeeded: 255 &- v) }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Synchronization
+
+/// The filter modules of a directory, loaded and validated once at start-up, each with a pool
+/// of instances reused across requests.
+///
+/// A module that fails to load is reported by name in `failures` and left out; the others
+/// load. Instances are created on demand, handed to one job at a time, and dropped after a
+/// failure (a trap may leave memory half-written), so one bad request cannot affect the next.
+public final class FilterRegistry: Sendable {
+    /// Loaded modules by filter name.
+    public let modules: [String: FilterModule]
+    /// Modules that failed to load, by name, with the reason.
+    public let failures: [String: String]
+    private let idle = Mutex<[String: [FilterInstance]]>([:])
+
+    /// Registers already-validated modules.
+    public init(modules: [FilterModule], failures: [String: String] = [:]) {
+        self.modules = Dictionary(modules.map { ($0.name, $0) }) { first, _ in first }
+        self.failures = failures
+    }
+
+    /// Loads every `*.wasm` file in `directory`; a missing directory means no filters.
+    public convenience init(directory: String, limits: FilterLimits) {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        var modules: [FilterModule] = []
+        var failures: [String: String] = [:]
+        for file in files.sorted() where file.hasSuffix(".wasm") {
+            let name = String(file.dropLast(5))
+            do {
+                guard let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else {
+                    throw FilterError.invalidModule(name: name, reason: "cannot be read")
+                }
+                modules.append(try FilterModule(name: name, bytes: Array(data), limits: limits))
+            } catch let error as FilterError {
+                failures[name] = error.reason
+            } catch {
+                failures[name] = "\(error)"
+            }
+        }
+        self.init(modules: modules, failures: failures)
+    }
+
+    /// The recipe of a recipe module with these arguments.
+    public func recipe(_ module: FilterModule, arguments: [Float]) throws(FilterError) -> Recipe {
+        try withInstance(of: module) { (instance) throws(FilterError) in
+            try instance.recipe(kind: module.kind, arguments: arguments)
+        }
+    }
+
+    /// Runs a strip filter over one frame, in place.
+    public func filterStrips(_ module: FilterModule, frame: PixelFrame, arguments: [Float]) throws(FilterError) {
+        guard case .strips(let hasHalo, let hasFinalize) = module.kind else {
+            preconditionFailure("\(module.name) is not a strip filter")
+        }
+        try withInstance(of: module) { (instance) throws(FilterError) in
+            try instance.filterStrips(frame, arguments: arguments, hasHalo: hasHalo, hasFinalize: hasFinalize)
+        }
+    }
+
+    /// Runs `body` with an idle instance of `module`, or a new one; keeps it for reuse only
+    /// when `body` succeeds.
+    private func withInstance<Result>(
+        of module: FilterModule, _ body: (FilterInstance) throws(FilterError) -> Result
+    ) throws(FilterError) -> Result {
+        let instance: FilterInstance
+        if let reused = idle.withLock({ $0[module.name]?.popLast() }) {
+            instance = reused
+        } else {
+            instance = try FilterInstance(module: module)
+        }
+        let result = try body(instance)
+        idle.withLock { $0[module.name, default: []].append(instance) }
+        return result
+    }
+}
