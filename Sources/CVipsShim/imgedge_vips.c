@@ -185,6 +185,121 @@ int imgedge_vips_flatten(VipsImage *in, const double rgb[3], VipsImage **out) {
     return status;
 }
 
+/// An operation on the colour bands of an image; `argument` carries its parameters.
+typedef int (*colour_operation)(VipsImage *colour, VipsImage **out, const void *argument);
+
+/// Applies `operation` to the first three bands of `in`, casts the result to 8 bits (clamping)
+/// and joins `in`'s alpha band back on.
+static int on_colour_bands(VipsImage *in, colour_operation operation, const void *argument,
+                           VipsImage **out) {
+    VipsObject *scope = VIPS_OBJECT(vips_image_new());
+    VipsImage **steps = (VipsImage **)vips_object_local_array(scope, 4);
+    int has_alpha = vips_image_get_bands(in) == 4;
+    int status = vips_extract_band(in, &steps[0], 0, "n", 3, NULL) ||
+                 operation(steps[0], &steps[1], argument) ||
+                 vips_cast(steps[1], has_alpha ? &steps[2] : out, VIPS_FORMAT_UCHAR, NULL);
+    if (status == 0 && has_alpha) {
+        status = vips_extract_band(in, &steps[3], 3, NULL) ||
+                 vips_bandjoin2(steps[2], steps[3], out, NULL);
+    }
+    g_object_unref(scope);
+    return status ? -1 : 0;
+}
+
+static int map_table(VipsImage *colour, VipsImage **out, const void *argument) {
+    const unsigned char *table = argument;
+    unsigned char interleaved[768];
+    for (int value = 0; value < 256; value++) {
+        for (int channel = 0; channel < 3; channel++) {
+            interleaved[value * 3 + channel] = table[channel * 256 + value];
+        }
+    }
+    VipsImage *lut = vips_image_new_from_memory_copy(interleaved, sizeof(interleaved), 256, 1, 3,
+                                                     VIPS_FORMAT_UCHAR);
+    if (lut == NULL) {
+        return -1;
+    }
+    int status = vips_maplut(colour, out, lut, NULL);
+    g_object_unref(lut);
+    return status;
+}
+
+int imgedge_vips_map_table(VipsImage *in, const unsigned char table[768], VipsImage **out) {
+    return on_colour_bands(in, map_table, table, out);
+}
+
+static int recombine(VipsImage *colour, VipsImage **out, const void *argument) {
+    VipsImage *matrix = vips_image_new_matrix_from_array(3, 3, argument, 9);
+    if (matrix == NULL) {
+        return -1;
+    }
+    int status = vips_recomb(colour, out, matrix, NULL);
+    g_object_unref(matrix);
+    return status;
+}
+
+int imgedge_vips_recombine(VipsImage *in, const double matrix[9], VipsImage **out) {
+    return on_colour_bands(in, recombine, matrix, out);
+}
+
+typedef struct {
+    int size;
+    double scale;
+    const double *weights;
+} kernel_argument;
+
+static int convolve(VipsImage *colour, VipsImage **out, const void *argument) {
+    const kernel_argument *kernel = argument;
+    VipsImage *mask = vips_image_new_matrix_from_array(kernel->size, kernel->size, kernel->weights,
+                                                       kernel->size * kernel->size);
+    if (mask == NULL) {
+        return -1;
+    }
+    vips_image_set_double(mask, "scale", kernel->scale);
+    vips_image_set_double(mask, "offset", 0);
+    int status = vips_conv(colour, out, mask, "precision", VIPS_PRECISION_FLOAT, NULL);
+    g_object_unref(mask);
+    return status;
+}
+
+static int convolve_frame(VipsImage *frame, VipsImage **out, const void *argument) {
+    return on_colour_bands(frame, convolve, argument, out);
+}
+
+int imgedge_vips_convolve(VipsImage *in, int size, double scale, const double *weights, VipsImage **out) {
+    kernel_argument argument = {size, scale, weights};
+    return map_frames(in, convolve_frame, &argument, out);
+}
+
+int imgedge_vips_copy_pixels(VipsImage *in, void **data, size_t *length) {
+    *data = vips_image_write_to_memory(in, length);
+    return *data == NULL ? -1 : 0;
+}
+
+int imgedge_vips_image_from_pixels(VipsImage *like, const void *data, size_t length, VipsImage **out) {
+    VipsImage *image = vips_image_new_from_memory_copy(data, length, vips_image_get_width(like),
+                                                       vips_image_get_height(like), vips_image_get_bands(like),
+                                                       VIPS_FORMAT_UCHAR);
+    if (image == NULL) {
+        return -1;
+    }
+    image->Type = VIPS_INTERPRETATION_sRGB;
+    if (imgedge_vips_page_count(like) > 1) {
+        vips_image_set_int(image, VIPS_META_PAGE_HEIGHT, vips_image_get_page_height(like));
+        int *delays;
+        int count;
+        if (vips_image_get_typeof(like, "delay") && vips_image_get_array_int(like, "delay", &delays, &count) == 0) {
+            vips_image_set_array_int(image, "delay", delays, count);
+        }
+        int loop;
+        if (vips_image_get_typeof(like, "loop") && vips_image_get_int(like, "loop", &loop) == 0) {
+            vips_image_set_int(image, "loop", loop);
+        }
+    }
+    *out = image;
+    return 0;
+}
+
 int imgedge_vips_materialize(VipsImage *in, VipsImage **out) {
     *out = vips_image_copy_memory(in);
     return *out == NULL ? -1 : 0;

@@ -41,6 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Modern formats in the order to prefer them, from avif, webp, jxl. Env IMGEDGE_FORMAT_PREFERENCE. Default: \(defaults.formatPreference.map(\.rawValue).joined(separator: ",")).")
     var formatPreference: String?
 
+    @Option(help: "Directory of filter modules (*.wasm). Env IMGEDGE_MODULES. Default: \(defaults.modulesDirectory).")
+    var modules: String?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env IMGEDGE_LOG_LEVEL. Default: info.")
     var logLevel: String?
 
@@ -54,6 +57,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.limits.maxInputPixels = try maxInputPixels ?? environment.int("IMGEDGE_MAX_INPUT_PIXELS") ?? configuration.limits.maxInputPixels
         configuration.workers.workers = try workers ?? environment.int("IMGEDGE_WORKERS") ?? configuration.workers.workers
         configuration.workers.queueLimit = try queue ?? environment.int("IMGEDGE_QUEUE") ?? configuration.workers.queueLimit
+        configuration.modulesDirectory = modules ?? environment.string("IMGEDGE_MODULES") ?? configuration.modulesDirectory
         configuration.cacheControl = cacheControl ?? environment.string("IMGEDGE_CACHE_CONTROL") ?? configuration.cacheControl
         if let preference = formatPreference ?? environment.string("IMGEDGE_FORMAT_PREFERENCE") {
             configuration.formatPreference = try preference.split(separator: ",").map { name in

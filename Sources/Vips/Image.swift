@@ -9,11 +9,11 @@ internal import CVipsShim
 /// one thread. Not `Sendable` for the same reason.
 public struct Image: ~Copyable {
     /// The one reference this value owns.
-    private let pointer: UnsafeMutablePointer<CVipsShim.VipsImage>
+    let pointer: UnsafeMutablePointer<CVipsShim.VipsImage>
     /// The encoded bytes libvips reads from lazily; kept alive as long as the image.
-    private let source: SourceBytes
+    let source: SourceBytes
 
-    private init(taking pointer: UnsafeMutablePointer<CVipsShim.VipsImage>, source: SourceBytes) {
+    init(taking pointer: UnsafeMutablePointer<CVipsShim.VipsImage>, source: SourceBytes) {
         self.pointer = pointer
         self.source = source
     }
@@ -119,7 +119,7 @@ public struct Image: ~Copyable {
     }
 
     /// Applies one shim call that borrows this image and returns a new reference.
-    private consuming func transformed(
+    consuming func transformed(
         _ call: (UnsafeMutablePointer<CVipsShim.VipsImage>, inout UnsafeMutablePointer<CVipsShim.VipsImage>?) -> Int32
     ) throws(VipsError) -> Image {
         var out: UnsafeMutablePointer<CVipsShim.VipsImage>?

@@ -66,6 +66,26 @@ int imgedge_vips_letterbox(VipsImage *in, int width, int height, const double rg
 /// `in` unchanged when it has no alpha.
 int imgedge_vips_flatten(VipsImage *in, const double rgb[3], VipsImage **out);
 
+/// Maps the colour channels of `in` through `table` (768 bytes: entry c*256+v is channel c's
+/// output for input v); alpha is kept as it is.
+int imgedge_vips_map_table(VipsImage *in, const unsigned char table[768], VipsImage **out);
+
+/// Multiplies each pixel's (red, green, blue) by the row-major 3x3 `matrix`, clamping to 8
+/// bits; alpha is kept as it is.
+int imgedge_vips_recombine(VipsImage *in, const double matrix[9], VipsImage **out);
+
+/// Convolves the colour channels of every frame with a `size` x `size` kernel of row-major
+/// `weights`, divided by `scale`, clamping to 8 bits; alpha is kept as it is.
+int imgedge_vips_convolve(VipsImage *in, int size, double scale, const double *weights, VipsImage **out);
+
+/// Copies the pixels of `in` out as tightly packed 8-bit rows. On success `*data` holds
+/// `*length` bytes that the caller releases with `imgedge_vips_free`.
+int imgedge_vips_copy_pixels(VipsImage *in, void **data, size_t *length);
+
+/// A new image shaped like `like` (size, bands, frames, animation timing) whose pixels are a copy
+/// of `data`, as `imgedge_vips_copy_pixels` laid them out.
+int imgedge_vips_image_from_pixels(VipsImage *like, const void *data, size_t length, VipsImage **out);
+
 /// Computes every pixel of `in` into memory. libvips is lazy: this is where decoding and
 /// resizing actually happen, so the cost of those steps can be told apart from encoding.
 int imgedge_vips_materialize(VipsImage *in, VipsImage **out);

@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import Filters
 import Vips
 
 /// Builds the imgedge application from a validated configuration.
@@ -22,8 +23,14 @@ public func buildApplication(
     } else {
         origin = FileOrigin(root: configuration.origin)
     }
+    let filters = FilterRegistry(directory: configuration.modulesDirectory, limits: configuration.filterLimits)
+    logger.info("filter modules loaded: \(filters.modules.keys.sorted().joined(separator: ", "))")
+    for (name, reason) in filters.failures.sorted(by: { $0.key < $1.key }) {
+        logger.error("filter module \(name) not loaded: \(reason)")
+    }
     let routes = ImageRoutes(
-        service: ImageService(origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding),
+        service: ImageService(
+            origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding, filters: filters),
         negotiator: FormatNegotiator(modernPreference: configuration.formatPreference),
         responses: ImageResponse(cacheControl: configuration.cacheControl)
     )

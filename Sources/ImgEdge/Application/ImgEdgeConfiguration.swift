@@ -1,3 +1,4 @@
+public import Filters
 public import Vips
 
 /// Everything `imgedge serve` can be told, composed from one value per concern.
@@ -20,6 +21,11 @@ public struct ImgEdgeConfiguration: Sendable {
     public var workers = ImageWorkers.Settings()
     /// Origin timeouts and redirects, for an HTTP origin.
     public var httpOrigin = HTTPOrigin.Settings()
+    /// Directory of filter modules, `*.wasm` (`--modules`, `IMGEDGE_MODULES`); default
+    /// `Modules/build`, where `make modules` puts them.
+    public var modulesDirectory = "Modules/build"
+    /// Fuel and memory bounds of filter modules.
+    public var filterLimits = FilterLimits()
     /// Per-format quality and effort defaults.
     public var encoding = EncodingSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts

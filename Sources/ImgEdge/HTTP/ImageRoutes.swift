@@ -1,4 +1,5 @@
 import HTTPTypes
+import Filters
 import Hummingbird
 import Logging
 import NIOCore
@@ -15,7 +16,8 @@ struct ImageRoutes: Sendable {
     let responses: ImageResponse
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/healthz") { _, _ in "ok\n" }
+        router.get("/healthz") { _, _ in health() }
+        router.get("/modules") { _, _ in modules() }
         router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
         router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
@@ -25,36 +27,64 @@ struct ImageRoutes: Sendable {
         guard let path = SourcePath(urlPath: request.uri.path) else {
             throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
         }
-        let (options, negotiated) = try prepare(request)
+        let (options, filters, negotiated) = try prepare(request)
         return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
-            try await service.render(path: path, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+            try await service.render(
+                path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
-        let (options, negotiated) = try prepare(request)
+        let (options, filters, negotiated) = try prepare(request)
         let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
         return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
-            try await service.render(source: source, options: options, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+            try await service.render(
+                source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
-    /// Parses the options and negotiates the format: both fail fast, before any I/O.
-    private func prepare(_ request: Request) throws -> (ProcessingOptions, NegotiatedFormat) {
+    /// Parses the options and filters and negotiates the format: all fail fast, before any I/O.
+    private func prepare(_ request: Request) throws -> (ProcessingOptions, [ResolvedFilter], NegotiatedFormat) {
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let options: ProcessingOptions
+        let chain: FilterChain
         do {
-            options = try ProcessingOptions(query: query, maxOutputDimension: service.limits.maxOutputDimension)
+            options = try ProcessingOptions(query: query, maxOutputDimension: service.limits.maxOutputDimension, passthroughNames: ["filter"])
+            chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
             throw ErrorResponse(error)
+        }
+        let filters = try chain.steps.map { step in
+            guard let module = service.filters.modules[step.name], module.kind.isPixelFilter else {
+                let available = service.filters.modules.values.filter(\.kind.isPixelFilter).map(\.name).sorted()
+                throw ErrorResponse(
+                    status: .badRequest, reason: "unknown filter \"\(step.name.prefix(40))\"; available: \(available.joined(separator: ", "))",
+                    kind: "unknown-filter")
+            }
+            return ResolvedFilter(module: module, arguments: step.arguments)
         }
         let negotiated = negotiator.negotiate(
             explicit: options.format,
             accept: request.headers[.accept],
             userAgent: request.headers[.userAgent]
         )
-        return (options, negotiated)
+        return (options, filters, negotiated)
+    }
+
+    /// `/healthz`: 200 while serving; names the filter modules that failed to load.
+    private func health() -> String {
+        let failures = service.filters.failures.sorted { $0.key < $1.key }.map { "module \($0.key) not loaded: \($0.value)\n" }
+        return "ok\n" + failures.joined()
+    }
+
+    /// `/modules`: the loaded filter modules and their kinds, as JSON.
+    private func modules() -> Response {
+        let entries = service.filters.modules.values.sorted { $0.name < $1.name }.map { module in
+            "{\"name\":\"\(module.name)\",\"kind\":\"\(module.kind)\"}"
+        }
+        let body = "{\"modules\":[\(entries.joined(separator: ","))]}\n"
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
     }
 
     /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are

@@ -1,3 +1,4 @@
+public import Filters
 /// The pipeline's spine: source → (worker) sniff, header, limits, format, tag, decode and
 /// resize, encode → outcome.
 ///
@@ -9,31 +10,38 @@ public struct ImageService: Sendable {
     let workers: ImageWorkers
     let limits: SourceLimits
     let encoding: EncodingSettings
+    /// The loaded filter modules.
+    public let filters: FilterRegistry
     private let coalescer = RequestCoalescer<CoalescingKey, RenderOutcome>()
 
     /// What makes two origin requests identical: same source, same output, same validator.
     private struct CoalescingKey: Hashable, Sendable {
         var path: SourcePath
         var options: String
+        var filters: String
         var negotiated: String
         var ifNoneMatch: String?
     }
 
-    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings) {
+    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings, filters: FilterRegistry) {
         self.origin = origin
         self.workers = workers
         self.limits = limits
         self.encoding = encoding
+        self.filters = filters
     }
 
     /// Fetches the original at `path` and renders it, or joins an identical request under way.
     public func render(
-        path: SourcePath, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat, ifNoneMatch: String?
     ) async throws(ImageServiceError) -> RenderOutcome {
-        let key = CoalescingKey(path: path, options: options.cacheKey, negotiated: negotiated.cacheKey, ifNoneMatch: ifNoneMatch)
+        let key = CoalescingKey(
+            path: path, options: options.cacheKey, filters: filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";"),
+            negotiated: negotiated.cacheKey, ifNoneMatch: ifNoneMatch
+        )
         do {
             return try await coalescer.run(key) {
-                try await fetchAndRender(path: path, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch)
+                try await fetchAndRender(path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch)
             }
         } catch let error as ImageServiceError {
             throw error
@@ -43,7 +51,7 @@ public struct ImageService: Sendable {
     }
 
     private func fetchAndRender(
-        path: SourcePath, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat, ifNoneMatch: String?
     ) async throws(ImageServiceError) -> RenderOutcome {
         var timings = StageTimings()
         let clock = ContinuousClock()
@@ -55,16 +63,18 @@ public struct ImageService: Sendable {
             throw .origin(error)
         }
         timings.add(clock.now - start, to: .fetch)
-        return try await render(source: source, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
+        return try await render(
+            source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
     }
 
     /// Renders a source the caller already has (an uploaded body).
     public func render(
-        source: SourceImage, options: ProcessingOptions, negotiated: NegotiatedFormat, ifNoneMatch: String?,
-        timings: StageTimings = StageTimings()
+        source: SourceImage, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat,
+        ifNoneMatch: String?, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let job = RenderJob(
-            source: source, options: options, negotiated: negotiated, ifNoneMatch: ifNoneMatch,
+            source: source, options: options, filters: filters, filterRegistry: self.filters, negotiated: negotiated,
+            ifNoneMatch: ifNoneMatch,
             limits: limits, encoding: encoding, timings: timings
         )
         do {

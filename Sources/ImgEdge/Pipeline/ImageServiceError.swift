@@ -1,3 +1,4 @@
+public import Filters
 public import Vips
 
 /// Every way rendering a request can fail, by the concern that failed.
@@ -7,6 +8,7 @@ public enum ImageServiceError: Error, Sendable {
     case origin(OriginError)
     case source(SourceError)
     case vips(VipsError)
+    case filter(FilterError)
     /// Every worker is busy and the queue is full.
     case overloaded
 }

@@ -1,14 +1,17 @@
 import Crypto
+import Filters
 import Vips
 
 /// One request's libvips work, run start to finish on one worker thread.
 ///
 /// Reads in the pipeline's order: sniff → header → limits → format → tag (304?) → plan →
-/// decode and resize → encode. libvips is lazy and its per-thread state must be released on
+/// decode and resize → filters → encode. libvips is lazy and its per-thread state must be released on
 /// the thread that used it, so nothing here may hop threads.
 struct RenderJob: Sendable {
     var source: SourceImage
     var options: ProcessingOptions
+    var filters: [ResolvedFilter]
+    var filterRegistry: FilterRegistry
     var negotiated: NegotiatedFormat
     var ifNoneMatch: String?
     var limits: SourceLimits
@@ -73,32 +76,52 @@ struct RenderJob: Sendable {
     /// The tag of the variant: source content, options, format and encoder settings.
     private func entityTag(format: ImageFormat) -> EntityTag {
         let digest = source.bytes.withUnsafeBytes { SHA256.hash(data: $0) }
-        return EntityTag(sourceDigest: digest, optionsKey: options.cacheKey, format: format, encodingKey: encoding.cacheKey)
+        return EntityTag(sourceDigest: digest, optionsKey: variantKey, format: format, encodingKey: encoding.cacheKey)
     }
 
-    /// Decodes with shrink-on-load, applies the plan's finish, flattens alpha for formats
-    /// without it, and computes the pixels into memory.
+    /// Everything in the request that shapes the output: options and the filter chain.
+    var variantKey: String {
+        options.cacheKey + "|" + filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
+    }
+
+    /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha
+    /// for formats without it, and computes the pixels into memory.
     private func decodeAndResize(plan: ResizePlan, frames: Int, flatten: Bool) throws(ImageServiceError) -> Image {
-        var request = plan.thumbnail
-        request.frames = frames
-        let background = options.background
+        let resized: Image
         do {
-            var image = try Image.thumbnail(of: source.bytes, request)
-            switch plan.finish {
-            case .none:
-                break
-            case .crop(let width, let height, let direction):
-                image = try image.cropped(width: width, height: height, keeping: direction)
-            case .letterbox(let width, let height):
-                image = try image.letterboxed(width: width, height: height, background: background.rgbaComponents)
-            }
-            if flatten && image.hasAlpha {
-                image = try image.flattened(onto: Array(background.rgbaComponents.prefix(3)))
-            }
-            return try image.materialized()
+            resized = try thumbnail(plan: plan, frames: frames)
         } catch {
             throw .vips(error)
         }
+        let filtered = try FilterStage(registry: filterRegistry).apply(filters, to: resized)
+        do {
+            return try finished(filtered, flatten: flatten)
+        } catch {
+            throw .vips(error)
+        }
+    }
+
+    /// Decodes with shrink-on-load and applies the plan's crop or letterbox.
+    private func thumbnail(plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
+        var request = plan.thumbnail
+        request.frames = frames
+        let image = try Image.thumbnail(of: source.bytes, request)
+        switch plan.finish {
+        case .none:
+            return image
+        case .crop(let width, let height, let direction):
+            return try image.cropped(width: width, height: height, keeping: direction)
+        case .letterbox(let width, let height):
+            return try image.letterboxed(width: width, height: height, background: options.background.rgbaComponents)
+        }
+    }
+
+    /// Flattens alpha onto the background for formats without it, and computes the pixels.
+    private func finished(_ image: consuming Image, flatten: Bool) throws(VipsError) -> Image {
+        if flatten && image.hasAlpha {
+            return try image.flattened(onto: Array(options.background.rgbaComponents.prefix(3))).materialized()
+        }
+        return try image.materialized()
     }
 }
 

@@ -46,6 +46,7 @@ private let testImageKinds: [String: SourceSniffer.Kind?] = [
     "truncated.jpg": .jpeg,
     // Named .jpg, but plain text: the extension must not count.
     "not-an-image.jpg": nil,
+    "landscape.qoi": nil,
     "SOURCES.md": nil,
     "derive.sh": nil,
 ]

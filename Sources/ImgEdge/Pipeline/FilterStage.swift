@@ -1,0 +1,66 @@
+public import Filters
+import Vips
+
+/// A `filter=` step resolved to its loaded module.
+public struct ResolvedFilter: Sendable {
+    public let module: FilterModule
+    public let arguments: [Float]
+
+    public init(module: FilterModule, arguments: [Float]) {
+        self.module = module
+        self.arguments = arguments
+    }
+}
+
+/// Runs a request's filters over the resized image, in order.
+///
+/// Recipe modules describe their effect (a lookup table, a colour matrix, a kernel) and libvips
+/// applies it natively; strip filters run in their module over each frame's pixels, strip by
+/// strip. Either way the module runs sandboxed in `FilterRegistry`.
+struct FilterStage {
+    let registry: FilterRegistry
+
+    func apply(_ filters: [ResolvedFilter], to image: consuming Image) throws(ImageServiceError) -> Image {
+        var image = image
+        for filter in filters {
+            do {
+                image = try apply(filter, to: image)
+            } catch let error as FilterError {
+                throw .filter(error)
+            } catch let error as VipsError {
+                throw .vips(error)
+            } catch {
+                preconditionFailure("filters throw FilterError or VipsError, not \(error)")
+            }
+        }
+        return image
+    }
+
+    private func apply(_ filter: ResolvedFilter, to image: consuming Image) throws -> Image {
+        switch filter.module.kind {
+        case .lookupTable, .colourMatrix, .kernel:
+            switch try registry.recipe(filter.module, arguments: filter.arguments) {
+            case .lookupTable(let table):
+                return try image.mapped(throughTable: table)
+            case .colourMatrix(let matrix):
+                return try image.recombined(by: matrix)
+            case .kernel(let size, let scale, let weights):
+                return try image.convolved(size: size, scale: scale, weights: weights)
+            }
+        case .strips:
+            let (width, frameHeight, bands) = (image.width, image.frameHeight, image.bands)
+            return try image.rewritingPixels { (pixels) throws(FilterError) in
+                let frameBytes = width * frameHeight * bands
+                for start in stride(from: 0, to: pixels.count, by: frameBytes) {
+                    let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])
+                    try registry.filterStrips(
+                        filter.module, frame: PixelFrame(pixels: frame, width: width, height: frameHeight, bands: bands),
+                        arguments: filter.arguments
+                    )
+                }
+            }
+        case .transform:
+            preconditionFailure("\(filter.module.name) is a transform, not a pixel filter")
+        }
+    }
+}
