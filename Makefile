@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
 
-.PHONY: deps build release run test bench
+.PHONY: deps build release run test bench modules
 
 deps:
 	@pkg-config --exists vips 2>/dev/null || { \
@@ -13,18 +13,22 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEBIAN_PACKAGES); \
 	}
 
-build: deps
+build: deps modules
 	swift build
 
 release: deps
 	swift build -c release --product imgedge
 
-run: release
+run: release modules
 	.build/release/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
 
-test: deps
+test: deps modules
 	swift build --build-tests
 	swift test --skip-build
+
+# The WebAssembly filter modules (Modules/, Embedded Swift) into Modules/build/.
+modules:
+	$(MAKE) -C Modules
 
 bench: release
 	Benchmarks/run.sh

@@ -11,11 +11,16 @@ let testImagesDirectory: String = URL(fileURLWithPath: #filePath).resolvingSymli
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("TestImages").path
 
-/// A configuration serving `TestImages/` on a free loopback port.
+/// The filter modules `make modules` builds from `Modules/`.
+let builtModulesDirectory: String = URL(fileURLWithPath: testImagesDirectory).deletingLastPathComponent()
+    .appendingPathComponent("Modules/build").path
+
+/// A configuration serving `TestImages/` with the built filter modules on a free loopback port.
 func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }) -> ImgEdgeConfiguration {
     var configuration = ImgEdgeConfiguration()
     configuration.port = 0
     configuration.origin = testImagesDirectory
+    configuration.modulesDirectory = builtModulesDirectory
     adjust(&configuration)
     return configuration
 }
