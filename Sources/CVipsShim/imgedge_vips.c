@@ -83,6 +83,25 @@ int imgedge_vips_thumbnail(const void *buffer, size_t length,
     return status;
 }
 
+int imgedge_vips_thumbnail_pixels(const void *pixels, size_t length, int width, int height, int bands,
+                                  const imgedge_vips_thumbnail_options *options, VipsImage **out) {
+    VipsImage *image = vips_image_new_from_memory(pixels, length, width, height, bands, VIPS_FORMAT_UCHAR);
+    if (image == NULL) {
+        return -1;
+    }
+    image->Type = VIPS_INTERPRETATION_sRGB;
+    VipsImage *thumbnail = NULL;
+    int status = vips_thumbnail_image(image, &thumbnail, options->width, "height", options->height,
+                                      "size", options->size, "crop", options->crop, NULL);
+    g_object_unref(image);
+    if (status != 0) {
+        return -1;
+    }
+    status = to_srgb(thumbnail, out);
+    g_object_unref(thumbnail);
+    return status;
+}
+
 int imgedge_vips_page_count(VipsImage *image) {
     int page_height = vips_image_get_page_height(image);
     return page_height > 0 ? vips_image_get_height(image) / page_height : 1;

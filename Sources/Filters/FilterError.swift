@@ -24,7 +24,7 @@ public enum FilterError: Error, Sendable, Equatable {
         case .invalidModule(let name, let reason):
             "module \(name) is invalid: \(reason)"
         case .failed(let name, let kind, let detail):
-            "filter \(name) failed (\(kind.rawValue)): \(detail)"
+            "module \(name) failed (\(kind.rawValue)): \(detail)"
         }
     }
 }

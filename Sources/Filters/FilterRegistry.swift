@@ -58,6 +58,13 @@ public final class FilterRegistry: Sendable {
         }
     }
 
+    /// Passes a body through a transform module and returns the image it decoded.
+    public func transform<Chunks: Sequence>(_ module: FilterModule, chunks: Chunks) throws(FilterError) -> DecodedRaster
+    where Chunks.Element: Collection<UInt8> {
+        precondition(module.kind == .transform, "\(module.name) is not a transform")
+        return try withInstance(of: module) { (instance) throws(FilterError) in try instance.transform(chunks) }
+    }
+
     /// Runs `body` with an idle instance of `module`, or a new one; keeps it for reuse only
     /// when `body` succeeds.
     private func withInstance<Result>(

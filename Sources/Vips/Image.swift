@@ -46,13 +46,7 @@ public struct Image: ~Copyable {
     /// it to 8-bit sRGB (alpha kept) and resizes it as `request` says.
     /// - Throws: `VipsError.decodeFailed` when the data is corrupt or truncated.
     public static func thumbnail(of source: SourceBytes, _ request: ThumbnailRequest) throws(VipsError) -> Image {
-        var options = imgedge_vips_thumbnail_options(
-            width: Int32(request.width ?? Int(VIPS_MAX_COORD)),
-            height: Int32(request.height ?? Int(VIPS_MAX_COORD)),
-            size: request.scaling.vipsSize,
-            crop: request.crop.vipsInteresting,
-            frames: Int32(request.frames)
-        )
+        var options = request.shimOptions
         var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
         let status = source.withUnsafeBytes { bytes in
             imgedge_vips_thumbnail(bytes.baseAddress, bytes.count, &options, &out)
@@ -61,6 +55,24 @@ public struct Image: ~Copyable {
             throw .decodeFailed(Libvips.takeErrorText())
         }
         return Image(taking: out, source: source)
+    }
+
+    /// Resizes an image already decoded to 8-bit sRGB pixels (rows packed `width * bands` bytes
+    /// apart), as `thumbnail(of:_:)` does for encoded sources.
+    /// - Throws: `VipsError.decodeFailed` when the pixels do not make an image of that shape.
+    public static func thumbnail(
+        ofPixels pixels: SourceBytes, width: Int, height: Int, bands: Int, _ request: ThumbnailRequest
+    ) throws(VipsError) -> Image {
+        var options = request.shimOptions
+        options.frames = 1
+        var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
+        let status = pixels.withUnsafeBytes { bytes in
+            imgedge_vips_thumbnail_pixels(bytes.baseAddress, bytes.count, Int32(width), Int32(height), Int32(bands), &options, &out)
+        }
+        guard status == 0, let out else {
+            throw .decodeFailed(Libvips.takeErrorText())
+        }
+        return Image(taking: out, source: pixels)
     }
 
     /// Cuts every frame to at most `width` x `height`, keeping the part `direction` names.
@@ -127,6 +139,19 @@ public struct Image: ~Copyable {
             throw .transformFailed(Libvips.takeErrorText())
         }
         return Image(taking: out, source: source)
+    }
+}
+
+extension ThumbnailRequest {
+    /// The request as the shim's options struct.
+    fileprivate var shimOptions: imgedge_vips_thumbnail_options {
+        imgedge_vips_thumbnail_options(
+            width: Int32(width ?? Int(VIPS_MAX_COORD)),
+            height: Int32(height ?? Int(VIPS_MAX_COORD)),
+            size: scaling.vipsSize,
+            crop: crop.vipsInteresting,
+            frames: Int32(frames)
+        )
     }
 }
 

@@ -52,6 +52,11 @@ typedef struct {
 int imgedge_vips_thumbnail(const void *buffer, size_t length,
                            const imgedge_vips_thumbnail_options *options, VipsImage **out);
 
+/// Like `imgedge_vips_thumbnail`, for 8-bit sRGB pixels already decoded into memory (rows packed
+/// `width * bands` bytes apart), which the image borrows: no shrink-on-load, no EXIF.
+int imgedge_vips_thumbnail_pixels(const void *pixels, size_t length, int width, int height, int bands,
+                                  const imgedge_vips_thumbnail_options *options, VipsImage **out);
+
 /// Cuts every frame of `in` to `width` x `height`, keeping the part that `direction` names
 /// (a frame smaller than the box in a dimension keeps that dimension).
 int imgedge_vips_crop(VipsImage *in, VipsCompassDirection direction, int width, int height,

@@ -27,49 +27,71 @@ struct ImageRoutes: Sendable {
         guard let path = SourcePath(urlPath: request.uri.path) else {
             throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
         }
-        let (options, filters, negotiated) = try prepare(request)
-        return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
+        let prepared = try prepare(request, acceptsTransform: false)
+        return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(
-                path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+                path: path, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
+                ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
-        let (options, filters, negotiated) = try prepare(request)
+        let prepared = try prepare(request, acceptsTransform: true)
         let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
-        return try await respond(negotiated: negotiated, logger: logger) { () async throws(ImageServiceError) in
+        return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(
-                source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+                source: source, transform: prepared.transform, options: prepared.options, filters: prepared.filters,
+                negotiated: prepared.negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
-    /// Parses the options and filters and negotiates the format: all fail fast, before any I/O.
-    private func prepare(_ request: Request) throws -> (ProcessingOptions, [ResolvedFilter], NegotiatedFormat) {
+    /// A request's pipeline inputs, parsed and checked before any I/O.
+    private struct PreparedRequest {
+        var options: ProcessingOptions
+        var transform: FilterModule?
+        var filters: [ResolvedFilter]
+        var negotiated: NegotiatedFormat
+    }
+
+    /// Parses the options, filters and transform and negotiates the format: all fail fast,
+    /// before any I/O.
+    private func prepare(_ request: Request, acceptsTransform: Bool) throws -> PreparedRequest {
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let options: ProcessingOptions
         let chain: FilterChain
         do {
-            options = try ProcessingOptions(query: query, maxOutputDimension: service.limits.maxOutputDimension, passthroughNames: ["filter"])
+            options = try ProcessingOptions(
+                query: query, maxOutputDimension: service.limits.maxOutputDimension,
+                passthroughNames: acceptsTransform ? ["filter", "transform"] : ["filter"])
             chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
             throw ErrorResponse(error)
         }
         let filters = try chain.steps.map { step in
-            guard let module = service.filters.modules[step.name], module.kind.isPixelFilter else {
-                let available = service.filters.modules.values.filter(\.kind.isPixelFilter).map(\.name).sorted()
-                throw ErrorResponse(
-                    status: .badRequest, reason: "unknown filter \"\(step.name.prefix(40))\"; available: \(available.joined(separator: ", "))",
-                    kind: "unknown-filter")
-            }
-            return ResolvedFilter(module: module, arguments: step.arguments)
+            ResolvedFilter(module: try module(named: step.name, parameter: "filter") { $0.isPixelFilter }, arguments: step.arguments)
+        }
+        let transform = try options.passthrough["transform"].map { name in
+            try module(named: name, parameter: "transform") { $0 == .transform }
         }
         let negotiated = negotiator.negotiate(
             explicit: options.format,
             accept: request.headers[.accept],
             userAgent: request.headers[.userAgent]
         )
-        return (options, filters, negotiated)
+        return PreparedRequest(options: options, transform: transform, filters: filters, negotiated: negotiated)
+    }
+
+    /// The loaded module called `name` whose kind suits `parameter`, or a 400 listing those that do.
+    private func module(named name: String, parameter: String, suits: (FilterKind) -> Bool) throws -> FilterModule {
+        if let module = service.filters.modules[name], suits(module.kind) {
+            return module
+        }
+        let available = service.filters.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
+        throw ErrorResponse(
+            status: .badRequest,
+            reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
+            kind: "unknown-\(parameter)")
     }
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.

@@ -67,13 +67,15 @@ public struct ImageService: Sendable {
             source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
     }
 
-    /// Renders a source the caller already has (an uploaded body).
+    /// Renders a source the caller already has (an uploaded body), passed through `transform`
+    /// before decoding when one is given.
     public func render(
-        source: SourceImage, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat,
-        ifNoneMatch: String?, timings: StageTimings = StageTimings()
+        source: SourceImage, transform: FilterModule? = nil, options: ProcessingOptions, filters: [ResolvedFilter],
+        negotiated: NegotiatedFormat, ifNoneMatch: String?, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let job = RenderJob(
-            source: source, options: options, filters: filters, filterRegistry: self.filters, negotiated: negotiated,
+            source: source, options: options, transform: transform, filters: filters, filterRegistry: self.filters,
+            negotiated: negotiated,
             ifNoneMatch: ifNoneMatch,
             limits: limits, encoding: encoding, timings: timings
         )

@@ -10,6 +10,8 @@ import Vips
 struct RenderJob: Sendable {
     var source: SourceImage
     var options: ProcessingOptions
+    /// The transform module the body passes through before decoding, if any.
+    var transform: FilterModule?
     var filters: [ResolvedFilter]
     var filterRegistry: FilterRegistry
     var negotiated: NegotiatedFormat
@@ -21,7 +23,8 @@ struct RenderJob: Sendable {
     func run() throws(ImageServiceError) -> RenderOutcome {
         defer { Libvips.endJob() }
         var timings = timings
-        let header = try timings.measure(.decode) { () throws(ImageServiceError) in try readHeader() }
+        let opened = try timings.measure(.decode) { () throws(ImageServiceError) in try open() }
+        let header = opened.header
         let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: header.frames > 1)
         let tag = entityTag(format: format)
         let validators = RenderedImage.Validators(entityTag: tag.description, lastModified: source.lastModified)
@@ -31,7 +34,7 @@ struct RenderJob: Sendable {
         let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
         let plan = try plan(for: header, animated: frames > 1)
         let image = try timings.measure(.decode) { () throws(ImageServiceError) in
-            try decodeAndResize(plan: plan, frames: frames, flatten: !format.supportsAlpha)
+            try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha)
         }
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             do throws(VipsError) {
@@ -47,21 +50,20 @@ struct RenderJob: Sendable {
         return .image(RenderedImage(bytes: bytes, format: format, validators: validators, timings: timings))
     }
 
-    /// Checks the magic bytes and reads the header, refusing pixel bombs before decoding.
-    private func readHeader() throws(ImageServiceError) -> ImageHeader {
-        guard source.bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else {
-            throw .source(.unsupportedFormat)
-        }
-        let header: ImageHeader
-        do {
-            header = try ImageHeader(reading: source.bytes)
-        } catch {
-            throw .vips(error)
-        }
+    /// Opens the source (through its transform module, if any) and refuses pixel bombs by
+    /// their header, before decoding.
+    private func open() throws(ImageServiceError) -> any OpenedSource {
+        let opened: any OpenedSource =
+            if let transform {
+                try TransformedSource(body: source.bytes, module: transform, registry: filterRegistry)
+            } else {
+                try EncodedSource(source.bytes)
+            }
+        let header = opened.header
         guard header.pixelCount <= limits.maxInputPixels else {
             throw .source(.tooManyPixels(width: header.width, height: header.height, limit: limits.maxInputPixels))
         }
-        return header
+        return opened
     }
 
     /// The geometry for this source, refused when the result would exceed the output limit.
@@ -81,15 +83,18 @@ struct RenderJob: Sendable {
 
     /// Everything in the request that shapes the output: options and the filter chain.
     var variantKey: String {
-        options.cacheKey + "|" + filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
+        options.cacheKey + "|" + (transform.map { "transform:\($0.name)|" } ?? "")
+            + filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha
     /// for formats without it, and computes the pixels into memory.
-    private func decodeAndResize(plan: ResizePlan, frames: Int, flatten: Bool) throws(ImageServiceError) -> Image {
+    private func decodeAndResize(
+        _ opened: any OpenedSource, plan: ResizePlan, frames: Int, flatten: Bool
+    ) throws(ImageServiceError) -> Image {
         let resized: Image
         do {
-            resized = try thumbnail(plan: plan, frames: frames)
+            resized = try thumbnail(opened, plan: plan, frames: frames)
         } catch {
             throw .vips(error)
         }
@@ -102,10 +107,10 @@ struct RenderJob: Sendable {
     }
 
     /// Decodes with shrink-on-load and applies the plan's crop or letterbox.
-    private func thumbnail(plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
+    private func thumbnail(_ opened: any OpenedSource, plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
         var request = plan.thumbnail
         request.frames = frames
-        let image = try Image.thumbnail(of: source.bytes, request)
+        let image = try opened.thumbnail(request)
         switch plan.finish {
         case .none:
             return image

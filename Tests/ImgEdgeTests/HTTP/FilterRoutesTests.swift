@@ -135,7 +135,7 @@ struct FilterRoutesTests {
             ("qoi", .badRequest, "unknown filter \"qoi\""),
             ("sepia(", .badRequest, "closing parenthesis"),
             ("brightness(abc)", .badRequest, "numbers"),
-            ("brightness(99)", .unprocessableContent, "filter brightness failed (invalid-format)"),
+            ("brightness(99)", .unprocessableContent, "module brightness failed (invalid-format)"),
         ]
     )
     func refused(filter: String, status: HTTPResponse.Status, reason: String) async throws {

@@ -1,0 +1,74 @@
+import Filters
+import Vips
+
+/// A source whose header is known, so limits, format and geometry are decided before any pixel
+/// is decoded.
+///
+/// Two kinds: `EncodedSource`, an image format libvips reads, and `TransformedSource`, a body a
+/// transform module decoded to pixels.
+protocol OpenedSource {
+    var header: ImageHeader { get }
+    /// Decodes (or takes the decoded pixels) and resizes as `request` says.
+    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image
+}
+
+/// An encoded image: judged by its magic bytes, its header read by libvips.
+struct EncodedSource: OpenedSource {
+    let bytes: SourceBytes
+    let header: ImageHeader
+
+    /// - Throws: `.source(.unsupportedFormat)` for anything but the accepted formats,
+    ///   `.vips(.unreadableHeader)` when libvips cannot read the header.
+    init(_ bytes: SourceBytes) throws(ImageServiceError) {
+        guard bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else {
+            throw .source(.unsupportedFormat)
+        }
+        self.bytes = bytes
+        do {
+            header = try ImageHeader(reading: bytes)
+        } catch {
+            throw .vips(error)
+        }
+    }
+
+    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image {
+        try Image.thumbnail(of: bytes, request)
+    }
+}
+
+/// A request body passed through a transform module, which decoded it to pixels.
+struct TransformedSource: OpenedSource {
+    /// The body is handed to the module in chunks of this size.
+    static let chunkBytes = 64 * 1024
+
+    let pixels: SourceBytes
+    let header: ImageHeader
+    /// 3 (RGB) or 4 (RGBA).
+    private let bands: Int
+
+    /// - Throws: `.filter` when the module rejects the body or fails.
+    init(body: SourceBytes, module: FilterModule, registry: FilterRegistry) throws(ImageServiceError) {
+        let raster: DecodedRaster
+        do {
+            raster = try body.withUnsafeBytes { bytes in
+                Result { () throws(FilterError) in
+                    let chunks = stride(from: 0, to: bytes.count, by: Self.chunkBytes).map {
+                        bytes[$0..<min($0 + Self.chunkBytes, bytes.count)]
+                    }
+                    return try registry.transform(module, chunks: chunks)
+                }
+            }.get()
+        } catch {
+            throw .filter(error)
+        }
+        pixels = SourceBytes(raster.pixels)
+        header = ImageHeader(
+            width: raster.width, height: raster.height, frames: 1, hasAlpha: raster.bands == 4, orientation: 1,
+            loader: "transform:\(module.name)")
+        bands = raster.bands
+    }
+
+    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image {
+        try Image.thumbnail(ofPixels: pixels, width: header.width, height: header.height, bands: bands, request)
+    }
+}

@@ -1,0 +1,63 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImageTestSupport
+import ImgEdge
+import NIOCore
+import Testing
+import Vips
+
+/// A QOI file of `pixels` written with QOI_OP_RGB(A) only: a valid file for the decoder to read,
+/// made here so the test owns both sides of the comparison.
+private func qoi(_ pixels: Pixels) -> [UInt8] {
+    func bigEndian(_ value: Int) -> [UInt8] { [24, 16, 8, 0].map { UInt8((value >> $0) & 0xFF) } }
+    var bytes = Array("qoif".utf8) + bigEndian(pixels.width) + bigEndian(pixels.height) + [UInt8(pixels.bands), 0]
+    for start in stride(from: 0, to: pixels.samples.count, by: pixels.bands) {
+        bytes += [pixels.bands == 4 ? 0xFF : 0xFE] + pixels.samples[start..<start + pixels.bands]
+    }
+    return bytes + [0, 0, 0, 0, 0, 0, 0, 1]
+}
+
+@Suite("POST /resize?transform= through a byte-stream module")
+struct TransformTests {
+    @Test("a QOI body, a format libvips cannot read, is decoded by the qoi module and resized")
+    func decodesQOI() async throws {
+        try await withServer { client in
+            let source = try await client.get("/landscape.jpg?w=96&format=png")
+            let pixels = try Pixels(decoding: Array(source.body.readableBytesView))
+            let response = try await client.execute(
+                uri: "/resize?transform=qoi&w=48&format=png", method: .post, body: ByteBuffer(bytes: qoi(pixels))) { $0 }
+            #expect(response.status == .ok)
+            let resized = try Pixels(decoding: Array(response.body.readableBytesView))
+            #expect((resized.width, resized.height) == (48, 27))
+            let expected = try Pixels(
+                decoding: Array(try await client.get("/landscape.jpg?w=48&format=png").body.readableBytesView))
+            #expect(resized.fingerprint().distance(to: expected.fingerprint()) < 8)
+        }
+    }
+
+    @Test(
+        "bodies the module rejects, and transforms that are not there, are refused",
+        arguments: [
+            ("/resize?transform=qoi&w=10", [UInt8]("qoif but not really".utf8), HTTPResponse.Status.unprocessableContent,
+             "module qoi failed (invalid-format)"),
+            ("/resize?transform=sepia&w=10", [UInt8]("x".utf8), .badRequest, "unknown transform \"sepia\"; available: qoi"),
+            ("/resize?w=10", Array("qoif".utf8) + [0, 0, 0, 1, 0, 0, 0, 1, 3, 0], .unsupportedMediaType, "not a supported image"),
+        ]
+    )
+    func refused(uri: String, body: [UInt8], status: HTTPResponse.Status, reason: String) async throws {
+        try await withServer { client in
+            let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(bytes: body)) { $0 }
+            #expect(response.status == status)
+            #expect(String(buffer: response.body).contains(reason), "\(String(buffer: response.body))")
+        }
+    }
+
+    @Test("a GET cannot name a transform")
+    func getRefusesTransform() async throws {
+        try await withServer { client in
+            let response = try await client.get("/landscape.jpg?transform=qoi")
+            #expect(response.status == .badRequest)
+        }
+    }
+}
