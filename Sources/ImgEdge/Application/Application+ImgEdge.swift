@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import ServiceLifecycle
 import Filters
 import Vips
 
@@ -14,7 +15,7 @@ public func buildApplication(
     try configuration.validate()
     try Libvips.start()
     let workers = ImageWorkers(settings: configuration.workers)
-    var resources = [ResourceService(release: { try await workers.shutdown() })]
+    var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
     let origin: any Origin
     if configuration.originIsHTTP {
         let httpOrigin = HTTPOrigin(baseURL: configuration.origin, settings: configuration.httpOrigin)
@@ -23,14 +24,15 @@ public func buildApplication(
     } else {
         origin = FileOrigin(root: configuration.origin)
     }
-    let filters = FilterRegistry(directory: configuration.modulesDirectory, limits: configuration.filterLimits)
-    logger.info("filter modules loaded: \(filters.modules.keys.sorted().joined(separator: ", "))")
-    for (name, reason) in filters.failures.sorted(by: { $0.key < $1.key }) {
+    let modules = ModuleCatalog(directory: configuration.modulesDirectory, limits: configuration.filterLimits)
+    logger.info("filter modules loaded: \(modules.registry.modules.keys.sorted().joined(separator: ", "))")
+    for (name, reason) in modules.registry.failures.sorted(by: { $0.key < $1.key }) {
         logger.error("filter module \(name) not loaded: \(reason)")
     }
+    resources.append(ModuleReloader(catalog: modules, interval: configuration.moduleCheckInterval, logger: logger))
     let routes = ImageRoutes(
         service: ImageService(
-            origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding, filters: filters),
+            origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding, modules: modules),
         negotiator: FormatNegotiator(modernPreference: configuration.formatPreference),
         responses: ImageResponse(cacheControl: configuration.cacheControl)
     )

@@ -24,6 +24,9 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Directory of filter modules, `*.wasm` (`--modules`, `IMGEDGE_MODULES`); default
     /// `Modules/build`, where `make modules` puts them.
     public var modulesDirectory = "Modules/build"
+    /// How often the modules directory is checked for changed `.wasm` files, which are then
+    /// reloaded without a restart (as on SIGHUP); default 2 s.
+    public var moduleCheckInterval: Duration = .seconds(2)
     /// Fuel and memory bounds of filter modules.
     public var filterLimits = FilterLimits()
     /// Per-format quality and effort defaults.

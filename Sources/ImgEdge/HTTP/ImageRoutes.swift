@@ -41,7 +41,7 @@ struct ImageRoutes: Sendable {
         let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
         return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(
-                source: source, transform: prepared.transform, options: prepared.options, filters: prepared.filters,
+                source: source, options: prepared.options, filters: prepared.filters,
                 negotiated: prepared.negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
@@ -49,8 +49,7 @@ struct ImageRoutes: Sendable {
     /// A request's pipeline inputs, parsed and checked before any I/O.
     private struct PreparedRequest {
         var options: ProcessingOptions
-        var transform: FilterModule?
-        var filters: [ResolvedFilter]
+        var filters: RequestFilters
         var negotiated: NegotiatedFormat
     }
 
@@ -68,26 +67,31 @@ struct ImageRoutes: Sendable {
         } catch {
             throw ErrorResponse(error)
         }
-        let filters = try chain.steps.map { step in
-            ResolvedFilter(module: try module(named: step.name, parameter: "filter") { $0.isPixelFilter }, arguments: step.arguments)
+        let registry = service.modules.registry
+        let steps = try chain.steps.map { step in
+            ResolvedFilter(
+                module: try module(named: step.name, in: registry, parameter: "filter") { $0.isPixelFilter }, arguments: step.arguments)
         }
         let transform = try options.passthrough["transform"].map { name in
-            try module(named: name, parameter: "transform") { $0 == .transform }
+            try module(named: name, in: registry, parameter: "transform") { $0 == .transform }
         }
         let negotiated = negotiator.negotiate(
             explicit: options.format,
             accept: request.headers[.accept],
             userAgent: request.headers[.userAgent]
         )
-        return PreparedRequest(options: options, transform: transform, filters: filters, negotiated: negotiated)
+        return PreparedRequest(
+            options: options, filters: RequestFilters(registry: registry, transform: transform, steps: steps), negotiated: negotiated)
     }
 
     /// The loaded module called `name` whose kind suits `parameter`, or a 400 listing those that do.
-    private func module(named name: String, parameter: String, suits: (FilterKind) -> Bool) throws -> FilterModule {
-        if let module = service.filters.modules[name], suits(module.kind) {
+    private func module(
+        named name: String, in registry: FilterRegistry, parameter: String, suits: (FilterKind) -> Bool
+    ) throws -> FilterModule {
+        if let module = registry.modules[name], suits(module.kind) {
             return module
         }
-        let available = service.filters.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
+        let available = registry.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
         throw ErrorResponse(
             status: .badRequest,
             reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
@@ -96,13 +100,13 @@ struct ImageRoutes: Sendable {
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.
     private func health() -> String {
-        let failures = service.filters.failures.sorted { $0.key < $1.key }.map { "module \($0.key) not loaded: \($0.value)\n" }
+        let failures = service.modules.registry.failures.sorted { $0.key < $1.key }.map { "module \($0.key) not loaded: \($0.value)\n" }
         return "ok\n" + failures.joined()
     }
 
     /// `/modules`: the loaded filter modules and their kinds, as JSON.
     private func modules() -> Response {
-        let entries = service.filters.modules.values.sorted { $0.name < $1.name }.map { module in
+        let entries = service.modules.registry.modules.values.sorted { $0.name < $1.name }.map { module in
             "{\"name\":\"\(module.name)\",\"kind\":\"\(module.kind)\"}"
         }
         let body = "{\"modules\":[\(entries.joined(separator: ","))]}\n"

@@ -1,16 +1,5 @@
-public import Filters
+import Filters
 import Vips
-
-/// A `filter=` step resolved to its loaded module.
-public struct ResolvedFilter: Sendable {
-    public let module: FilterModule
-    public let arguments: [Float]
-
-    public init(module: FilterModule, arguments: [Float]) {
-        self.module = module
-        self.arguments = arguments
-    }
-}
 
 /// Runs a request's filters over the resized image, in order.
 ///

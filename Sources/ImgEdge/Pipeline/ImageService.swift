@@ -10,8 +10,8 @@ public struct ImageService: Sendable {
     let workers: ImageWorkers
     let limits: SourceLimits
     let encoding: EncodingSettings
-    /// The loaded filter modules.
-    public let filters: FilterRegistry
+    /// The filter modules, reloadable while serving.
+    public let modules: ModuleCatalog
     private let coalescer = RequestCoalescer<CoalescingKey, RenderOutcome>()
 
     /// What makes two origin requests identical: same source, same output, same validator.
@@ -23,20 +23,20 @@ public struct ImageService: Sendable {
         var ifNoneMatch: String?
     }
 
-    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings, filters: FilterRegistry) {
+    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings, modules: ModuleCatalog) {
         self.origin = origin
         self.workers = workers
         self.limits = limits
         self.encoding = encoding
-        self.filters = filters
+        self.modules = modules
     }
 
     /// Fetches the original at `path` and renders it, or joins an identical request under way.
     public func render(
-        path: SourcePath, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?
     ) async throws(ImageServiceError) -> RenderOutcome {
         let key = CoalescingKey(
-            path: path, options: options.cacheKey, filters: filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";"),
+            path: path, options: options.cacheKey, filters: filters.cacheKey,
             negotiated: negotiated.cacheKey, ifNoneMatch: ifNoneMatch
         )
         do {
@@ -51,7 +51,7 @@ public struct ImageService: Sendable {
     }
 
     private func fetchAndRender(
-        path: SourcePath, options: ProcessingOptions, filters: [ResolvedFilter], negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?
     ) async throws(ImageServiceError) -> RenderOutcome {
         var timings = StageTimings()
         let clock = ContinuousClock()
@@ -67,15 +67,14 @@ public struct ImageService: Sendable {
             source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
     }
 
-    /// Renders a source the caller already has (an uploaded body), passed through `transform`
-    /// before decoding when one is given.
+    /// Renders a source the caller already has (an uploaded body), passed through the filters'
+    /// transform before decoding when they name one.
     public func render(
-        source: SourceImage, transform: FilterModule? = nil, options: ProcessingOptions, filters: [ResolvedFilter],
-        negotiated: NegotiatedFormat, ifNoneMatch: String?, timings: StageTimings = StageTimings()
+        source: SourceImage, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
+        ifNoneMatch: String?, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let job = RenderJob(
-            source: source, options: options, transform: transform, filters: filters, filterRegistry: self.filters,
-            negotiated: negotiated,
+            source: source, options: options, filters: filters, negotiated: negotiated,
             ifNoneMatch: ifNoneMatch,
             limits: limits, encoding: encoding, timings: timings
         )

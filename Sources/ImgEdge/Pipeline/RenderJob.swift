@@ -10,10 +10,7 @@ import Vips
 struct RenderJob: Sendable {
     var source: SourceImage
     var options: ProcessingOptions
-    /// The transform module the body passes through before decoding, if any.
-    var transform: FilterModule?
-    var filters: [ResolvedFilter]
-    var filterRegistry: FilterRegistry
+    var filters: RequestFilters
     var negotiated: NegotiatedFormat
     var ifNoneMatch: String?
     var limits: SourceLimits
@@ -54,8 +51,8 @@ struct RenderJob: Sendable {
     /// their header, before decoding.
     private func open() throws(ImageServiceError) -> any OpenedSource {
         let opened: any OpenedSource =
-            if let transform {
-                try TransformedSource(body: source.bytes, module: transform, registry: filterRegistry)
+            if let transform = filters.transform {
+                try TransformedSource(body: source.bytes, module: transform, registry: filters.registry)
             } else {
                 try EncodedSource(source.bytes)
             }
@@ -83,8 +80,7 @@ struct RenderJob: Sendable {
 
     /// Everything in the request that shapes the output: options and the filter chain.
     var variantKey: String {
-        options.cacheKey + "|" + (transform.map { "transform:\($0.name)|" } ?? "")
-            + filters.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
+        options.cacheKey + "|" + filters.cacheKey
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha
@@ -98,7 +94,7 @@ struct RenderJob: Sendable {
         } catch {
             throw .vips(error)
         }
-        let filtered = try FilterStage(registry: filterRegistry).apply(filters, to: resized)
+        let filtered = try FilterStage(registry: filters.registry).apply(filters.steps, to: resized)
         do {
             return try finished(filtered, flatten: flatten)
         } catch {

@@ -1,0 +1,33 @@
+public import Filters
+
+/// A `filter=` step resolved to its loaded module.
+public struct ResolvedFilter: Sendable {
+    public let module: FilterModule
+    public let arguments: [Float]
+
+    public init(module: FilterModule, arguments: [Float]) {
+        self.module = module
+        self.arguments = arguments
+    }
+}
+
+/// The modules one request uses, resolved against the registry current when it started, which
+/// also runs them: a reload while the request runs does not change its modules.
+public struct RequestFilters: Sendable {
+    public let registry: FilterRegistry
+    /// The byte-stream module the body passes through before decoding (uploads only).
+    public let transform: FilterModule?
+    /// Pixel filters, in order.
+    public let steps: [ResolvedFilter]
+
+    public init(registry: FilterRegistry, transform: FilterModule? = nil, steps: [ResolvedFilter] = []) {
+        self.registry = registry
+        self.transform = transform
+        self.steps = steps
+    }
+
+    /// A canonical string of the transform and the steps, for cache keys and ETags.
+    var cacheKey: String {
+        (transform.map { "transform:\($0.name)|" } ?? "") + steps.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import Testing
+
+@Suite("Reloading filter modules while serving")
+struct ModuleReloadTests {
+    @Test("a module copied into the directory is served without a restart, while requests keep being answered")
+    func picksUpNewModule() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-reload-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/sepia.wasm", toPath: directory.appendingPathComponent("sepia.wasm").path)
+        let configuration = testConfiguration {
+            $0.modulesDirectory = directory.path
+            $0.moduleCheckInterval = .milliseconds(100)
+        }
+        try await withServer(configuration) { client in
+            let before = try await client.get("/landscape.jpg?w=40&filter=invert")
+            #expect(before.status == .badRequest)
+            try FileManager.default.copyItem(
+                atPath: "\(builtModulesDirectory)/invert.wasm", toPath: directory.appendingPathComponent("invert.wasm").path)
+            var status = HTTPResponse.Status.badRequest
+            for _ in 0..<50 where status != .ok {
+                // Sepia keeps working throughout the reload.
+                let sepia = try await client.get("/landscape.jpg?w=40&filter=sepia")
+                #expect(sepia.status == .ok)
+                try await Task.sleep(for: .milliseconds(50))
+                status = try await client.get("/landscape.jpg?w=40&filter=invert").status
+            }
+            #expect(status == .ok)
+        }
+    }
+}
