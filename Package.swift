@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "imgedge", targets: ["ImgEdgeCLI"]),
+        .executable(name: "filter-bench", targets: ["FilterBenchmarks"]),
         .library(name: "ImgEdge", targets: ["ImgEdge"]),
     ],
     dependencies: [
@@ -75,6 +76,13 @@ let package = Package(
         // Pixel decoding and fingerprints shared by the test targets.
         .target(
             name: "ImageTestSupport", dependencies: ["Vips", "CVipsShim"], path: "Tests/ImageTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        // Filter costs against native baselines (Benchmarks/FilterBenchmarks/main.swift).
+        .executableTarget(
+            name: "FilterBenchmarks",
+            dependencies: ["Filters", "Vips", .product(name: "WAT", package: "WasmKit")],
+            path: "Benchmarks/FilterBenchmarks",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -160,17 +160,15 @@ struct FilterRoutesTests {
 
     @Test("a broken module is reported by name in /healthz and the others still load")
     func brokenModule() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-modules-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/sepia.wasm", toPath: directory.appendingPathComponent("sepia.wasm").path)
-        try Data("not a module".utf8).write(to: directory.appendingPathComponent("broken.wasm"))
-        try await withServer(testConfiguration { $0.modulesDirectory = directory.path }) { client in
-            let health = try await client.get("/healthz")
-            #expect(health.status == .ok)
-            #expect(String(buffer: health.body).contains("module broken not loaded: module broken is invalid"))
-            let sepia = try await client.get("/landscape.jpg?w=50&filter=sepia")
-            #expect(sepia.status == .ok)
+        try await withModulesDirectory(copying: ["sepia"]) { directory in
+            try Data("not a module".utf8).write(to: directory.appendingPathComponent("broken.wasm"))
+            try await withServer(testConfiguration { $0.modulesDirectory = directory.path }) { client in
+                let health = try await client.get("/healthz")
+                #expect(health.status == .ok)
+                #expect(String(buffer: health.body).contains("module broken not loaded: module broken is invalid"))
+                let sepia = try await client.get("/landscape.jpg?w=50&filter=sepia")
+                #expect(sepia.status == .ok)
+            }
         }
     }
 }

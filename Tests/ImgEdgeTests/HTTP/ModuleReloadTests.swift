@@ -10,10 +10,12 @@ import Testing
 struct ModuleReloadTests {
     @Test("a module copied into the directory is served without a restart, while requests keep being answered")
     func picksUpNewModule() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-reload-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/sepia.wasm", toPath: directory.appendingPathComponent("sepia.wasm").path)
+        try await withModulesDirectory(copying: ["sepia"]) { directory in
+            try await servesNewModule(in: directory)
+        }
+    }
+
+    private func servesNewModule(in directory: URL) async throws {
         let configuration = testConfiguration {
             $0.modulesDirectory = directory.path
             $0.moduleCheckInterval = .milliseconds(100)

@@ -218,22 +218,10 @@ struct ResizePlanTests {
 
 /// Test images and libvips for running plans for real.
 private enum Rendering {
-    /// The repository's `TestImages/` folder, found from this file (symlinks resolved).
-    static let directory = URL(fileURLWithPath: #filePath)
-        .resolvingSymlinksInPath()
-        .deletingLastPathComponent()  // Pipeline
-        .deletingLastPathComponent()  // ImgEdgeTests
-        .deletingLastPathComponent()  // Tests
-        .deletingLastPathComponent()  // the repository
-        .appendingPathComponent("TestImages", isDirectory: true)
-
-    /// libvips, started once per process.
-    private static let started = Result { () throws(VipsError) in try Libvips.start() }
-
     /// The bytes of `TestImages/file` and its header.
     static func load(_ file: String) throws -> (SourceBytes, ImageHeader) {
-        try started.get()
-        let source = SourceBytes(try Data(contentsOf: directory.appendingPathComponent(file)))
+        try Libvips.start()
+        let source = SourceBytes(try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/\(file)")))
         return (source, try ImageHeader(reading: source))
     }
 

@@ -8,15 +8,6 @@ private func sniff(_ bytes: [UInt8]) -> SourceSniffer.Kind? {
     bytes.withUnsafeBytes(SourceSniffer.sniff)
 }
 
-/// The repository's `TestImages/` folder, found from this file (symlinks resolved).
-private let testImages = URL(fileURLWithPath: #filePath)
-    .resolvingSymlinksInPath()
-    .deletingLastPathComponent()  // Pipeline
-    .deletingLastPathComponent()  // ImgEdgeTests
-    .deletingLastPathComponent()  // Tests
-    .deletingLastPathComponent()  // the repository
-    .appendingPathComponent("TestImages", isDirectory: true)
-
 /// Every file in `TestImages/` and the kind it must sniff as (nil: refused).
 private let testImageKinds: [String: SourceSniffer.Kind?] = [
     "alpha.png": .png,
@@ -80,14 +71,14 @@ struct SourceSnifferTests {
     @Test("every test image sniffs as its real format, whatever its name says",
           arguments: testImageKinds.keys.sorted())
     func testImage(file: String) throws {
-        let bytes = try [UInt8](Data(contentsOf: testImages.appendingPathComponent(file)))
+        let bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/\(file)")))
         let expected = try #require(testImageKinds[file])
         #expect(sniff(bytes) == expected)
     }
 
     @Test("the table above names every file in TestImages")
     func everyTestImage() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: testImages.path)
+        let files = try FileManager.default.contentsOfDirectory(atPath: testImagesDirectory)
         #expect(Set(files) == Set(testImageKinds.keys))
     }
 

@@ -15,6 +15,18 @@ let testImagesDirectory: String = URL(fileURLWithPath: #filePath).resolvingSymli
 let builtModulesDirectory: String = URL(fileURLWithPath: testImagesDirectory).deletingLastPathComponent()
     .appendingPathComponent("Modules/build").path
 
+/// A new temporary directory holding copies of the named built modules; removed by `body`'s end.
+func withModulesDirectory<Value>(copying modules: [String], _ body: (URL) async throws -> Value) async throws -> Value {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-modules-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    for module in modules {
+        try FileManager.default.copyItem(
+            atPath: "\(builtModulesDirectory)/\(module).wasm", toPath: directory.appendingPathComponent("\(module).wasm").path)
+    }
+    return try await body(directory)
+}
+
 /// A configuration serving `TestImages/` with the built filter modules on a free loopback port.
 func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }) -> ImgEdgeConfiguration {
     var configuration = ImgEdgeConfiguration()
