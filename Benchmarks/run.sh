@@ -9,7 +9,8 @@
 #             coalesced (Benchmarks/distinct-requests.lua); its CPU time (utime + stime from
 #             /proc) divided by the requests answered.
 # Both encode with the same settings (q=80; WebP effort 4).
-# Prints CPU ms per image for each, their ratio, and the server's peak RSS.
+# Prints CPU ms per image for each, their ratio, and the server's peak RSS; then the same 800 px
+# JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,25 +25,41 @@ trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/vips_baseline"
 
-"$BINARY" serve --port "$PORT" --origin TestImages --log-level warning &
+"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --log-level warning &
 SERVER_PID=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
 ticks=$(getconf CLK_TCK)
 server_cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$SERVER_PID/stat"; }
 
+# The server's CPU milliseconds per image for `url`, under wrk with 4 connections.
+server_ms_per_image() {
+    curl -sf "$1" >/dev/null   # warm-up
+    local before after requests
+    before=$(server_cpu_ms)
+    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$1" >"$WORK/wrk.txt"
+    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; exit 1; fi
+    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+    after=$(server_cpu_ms)
+    awk -v a="$after" -v s="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - s) / n }'
+}
+
 printf '%-6s %14s %14s %8s %12s %12s\n' format "baseline ms" "server ms" ratio "baseline B" "server B"
 for format in jpeg webp; do
     url="http://127.0.0.1:$PORT/$SOURCE?w=$WIDTH&format=$format&q=80"
-    server_bytes=$(curl -sf "$url" | wc -c)   # also warms up
+    server_bytes=$(curl -sf "$url" | wc -c)
     read -r baseline_ms baseline_bytes < <("$WORK/vips_baseline" "TestImages/$SOURCE" "$WIDTH" "$format" 20)
-    before=$(server_cpu_ms)
-    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
-    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt"; exit 1; fi
-    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    after=$(server_cpu_ms)
-    awk -v f="$format" -v b="$baseline_ms" -v a="$after" -v s="$before" -v n="$requests" -v bb="$baseline_bytes" -v sb="$server_bytes" \
-        'BEGIN { m = (a - s) / n; printf "%-6s %14.1f %14.1f %8.2f %12d %12d\n", f, b, m, m / b, bb, sb }'
+    server_ms=$(server_ms_per_image "$url")
+    awk -v f="$format" -v b="$baseline_ms" -v m="$server_ms" -v bb="$baseline_bytes" -v sb="$server_bytes" \
+        'BEGIN { printf "%-6s %14.1f %14.1f %8.2f %12d %12d\n", f, b, m, m / b, bb, sb }'
+done
+
+printf '\n%-16s %14s %8s\n' filter "server ms" ratio
+plain=$(server_ms_per_image "http://127.0.0.1:$PORT/$SOURCE?w=$WIDTH&format=jpeg&q=80")
+printf '%-16s %14.1f %8.2f\n' none "$plain" 1
+for filter in sepia "vignette(0.4)"; do
+    filtered=$(server_ms_per_image "http://127.0.0.1:$PORT/$SOURCE?w=$WIDTH&format=jpeg&q=80&filter=$filter")
+    awk -v f="$filter" -v m="$filtered" -v p="$plain" 'BEGIN { printf "%-16s %14.1f %8.2f\n", f, m, m / p }'
 done
 echo "server requests measured per format: wrk -t2 -c4 -d${SECONDS_PER_RUN}s"
 echo "peak RSS of the server (VmHWM): $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER_PID/status")"
