@@ -14,20 +14,22 @@ extension FilterInstance {
     /// pixels, is the densest encoding a transform is expected to decode.
     static let maxPixelsPerByte = 64
 
-    /// Passes a body through a transform module chunk by chunk and returns the image it decoded.
-    ///
-    /// Fuel is budgeted per byte for each chunk, and for the finish call per pixel the body could
-    /// stand for, so a module can neither loop forever nor be made to by its input.
-    func transform<Chunks: Sequence>(_ chunks: Chunks) throws(FilterError) -> DecodedRaster
-    where Chunks.Element: Collection<UInt8> {
+    /// Starts a body: clears what an earlier body left.
+    func beginTransform() throws(FilterError) {
         try call("imgedge_reset", fuel: limits.baseFuel)
-        var bodyBytes = 0
-        for chunk in chunks where !chunk.isEmpty {
-            bodyBytes += chunk.count
-            let input = try call("imgedge_transform_input", [UInt32(chunk.count)], fuel: limits.baseFuel)
-            try Array(chunk).withUnsafeBytes { bytes in Result { () throws(FilterError) in try write(bytes, at: input) } }.get()
-            try callChecked("imgedge_transform_chunk", [input, UInt32(chunk.count)], fuel: limits.fuel(forPixels: chunk.count))
-        }
+    }
+
+    /// Passes one chunk of the body, with fuel for its bytes.
+    func feedTransform(_ chunk: some Collection<UInt8>) throws(FilterError) {
+        guard !chunk.isEmpty else { return }
+        let input = try call("imgedge_transform_input", [UInt32(chunk.count)], fuel: limits.baseFuel)
+        try Array(chunk).withUnsafeBytes { bytes in Result { () throws(FilterError) in try write(bytes, at: input) } }.get()
+        try callChecked("imgedge_transform_chunk", [input, UInt32(chunk.count)], fuel: limits.fuel(forPixels: chunk.count))
+    }
+
+    /// Ends the body and returns the image the module decoded. Fuel is budgeted per pixel the
+    /// body could stand for, so a module can neither loop forever nor be made to by its input.
+    func finishTransform(bodyBytes: Int) throws(FilterError) -> DecodedRaster {
         let possiblePixels = min(bodyBytes * Self.maxPixelsPerByte, Self.maxTransformPixels)
         try callChecked("imgedge_transform_finish", [], fuel: limits.fuel(forPixels: possiblePixels))
         let output = try call("imgedge_transform_output", fuel: limits.baseFuel)

@@ -58,11 +58,10 @@ public final class FilterRegistry: Sendable {
         }
     }
 
-    /// Passes a body through a transform module and returns the image it decoded.
-    public func transform<Chunks: Sequence>(_ module: FilterModule, chunks: Chunks) throws(FilterError) -> DecodedRaster
-    where Chunks.Element: Collection<UInt8> {
+    /// Starts passing a body through a transform module; feed it the chunks as they arrive.
+    public func startTransform(_ module: FilterModule) throws(FilterError) -> TransformSession {
         precondition(module.kind == .transform, "\(module.name) is not a transform")
-        return try withInstance(of: module) { (instance) throws(FilterError) in try instance.transform(chunks) }
+        return try TransformSession(module: module, registry: self, instance: try checkOut(module))
     }
 
     /// Runs `body` with an idle instance of `module`, or a new one; keeps it for reuse only
@@ -70,14 +69,22 @@ public final class FilterRegistry: Sendable {
     private func withInstance<Result>(
         of module: FilterModule, _ body: (FilterInstance) throws(FilterError) -> Result
     ) throws(FilterError) -> Result {
-        let instance: FilterInstance
-        if let reused = idle.withLock({ $0[module.name]?.popLast() }) {
-            instance = reused
-        } else {
-            instance = try FilterInstance(module: module)
-        }
+        let instance = try checkOut(module)
         let result = try body(instance)
-        idle.withLock { $0[module.name, default: []].append(instance) }
+        giveBack(instance)
         return result
+    }
+
+    /// An idle instance of `module`, or a new one.
+    private func checkOut(_ module: FilterModule) throws(FilterError) -> FilterInstance {
+        if let reused = idle.withLock({ $0[module.name]?.popLast() }) {
+            return reused
+        }
+        return try FilterInstance(module: module)
+    }
+
+    /// Keeps an instance that finished its work cleanly for the next request.
+    func giveBack(_ instance: FilterInstance) {
+        idle.withLock { $0[instance.name, default: []].append(instance) }
     }
 }

@@ -38,11 +38,17 @@ struct ImageRoutes: Sendable {
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
         let prepared = try prepare(request, acceptsTransform: true)
-        let source = try await SourceImage(streaming: request.body, limit: service.limits.maxSourceBytes)
         return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
-            try await service.render(
-                source: source, options: prepared.options, filters: prepared.filters,
-                negotiated: prepared.negotiated, ifNoneMatch: request.headers[.ifNoneMatch])
+            let upload = Upload(body: request.body, limit: service.limits.maxSourceBytes)
+            let input =
+                if let transform = prepared.filters.transform {
+                    try await upload.passThrough(transform, registry: prepared.filters.registry, service: service)
+                } else {
+                    JobInput.encoded(try await upload.collect())
+                }
+            return try await service.render(
+                input, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
+                ifNoneMatch: request.headers[.ifNoneMatch])
         }
     }
 
@@ -128,20 +134,5 @@ struct ImageRoutes: Sendable {
             logger.log(level: level, "\(response.kind): \(error)")
             throw response
         }
-    }
-}
-
-extension SourceImage {
-    /// Collects a request body chunk by chunk, failing as soon as it passes `limit` bytes,
-    /// without reading the rest.
-    init(streaming body: RequestBody, limit: Int) async throws {
-        var collected = ByteBuffer()
-        for try await chunk in body {
-            guard collected.readableBytes + chunk.readableBytes <= limit else {
-                throw ErrorResponse(ImageServiceError.source(.tooLarge(limit: limit)))
-            }
-            collected.writeImmutableBuffer(chunk)
-        }
-        self.init(bytes: SourceBytes(collected.readableBytesView), lastModified: nil)
     }
 }

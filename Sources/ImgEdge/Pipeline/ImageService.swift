@@ -64,17 +64,28 @@ public struct ImageService: Sendable {
         }
         timings.add(clock.now - start, to: .fetch)
         return try await render(
-            source: source, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
+            .encoded(source), options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
     }
 
-    /// Renders a source the caller already has (an uploaded body), passed through the filters'
-    /// transform before decoding when they name one.
-    public func render(
-        source: SourceImage, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
+    /// Passes one chunk of an upload through its transform module, on a worker thread: a module
+    /// call may take as long as its fuel allows, which must not block an event loop.
+    func feed(_ chunk: [UInt8], to session: TransformSession) async throws(ImageServiceError) {
+        do {
+            try await workers.run { try session.feed(chunk) }
+        } catch let error as FilterError {
+            throw .filter(error)
+        } catch {
+            throw .overloaded
+        }
+    }
+
+    /// Renders a source the caller already has: an upload, perhaps read by a transform module.
+    func render(
+        _ input: JobInput, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
         ifNoneMatch: String?, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let job = RenderJob(
-            source: source, options: options, filters: filters, negotiated: negotiated,
+            input: input, options: options, filters: filters, negotiated: negotiated,
             ifNoneMatch: ifNoneMatch,
             limits: limits, encoding: encoding, timings: timings
         )

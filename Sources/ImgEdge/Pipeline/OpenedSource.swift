@@ -36,35 +36,26 @@ struct EncodedSource: OpenedSource {
     }
 }
 
-/// A request body passed through a transform module, which decoded it to pixels.
+/// A request body a transform module read as it arrived, and now decodes to pixels.
 struct TransformedSource: OpenedSource {
-    /// The body is handed to the module in chunks of this size.
-    static let chunkBytes = 64 * 1024
-
     let pixels: SourceBytes
     let header: ImageHeader
     /// 3 (RGB) or 4 (RGBA).
     private let bands: Int
 
+    /// Finishes the transform and takes the pixels it decoded.
     /// - Throws: `.filter` when the module rejects the body or fails.
-    init(body: SourceBytes, module: FilterModule, registry: FilterRegistry) throws(ImageServiceError) {
+    init(_ session: TransformSession) throws(ImageServiceError) {
         let raster: DecodedRaster
         do {
-            raster = try body.withUnsafeBytes { bytes in
-                Result { () throws(FilterError) in
-                    let chunks = stride(from: 0, to: bytes.count, by: Self.chunkBytes).map {
-                        bytes[$0..<min($0 + Self.chunkBytes, bytes.count)]
-                    }
-                    return try registry.transform(module, chunks: chunks)
-                }
-            }.get()
+            raster = try session.finish()
         } catch {
             throw .filter(error)
         }
         pixels = SourceBytes(raster.pixels)
         header = ImageHeader(
             width: raster.width, height: raster.height, frames: 1, hasAlpha: raster.bands == 4, orientation: 1,
-            loader: "transform:\(module.name)")
+            loader: "transform:\(session.module.name)")
         bands = raster.bands
     }
 

@@ -8,7 +8,7 @@ import Vips
 /// decode and resize → filters → encode. libvips is lazy and its per-thread state must be released on
 /// the thread that used it, so nothing here may hop threads.
 struct RenderJob: Sendable {
-    var source: SourceImage
+    var input: JobInput
     var options: ProcessingOptions
     var filters: RequestFilters
     var negotiated: NegotiatedFormat
@@ -24,7 +24,7 @@ struct RenderJob: Sendable {
         let header = opened.header
         let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: header.frames > 1)
         let tag = entityTag(format: format)
-        let validators = RenderedImage.Validators(entityTag: tag.description, lastModified: source.lastModified)
+        let validators = RenderedImage.Validators(entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
@@ -51,10 +51,9 @@ struct RenderJob: Sendable {
     /// their header, before decoding.
     private func open() throws(ImageServiceError) -> any OpenedSource {
         let opened: any OpenedSource =
-            if let transform = filters.transform {
-                try TransformedSource(body: source.bytes, module: transform, registry: filters.registry)
-            } else {
-                try EncodedSource(source.bytes)
+            switch input {
+            case .encoded(let source): try EncodedSource(source.bytes)
+            case .transformed(let session, _): try TransformedSource(session)
             }
         let header = opened.header
         guard header.pixelCount <= limits.maxInputPixels else {
@@ -74,8 +73,7 @@ struct RenderJob: Sendable {
 
     /// The tag of the variant: source content, options, format and encoder settings.
     private func entityTag(format: ImageFormat) -> EntityTag {
-        let digest = source.bytes.withUnsafeBytes { SHA256.hash(data: $0) }
-        return EntityTag(sourceDigest: digest, optionsKey: variantKey, format: format, encodingKey: encoding.cacheKey)
+        return EntityTag(sourceDigest: input.digest, optionsKey: variantKey, format: format, encodingKey: encoding.cacheKey)
     }
 
     /// Everything in the request that shapes the output: options and the filter chain.

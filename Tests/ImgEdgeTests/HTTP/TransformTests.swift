@@ -53,6 +53,18 @@ struct TransformTests {
         }
     }
 
+    @Test("chunks go through the module as they arrive: a bad body is refused before the rest is sent")
+    func streams() async throws {
+        try await withServer { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            await connection.send(Array("POST /resize?transform=qoi&w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n".utf8))
+            await connection.send(Array("not a QOI header at all".utf8))
+            let answer = await connection.receive(timeout: 20)
+            #expect(answer.hasPrefix("HTTP/1.1 422"))
+            #expect(answer.contains("module qoi failed (invalid-format)"))
+        }
+    }
+
     @Test("a GET cannot name a transform")
     func getRefusesTransform() async throws {
         try await withServer { client in

@@ -51,12 +51,12 @@ struct UploadTests {
         try await withServer(testConfiguration { $0.limits.maxSourceBytes = 100_000 }) { client in
             let connection = try RawConnection(port: try #require(client.port))
             let declared = 50_000_000
-            connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(declared)\r\n\r\n".utf8))
+            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(declared)\r\n\r\n".utf8))
             // 300 kB of a declared 50 MB: past the limit, far from the end.
             for _ in 0..<10 {
-                connection.send([UInt8](repeating: 0xFF, count: 30_000))
+                await connection.send([UInt8](repeating: 0xFF, count: 30_000))
             }
-            let answer = connection.receive(timeout: 2)
+            let answer = await connection.receive(timeout: 20)
             #expect(answer.hasPrefix("HTTP/1.1 413"))
             #expect(answer.contains("larger than 100000 bytes"))
         }

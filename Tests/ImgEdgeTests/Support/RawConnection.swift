@@ -6,7 +6,11 @@ import Glibc
 
 /// A plain TCP connection to the server under test, for what an HTTP client library hides:
 /// sending part of a body and reading the answer before sending the rest.
-final class RawConnection {
+///
+/// Its socket calls block, so they run on a Dispatch thread: blocking one of Swift
+/// concurrency's few cooperative threads would starve the server under test, whose handlers run
+/// there too.
+final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
     init(port: Int) throws {
@@ -29,7 +33,23 @@ final class RawConnection {
 
     /// Sends all of `bytes`; false when the peer has closed.
     @discardableResult
-    func send(_ bytes: [UInt8]) -> Bool {
+    func send(_ bytes: [UInt8]) async -> Bool {
+        await offCooperativePool { self.sendBlocking(bytes) }
+    }
+
+    /// Reads what arrives: waits up to `timeout` seconds for the first bytes, then reads until
+    /// the peer pauses for a quarter of a second or closes.
+    func receive(timeout: Double) async -> String {
+        await offCooperativePool { self.receiveBlocking(timeout: timeout) }
+    }
+
+    private func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: work()) }
+        }
+    }
+
+    private func sendBlocking(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -39,12 +59,11 @@ final class RawConnection {
         return true
     }
 
-    /// Reads what arrives within `timeout` seconds (until the peer pauses or closes).
-    func receive(timeout: Double) -> String {
+    private func receiveBlocking(timeout: Double) -> String {
         var received: [UInt8] = []
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while poll(&descriptor, 1, Int32(timeout * 1000)) > 0 {
+        while poll(&descriptor, 1, received.isEmpty ? Int32(timeout * 1000) : 250) > 0 {
             let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
             guard count > 0 else { break }
             received += buffer[0..<count]

@@ -1,0 +1,28 @@
+import Crypto
+import Filters
+import Vips
+
+/// What a render job decodes: encoded bytes, or a body a transform module has already read.
+enum JobInput: Sendable {
+    /// An original from the origin, or an upload, in an image format libvips reads.
+    case encoded(SourceImage)
+    /// An upload that passed through a transform module chunk by chunk as it arrived;
+    /// `bodyDigest` is the SHA-256 of the body, for the ETag.
+    case transformed(TransformSession, bodyDigest: SHA256.Digest)
+
+    /// The SHA-256 of the source's bytes.
+    var digest: SHA256.Digest {
+        switch self {
+        case .encoded(let source): source.bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        case .transformed(_, let bodyDigest): bodyDigest
+        }
+    }
+
+    /// The source's `Last-Modified`, when the origin told it.
+    var lastModified: String? {
+        switch self {
+        case .encoded(let source): source.lastModified
+        case .transformed: nil
+        }
+    }
+}
