@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Checks built imgedge filter modules against ABI v1 (stdlib only): no imports at all, an
 exported memory with a declared maximum (at most 64 MiB), and exactly the common exports plus
-one kind's exports (strip filters may add imgedge_halo / imgedge_finalize).
+one kind's exports (strip filters may add imgedge_halo / imgedge_finalize; any module may add
+the pair imgedge_describe / imgedge_describe_length, both or neither).
 
 usage: check_modules.py build/*.wasm
 """
 import sys
 
 COMMON = {"memory", "imgedge_abi_version", "imgedge_alloc", "imgedge_reset"}
+DESCRIBE = {"imgedge_describe", "imgedge_describe_length"}  # optional, any kind, both or neither
 KINDS = {
     "lut": ({"imgedge_lut"}, set()),
     "matrix": ({"imgedge_matrix"}, set()),
@@ -74,8 +76,10 @@ def check(path):
         problems.append(f"kinds {kinds}")
     else:
         required, optional = KINDS[kinds[0]]
-        if not (COMMON | required) <= names or names - COMMON - required - optional:
+        if not (COMMON | required) <= names or names - COMMON - DESCRIBE - required - optional:
             problems.append(f"exports {sorted(names)}")
+    if names & DESCRIBE and not DESCRIBE <= names:
+        problems.append(f"only {sorted(names & DESCRIBE)} of {sorted(DESCRIBE)}")
     status = "ok" if not problems else "FAIL " + "; ".join(problems)
     kind = kinds[0] if len(kinds) == 1 else "?"
     pages = f"{memory[0]}..{memory[1]} pages" if memory else "-"

@@ -14,9 +14,9 @@ let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 15
 let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let modulesDirectory = repository.appendingPathComponent("Modules/build").path
 
-/// The median wall time of `body` over the iterations, in milliseconds, after one warm-up run.
+/// The median wall time of `body` over the iterations, in milliseconds, after warm-up runs.
 func median(_ body: () throws -> Void) rethrows -> Double {
-    try body()
+    for _ in 0..<3 { try body() }
     var times: [Double] = []
     for _ in 0..<iterations {
         let start = ContinuousClock.now

@@ -2,6 +2,9 @@
 // Gaussian: size = 2 * ceil(3 * sigma) + 1 (at most 31), weight(dy, dx) = exp(-(dx² + dy²) / (2 sigma²))
 // with dx, dy the offsets from the centre, scale = the sum of the weights.
 
+/// What `imgedge_describe` returns (GET /modules): the arguments, their ranges and defaults.
+let moduleDescription: StaticString = "sigma 0.3-5 (default 1.5)"
+
 /// e^x for -87 < x <= 0 (here x >= -12): range reduction to |r| <= ln2/2, degree-7 Taylor series;
 /// relative error < 1e-7, no libm.
 func exponential(_ x: Double) -> Double {

@@ -114,3 +114,16 @@ func stripGeometryValid(_ pixels: Int32, _ width: Int32, _ rows: Int32, _ bands:
     let length = (count - 1) &* Int64(stride) + Int64(width) &* Int64(bands)
     return inMemory(start, length)
 }
+
+// Optional exports imgedge_describe / imgedge_describe_length: a one-line UTF-8 description of
+// the module's arguments (`moduleDescription`, a StaticString each module defines), read from the
+// data segment in place: nothing is allocated.
+@_cdecl("imgedge_describe")
+public func imgedgeDescribe() -> Int32 {
+    Int32(truncatingIfNeeded: UInt(bitPattern: moduleDescription.utf8Start))
+}
+
+@_cdecl("imgedge_describe_length")
+public func imgedgeDescribeLength() -> Int32 {
+    Int32(truncatingIfNeeded: moduleDescription.utf8CodeUnitCount)
+}

@@ -5,6 +5,9 @@
 //   out_c = clamp(floor(c1 + (c2 - c1) * y / 255 + 0.5)).
 // Alpha is left untouched. Needs no halo and no finalize.
 
+/// What `imgedge_describe` returns (GET /modules): the arguments, their ranges and defaults.
+let moduleDescription: StaticString = "r1,g1,b1,r2,g2,b2 0-255 (default 20,30,60 to 255,204,0)"
+
 @inline(__always) func isSample(_ value: Float) -> Bool { value >= 0 && value <= 255 }
 
 @_cdecl("imgedge_strip")

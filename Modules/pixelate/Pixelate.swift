@@ -9,6 +9,9 @@
 // (the host's replicated edge rows) are never read. The result is identical to pixelating the
 // whole image at once, whatever the strip heights.
 
+/// What `imgedge_describe` returns (GET /modules): the arguments, their ranges and defaults.
+let moduleDescription: StaticString = "size 2-64, whole number (default 8)"
+
 func blockSize(_ args: Int32, _ argc: Int32) -> Int? {
     guard let value = singleArgument(args, argc, fallback: 8, 2, 64),
           value == value.rounded(.down) else { return nil }

@@ -11,6 +11,9 @@
 // end marker, any byte after the end marker, and (at finish) a body that ends before the last
 // pixel and the complete 8-byte end marker. Status 2 when the output buffer cannot be allocated.
 
+/// What `imgedge_describe` returns (GET /modules): the arguments, their ranges and defaults.
+let moduleDescription: StaticString = "none; body: a QOI image"
+
 // Decoder state (statically initialised globals; cleared by imgedge_reset).
 var phase: Int32 = 0            // 0 header, 1 pixels, 2 end marker, 3 complete, 4 failed
 var failure: Int32 = 0          // the status to repeat once failed

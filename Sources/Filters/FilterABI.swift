@@ -32,11 +32,17 @@ enum FilterABI {
         ),
     ]
 
-    /// Optional exports of strip filters.
+    /// Optional exports: a strip filter's halo and finalize, any module's description of its
+    /// arguments.
     static let optional: [String: FunctionType] = [
         "imgedge_halo": FunctionType(parameters: [.i32, .i32], results: [.i32]),
         "imgedge_finalize": FunctionType(parameters: [], results: [.i32]),
+        "imgedge_describe": FunctionType(parameters: [], results: [.i32]),
+        "imgedge_describe_length": FunctionType(parameters: [], results: [.i32]),
     ]
+
+    /// The longest argument description read from a module, in bytes.
+    static let maxDescriptionBytes = 256
 
     /// Maps a status result to an error kind; nil for success.
     static func errorKind(status: UInt32) -> FilterError.Kind? {

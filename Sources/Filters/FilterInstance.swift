@@ -107,6 +107,16 @@ final class FilterInstance: @unchecked Sendable {
         return bytes
     }
 
+    /// The module's description of its arguments, as one line of printable text.
+    func description() throws(FilterError) -> String {
+        let length = Int(try call("imgedge_describe_length", fuel: limits.baseFuel))
+        guard (0...FilterABI.maxDescriptionBytes).contains(length) else {
+            throw .invalidModule(name: name, reason: "describes itself in \(length) bytes, more than \(FilterABI.maxDescriptionBytes)")
+        }
+        let bytes = try read(count: length, at: try call("imgedge_describe", fuel: limits.baseFuel))
+        return String(decoding: bytes, as: UTF8.self).filter { !$0.isNewline && $0.unicodeScalars.allSatisfy { !$0.properties.isDefaultIgnorableCodePoint && $0.value >= 0x20 } }
+    }
+
     private func checkBounds(offset: UInt32, count: Int) throws(FilterError) {
         guard count >= 0, Int(offset) + count <= (try memory.byteCount) else {
             throw .failed(name: name, kind: .processingFailed, detail: "offset \(offset) + \(count) bytes is outside its memory")

@@ -10,6 +10,8 @@ public struct FilterModule: Sendable {
     /// The filter's name: its file name without `.wasm`.
     public let name: String
     public let kind: FilterKind
+    /// The module's own one-line description of its arguments (`imgedge_describe`), if it has one.
+    public private(set) var arguments: String?
     let module: Module
     let engine: Engine
     let limits: FilterLimits
@@ -38,6 +40,7 @@ public struct FilterModule: Sendable {
         self.module = module
         self.engine = Engine(configuration: EngineConfiguration(fuelMetering: true))
         self.limits = limits
+        self.arguments = nil
 
         // Instantiating once checks what only an instance can tell: signatures, memory, version.
         let instance = try FilterInstance(module: self)
@@ -65,6 +68,9 @@ public struct FilterModule: Sendable {
         let version = try instance.call("imgedge_abi_version", fuel: limits.baseFuel)
         guard version == FilterABI.version else {
             throw invalid("ABI version \(version), expected \(FilterABI.version)")
+        }
+        if exported.contains("imgedge_describe") && exported.contains("imgedge_describe_length") {
+            arguments = try instance.description()
         }
     }
 }

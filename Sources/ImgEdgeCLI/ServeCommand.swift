@@ -1,6 +1,7 @@
 import ArgumentParser
 import Hummingbird
 import ImgEdge
+import Filters
 import Logging
 import Vips
 
@@ -44,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Directory of filter modules (*.wasm). Env IMGEDGE_MODULES. Default: \(defaults.modulesDirectory).")
     var modules: String?
 
+    @Option(help: "Fuel (about one WebAssembly instruction) a filter module gets per pixel. Env IMGEDGE_FILTER_FUEL_PER_PIXEL. Default: \(defaults.filterLimits.fuelPerPixel).")
+    var filterFuelPerPixel: Int?
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical. Env IMGEDGE_LOG_LEVEL. Default: info.")
     var logLevel: String?
 
@@ -58,6 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.workers.workers = try workers ?? environment.int("IMGEDGE_WORKERS") ?? configuration.workers.workers
         configuration.workers.queueLimit = try queue ?? environment.int("IMGEDGE_QUEUE") ?? configuration.workers.queueLimit
         configuration.modulesDirectory = modules ?? environment.string("IMGEDGE_MODULES") ?? configuration.modulesDirectory
+        if let fuel = try filterFuelPerPixel ?? environment.int("IMGEDGE_FILTER_FUEL_PER_PIXEL") {
+            guard fuel > 0 else { throw ValidationError("--filter-fuel-per-pixel must be positive, got \(fuel)") }
+            configuration.filterLimits.fuelPerPixel = UInt64(fuel)
+        }
         configuration.cacheControl = cacheControl ?? environment.string("IMGEDGE_CACHE_CONTROL") ?? configuration.cacheControl
         if let preference = formatPreference ?? environment.string("IMGEDGE_FORMAT_PREFERENCE") {
             configuration.formatPreference = try preference.split(separator: ",").map { name in

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Filters
 import Hummingbird
@@ -5,7 +6,7 @@ import Logging
 import NIOCore
 import Vips
 
-/// The HTTP face of the service: `GET /<path>`, `POST /resize` and `GET /healthz`.
+/// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules` and `GET /healthz`.
 ///
 /// Each handler turns the request into the pipeline's inputs (path or body, options, the
 /// negotiated format, `If-None-Match`), calls `ImageService` and shapes the answer. HEAD is
@@ -17,7 +18,7 @@ struct ImageRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in health() }
-        router.get("/modules") { _, _ in modules() }
+        router.get("/modules") { _, _ in try modules() }
         router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
         router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
@@ -110,13 +111,23 @@ struct ImageRoutes: Sendable {
         return "ok\n" + failures.joined()
     }
 
-    /// `/modules`: the loaded filter modules and their kinds, as JSON.
-    private func modules() -> Response {
-        let entries = service.modules.registry.modules.values.sorted { $0.name < $1.name }.map { module in
-            "{\"name\":\"\(module.name)\",\"kind\":\"\(module.kind)\"}"
+    /// `/modules`: the loaded filter modules with their kinds and arguments, as JSON.
+    private func modules() throws -> Response {
+        struct Listing: Encodable {
+            struct Module: Encodable {
+                let name: String
+                let kind: String
+                let arguments: String?
+            }
+            let modules: [Module]
         }
-        let body = "{\"modules\":[\(entries.joined(separator: ","))]}\n"
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: body)))
+        let modules = service.modules.registry.modules.values.sorted { $0.name < $1.name }.map { module in
+            Listing.Module(name: module.name, kind: module.kind.description, arguments: module.arguments)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let body = try encoder.encode(Listing(modules: modules))
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are
