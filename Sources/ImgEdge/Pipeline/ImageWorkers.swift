@@ -41,11 +41,6 @@ public final class ImageWorkers: Sendable {
         pool.start()
     }
 
-    /// Jobs admitted but not yet running.
-    public var queueDepth: Int {
-        max(0, admitted.load(ordering: .relaxed) - settings.workers)
-    }
-
     /// Runs `job` on a worker thread.
     /// - Throws: `QueueFull` when the job cannot even wait; otherwise what `job` throws.
     public func run<Result: Sendable>(_ job: @escaping @Sendable () throws -> Result) async throws -> Result {
