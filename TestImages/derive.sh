@@ -128,6 +128,12 @@ vips linear "$T/tiny0.v" "$T/tiny1.v" "1 1 1" "255 0 0" --uchar
 vips copy "$T/tiny1.v" "$T/tiny2.v" --interpretation srgb
 vips pngsave "$T/tiny2.v" tiny.png --strip
 
+# landscape.qoi: QOI (a format libvips 8.14 cannot read) for the qoi transform module, from the
+# pixels libvips decodes landscape.jpg to, with the stdlib encoder in Modules/qoi/.
+vips rawsave landscape.jpg "$T/landscape.raw"
+python3 "$OUT/../Modules/qoi/encode_qoi.py" "$T/landscape.raw" 1280 720 3 landscape.qoi
+rm -f "$T/landscape.raw"
+
 # ---------------------------------------------------------------- self-check of the orientation set
 # vips autorot applies the tag; each result must match orientation-1 (600x400,
 # mean |difference| < 2 of 255, i.e. only JPEG re-encoding noise).
