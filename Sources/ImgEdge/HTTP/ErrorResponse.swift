@@ -44,10 +44,12 @@ struct ErrorResponse: HTTPResponseError {
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
         case .vips(.encodeFailed), .vips(.startFailed):
             self.init(status: .internalServerError, reason: "encoding failed", kind: "encode-failed")
-        case .filter(.failed):
-            self.init(status: .unprocessableContent, reason: error.filterReason, kind: "filter-failed")
-        case .filter(.invalidModule):
-            self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: "filter-invalid")
+        case .filter(let failure):
+            if case .failed = failure {
+                self.init(status: .unprocessableContent, reason: failure.reason, kind: "filter-failed")
+            } else {
+                self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: "filter-invalid")
+            }
         case .overloaded:
             self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: "overloaded")
         }
@@ -65,13 +67,5 @@ struct ErrorResponse: HTTPResponseError {
             headers[.cacheControl] = "no-store"
         }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: reason + "\n")))
-    }
-}
-
-extension ImageServiceError {
-    /// The filter failure's one-line reason (the module and the error kind).
-    fileprivate var filterReason: String {
-        guard case .filter(let error) = self else { return "" }
-        return error.reason
     }
 }
