@@ -2,8 +2,8 @@ import WasmKit
 
 /// One instance of a filter module, with its own WasmKit store: its memory, its fuel.
 ///
-/// A `Store` is not thread-safe, so an instance is used by one job at a time: `FilterPool` hands
-/// it out under a lock and takes it back afterwards, which orders every use of it. After a
+/// A `Store` is not thread-safe, so an instance is used by one job at a time: `FilterRegistry`
+/// hands it out under a lock and takes it back afterwards, which orders every use of it. After a
 /// failure the instance is dropped, never reused, since its memory may be half-written.
 /// Every access to the module's memory is bounds-checked here first: WasmKit's own memory
 /// accessors stop the process on an out-of-bounds offset, and offsets come from the module.

@@ -5,11 +5,16 @@ import WasmKit
 /// Validation happens at load, so a request never meets a malformed module: no imports at all,
 /// an exported memory with a declared maximum within the cap, the common exports and exactly
 /// one kind's exports with the ABI's signatures, and `imgedge_abi_version()` returning 1.
-/// A WasmKit `Module` is immutable and `Sendable`; instances (`FilterInstance`) are per thread.
+/// A WasmKit `Module` is immutable and `Sendable`; its instances (`FilterInstance`) are pooled by
+/// `FilterRegistry` and used by one job at a time.
 public struct FilterModule: Sendable {
     /// The filter's name: its file name without `.wasm`.
     public let name: String
     public let kind: FilterKind
+    /// Identifies the module's code: FNV-1a (64-bit) of its bytes, the same in every process
+    /// (unlike Swift's seeded `Hasher`). Part of cache keys and ETags, so a reloaded or redeployed
+    /// module that renders differently also tags differently.
+    public let fingerprint: UInt64
     /// The module's own one-line description of its arguments (`imgedge_describe`), if it has one.
     public private(set) var arguments: String?
     let module: Module
@@ -36,6 +41,7 @@ public struct FilterModule: Sendable {
             throw invalid(groups.isEmpty ? "exports no filter or transform entry point" : "exports entry points of more than one kind")
         }
         self.name = name
+        self.fingerprint = bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
         self.kind = group.kind(Array(exported))
         self.module = module
         self.engine = Engine(configuration: EngineConfiguration(fuelMetering: true))

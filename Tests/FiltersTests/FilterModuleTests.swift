@@ -52,6 +52,13 @@ struct FilterModuleTests {
         #expect(text.contains(reason), "\(text)")
     }
 
+    @Test("the fingerprint follows the module's code, not its name")
+    func fingerprint() throws {
+        let invert = try TestModules.load("f", TestModules.invertTable)
+        #expect(try TestModules.load("f", TestModules.invertTable).fingerprint == invert.fingerprint)
+        #expect(try TestModules.load("f", TestModules.scaleMatrix).fingerprint != invert.fingerprint)
+    }
+
     @Test("bytes that are not WebAssembly are refused at load")
     func notWebAssembly() {
         let error = #expect(throws: FilterError.self) {

@@ -56,11 +56,4 @@ public struct FilterChain: Sendable, Hashable {
         }
         self.steps = steps
     }
-
-    /// A canonical string for cache keys and ETags, e.g. `sepia;brightness(1.2)`.
-    public var cacheKey: String {
-        steps.map { step in
-            step.arguments.isEmpty ? step.name : "\(step.name)(\(step.arguments.map { "\($0)" }.joined(separator: ",")))"
-        }.joined(separator: ";")
-    }
 }

@@ -26,8 +26,11 @@ public struct RequestFilters: Sendable {
         self.steps = steps
     }
 
-    /// A canonical string of the transform and the steps, for cache keys and ETags.
+    /// A canonical string of the transform and the steps, each module named with its code's
+    /// fingerprint, for cache keys and ETags.
     var cacheKey: String {
-        (transform.map { "transform:\($0.name)|" } ?? "") + steps.map { "\($0.module.name)\($0.arguments)" }.joined(separator: ";")
+        func identity(_ module: FilterModule) -> String { "\(module.name)@\(String(module.fingerprint, radix: 16))" }
+        return (transform.map { "transform:\(identity($0))|" } ?? "")
+            + steps.map { "\(identity($0.module))\($0.arguments)" }.joined(separator: ";")
     }
 }

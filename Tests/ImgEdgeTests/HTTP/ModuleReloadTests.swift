@@ -36,4 +36,30 @@ struct ModuleReloadTests {
             #expect(status == .ok)
         }
     }
+
+    @Test("a module replaced under the same name gives new ETags: the tag follows the module's code")
+    func replacedModuleChangesTag() async throws {
+        try await withModulesDirectory(copying: []) { directory in
+            let tone = directory.appendingPathComponent("tone.wasm")
+            try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/sepia.wasm", toPath: tone.path)
+            let configuration = testConfiguration {
+                $0.modulesDirectory = directory.path
+                $0.moduleCheckInterval = .milliseconds(100)
+            }
+            try await withServer(configuration) { client in
+                let before = try await client.get("/landscape.jpg?w=40&format=png&filter=tone")
+                #expect(before.status == .ok)
+                try FileManager.default.removeItem(at: tone)
+                try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/grayscale.wasm", toPath: tone.path)
+                var after = before
+                for _ in 0..<50 where after.headers[.eTag] == before.headers[.eTag] {
+                    try await Task.sleep(for: .milliseconds(100))
+                    after = try await client.get("/landscape.jpg?w=40&format=png&filter=tone")
+                }
+                #expect(after.status == .ok)
+                #expect(after.headers[.eTag] != before.headers[.eTag])
+                #expect(after.body != before.body)
+            }
+        }
+    }
 }
