@@ -96,10 +96,12 @@ let package = Package(
             name: "ImgEdgeTests",
             dependencies: [
                 "ImgEdge",
+                "Filters",
                 "Vips",
                 "ImageTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings

@@ -8,9 +8,13 @@ import Vips
 ///
 /// Starts libvips, the worker threads and the origin, registers the routes, and ties the
 /// resources' shutdown to the application's.
+///
+/// - Parameter readConfiguration: reads the configuration anew from its sources; on SIGHUP
+///   its reloadable keys are applied to the running server. Nil when there is nothing to re-read.
 public func buildApplication(
     configuration: ImgEdgeConfiguration,
-    logger: Logger = Logger(label: "imgedge")
+    logger: Logger = Logger(label: "imgedge"),
+    readConfiguration: (@Sendable () throws(ConfigurationError) -> ImgEdgeConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
     try Libvips.start()
@@ -29,12 +33,14 @@ public func buildApplication(
     for (name, reason) in modules.registry.failures.sorted(by: { $0.key < $1.key }) {
         logger.error("filter module \(name) not loaded: \(reason)")
     }
-    resources.append(ModuleReloader(catalog: modules, interval: configuration.moduleCheckInterval, logger: logger))
+    let live = LiveConfiguration(configuration)
+    resources.append(
+        Reloader(
+            catalog: modules, interval: configuration.moduleCheckInterval, readConfiguration: readConfiguration, live: live,
+            logger: logger))
     let routes = ImageRoutes(
-        service: ImageService(
-            origin: origin, workers: workers, limits: configuration.limits, encoding: configuration.encoding, modules: modules),
-        negotiator: FormatNegotiator(modernPreference: configuration.formatPreference),
-        responses: ImageResponse(cacheControl: configuration.cacheControl)
+        service: ImageService(origin: origin, workers: workers, encoding: configuration.encoding, modules: modules),
+        live: live
     )
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)

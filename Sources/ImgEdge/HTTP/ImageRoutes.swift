@@ -13,8 +13,8 @@ import Vips
 /// served by the router from GET.
 struct ImageRoutes: Sendable {
     let service: ImageService
-    let negotiator: FormatNegotiator
-    let responses: ImageResponse
+    /// The reloadable settings, read once at the start of each request.
+    let live: LiveConfiguration
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in health() }
@@ -28,19 +28,21 @@ struct ImageRoutes: Sendable {
         guard let path = SourcePath(urlPath: request.uri.path) else {
             throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
         }
-        let prepared = try prepare(request, acceptsTransform: false)
-        return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
+        let settings = live.current
+        let prepared = try prepare(request, acceptsTransform: false, settings: settings)
+        return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(
                 path: path, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
-                ifNoneMatch: request.headers[.ifNoneMatch])
+                ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits)
         }
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
-        let prepared = try prepare(request, acceptsTransform: true)
-        return try await respond(negotiated: prepared.negotiated, logger: logger) { () async throws(ImageServiceError) in
-            let upload = Upload(body: request.body, limit: service.limits.maxSourceBytes)
+        let settings = live.current
+        let prepared = try prepare(request, acceptsTransform: true, settings: settings)
+        return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
+            let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes)
             let input =
                 if let transform = prepared.filters.transform {
                     try await upload.passThrough(transform, registry: prepared.filters.registry, service: service)
@@ -49,7 +51,7 @@ struct ImageRoutes: Sendable {
                 }
             return try await service.render(
                 input, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
-                ifNoneMatch: request.headers[.ifNoneMatch])
+                ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits)
         }
     }
 
@@ -62,13 +64,13 @@ struct ImageRoutes: Sendable {
 
     /// Parses the options, filters and transform and negotiates the format: all fail fast,
     /// before any I/O.
-    private func prepare(_ request: Request, acceptsTransform: Bool) throws -> PreparedRequest {
+    private func prepare(_ request: Request, acceptsTransform: Bool, settings: RequestSettings) throws -> PreparedRequest {
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         let options: ProcessingOptions
         let chain: FilterChain
         do {
             options = try ProcessingOptions(
-                query: query, maxOutputDimension: service.limits.maxOutputDimension,
+                query: query, maxOutputDimension: settings.limits.maxOutputDimension,
                 passthroughNames: acceptsTransform ? ["filter", "transform"] : ["filter"])
             chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
@@ -82,7 +84,7 @@ struct ImageRoutes: Sendable {
         let transform = try options.passthrough["transform"].map { name in
             try module(named: name, in: registry, parameter: "transform") { $0 == .transform }
         }
-        let negotiated = negotiator.negotiate(
+        let negotiated = settings.negotiator.negotiate(
             explicit: options.format,
             accept: request.headers[.accept],
             userAgent: request.headers[.userAgent]
@@ -133,12 +135,13 @@ struct ImageRoutes: Sendable {
     /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are
     /// the server's fault are logged with libvips' or the origin's own text.
     private func respond(
-        negotiated: NegotiatedFormat,
+        _ prepared: PreparedRequest,
+        settings: RequestSettings,
         logger: Logger,
         _ render: () async throws(ImageServiceError) -> RenderOutcome
     ) async throws -> Response {
         do {
-            return responses.response(for: try await render(), negotiated: negotiated)
+            return settings.responses.response(for: try await render(), negotiated: prepared.negotiated)
         } catch {
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug

@@ -10,7 +10,11 @@ public import Vips
 /// A legacy format is always left as fallback, so negotiation never fails (no 406 for images).
 public struct FormatNegotiator: Sendable {
     /// The formats that need negotiating; JPEG, PNG and GIF are the fallback every client takes.
-    static let modernFormats: Set<ImageFormat> = [.avif, .webp, .jxl]
+    static let modernFormats: [ImageFormat] = [.avif, .webp, .jxl]
+
+    /// The server's preference unless configured: smallest at equal quality first, among cheap
+    /// encoders (README, "Encoding defaults").
+    public static let defaultPreference: [ImageFormat] = [.avif, .jxl, .webp]
 
     /// The server's order among modern formats the client accepts equally.
     let modernPreference: [ImageFormat]
@@ -18,7 +22,7 @@ public struct FormatNegotiator: Sendable {
     /// - Parameter modernPreference: modern formats in server preference order. Legacy formats
     ///   and repeats are dropped; a modern format left out is never negotiated (explicit URLs
     ///   still get it). JPEG XL is only ever chosen when `Accept` names `image/jxl`.
-    public init(modernPreference: [ImageFormat] = [.avif, .webp, .jxl]) {
+    public init(modernPreference: [ImageFormat] = Self.defaultPreference) {
         var seen: Set<ImageFormat> = []
         self.modernPreference = modernPreference.filter {
             Self.modernFormats.contains($0) && seen.insert($0).inserted

@@ -8,7 +8,6 @@ public import Filters
 public struct ImageService: Sendable {
     let origin: any Origin
     let workers: ImageWorkers
-    let limits: SourceLimits
     let encoding: EncodingSettings
     /// The filter modules, reloadable while serving.
     public let modules: ModuleCatalog
@@ -23,17 +22,17 @@ public struct ImageService: Sendable {
         var ifNoneMatch: String?
     }
 
-    public init(origin: any Origin, workers: ImageWorkers, limits: SourceLimits, encoding: EncodingSettings, modules: ModuleCatalog) {
+    public init(origin: any Origin, workers: ImageWorkers, encoding: EncodingSettings, modules: ModuleCatalog) {
         self.origin = origin
         self.workers = workers
-        self.limits = limits
         self.encoding = encoding
         self.modules = modules
     }
 
     /// Fetches the original at `path` and renders it, or joins an identical request under way.
     public func render(
-        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?,
+        limits: SourceLimits
     ) async throws(ImageServiceError) -> RenderOutcome {
         let key = CoalescingKey(
             path: path, options: options.cacheKey, filters: filters.cacheKey,
@@ -41,7 +40,8 @@ public struct ImageService: Sendable {
         )
         do {
             return try await coalescer.run(key) {
-                try await fetchAndRender(path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch)
+                try await fetchAndRender(
+                    path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, limits: limits)
             }
         } catch let error as ImageServiceError {
             throw error
@@ -51,7 +51,8 @@ public struct ImageService: Sendable {
     }
 
     private func fetchAndRender(
-        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?
+        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?,
+        limits: SourceLimits
     ) async throws(ImageServiceError) -> RenderOutcome {
         var timings = StageTimings()
         let clock = ContinuousClock()
@@ -64,7 +65,8 @@ public struct ImageService: Sendable {
         }
         timings.add(clock.now - start, to: .fetch)
         return try await render(
-            .encoded(source), options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, timings: timings)
+            .encoded(source), options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, limits: limits,
+            timings: timings)
     }
 
     /// Passes one chunk of an upload through its transform module, on a worker thread: a module
@@ -82,7 +84,7 @@ public struct ImageService: Sendable {
     /// Renders a source the caller already has: an upload, perhaps read by a transform module.
     func render(
         _ input: JobInput, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
-        ifNoneMatch: String?, timings: StageTimings = StageTimings()
+        ifNoneMatch: String?, limits: SourceLimits, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let job = RenderJob(
             input: input, options: options, filters: filters, negotiated: negotiated,

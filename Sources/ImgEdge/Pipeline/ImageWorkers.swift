@@ -12,17 +12,24 @@ import Synchronization
 public final class ImageWorkers: Sendable {
     /// Thread count and queue bound.
     public struct Settings: Sendable {
-        /// Jobs that run at once (`--workers`); default: the number of cores.
+        /// Jobs that run at once; default: the number of cores.
         public var workers = System.coreCount
-        /// Jobs that may wait for a worker (`--queue`).
+        /// Jobs that may wait for a worker.
         public var queueLimit = 64
 
         public init() {}
 
-        /// Throws when a value is out of range.
+        /// The settings of this concern, under `workers.` in a config file.
+        static let configurationKeys: [ConfigurationKey<Self>] = [
+            .integer(
+                "workers.count", flag: "workers", \.workers, in: 1...256, defaultDescription: "the number of cores",
+                help: "libvips jobs run at once."),
+            .integer("workers.queue", \.queueLimit, in: 0...100_000, help: "Jobs that may wait for a worker before 503."),
+        ]
+
+        /// Throws the first value out of range.
         public func validate() throws(ConfigurationError) {
-            guard (1...256).contains(workers) else { throw .invalid("--workers must be 1...256, got \(workers)") }
-            guard (0...100_000).contains(queueLimit) else { throw .invalid("--queue must be 0...100000, got \(queueLimit)") }
+            try Self.configurationKeys.validate(self)
         }
     }
 

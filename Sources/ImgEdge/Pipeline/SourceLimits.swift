@@ -1,8 +1,8 @@
 /// Bounds on what a source may cost, all checked before decoding.
 public struct SourceLimits: Sendable, Hashable {
-    /// Largest original or upload accepted, in bytes (`--max-source-bytes`).
+    /// Largest original or upload accepted, in bytes.
     public var maxSourceBytes = 32 * 1024 * 1024
-    /// Most pixels in one frame, read from the header (`--max-input-pixels`).
+    /// Most pixels in one frame, read from the header.
     public var maxInputPixels = 50_000_000
     /// Most frames decoded from an animated source; later frames are dropped.
     public var maxAnimationFrames = 100
@@ -11,11 +11,22 @@ public struct SourceLimits: Sendable, Hashable {
 
     public init() {}
 
-    /// Throws when a value is out of range.
+    /// The settings of this concern, under `limits.` in a config file.
+    static let configurationKeys: [ConfigurationKey<Self>] = [
+        .integer(
+            "limits.max_source_bytes", \.maxSourceBytes, in: 1024...Int.max, reloadable: true,
+            help: "Largest original or upload, in bytes."),
+        .integer(
+            "limits.max_input_pixels", \.maxInputPixels, in: 1...Int.max, reloadable: true,
+            help: "Most pixels in one source frame, read from its header."),
+    ]
+
+    /// Throws the first value out of range.
     public func validate() throws(ConfigurationError) {
-        guard maxSourceBytes >= 1024 else { throw .invalid("--max-source-bytes must be at least 1024, got \(maxSourceBytes)") }
-        guard maxInputPixels >= 1 else { throw .invalid("--max-input-pixels must be at least 1, got \(maxInputPixels)") }
-        guard maxAnimationFrames >= 1 else { throw .invalid("max animation frames must be at least 1") }
-        guard (16...65_535).contains(maxOutputDimension) else { throw .invalid("max output dimension must be 16...65535") }
+        try Self.configurationKeys.validate(self)
+        guard maxAnimationFrames >= 1 else { throw ConfigurationError(reason: "max animation frames must be at least 1") }
+        guard (16...65_535).contains(maxOutputDimension) else {
+            throw ConfigurationError(reason: "max output dimension must be 16...65535")
+        }
     }
 }

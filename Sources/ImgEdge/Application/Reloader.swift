@@ -3,11 +3,15 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// Reloads the filter modules on SIGHUP, and whenever a `.wasm` file in their directory changes
-/// (checked every `interval`), without a restart.
-struct ModuleReloader: Service {
+/// Reloads without a restart: the filter modules and the config file's reloadable keys on
+/// SIGHUP, and the modules also whenever a `.wasm` file in their directory changes (checked
+/// every `interval`).
+struct Reloader: Service {
     let catalog: ModuleCatalog
     let interval: Duration
+    /// Reads the configuration anew from its sources; nil when there is nothing to re-read.
+    let readConfiguration: (@Sendable () throws(ConfigurationError) -> ImgEdgeConfiguration)?
+    let live: LiveConfiguration
     let logger: Logger
 
     func run() async throws {
@@ -15,6 +19,7 @@ struct ModuleReloader: Service {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await _ in hangups {
+                    reloadConfiguration()
                     report(catalog.reload(), reason: "SIGHUP")
                 }
             }
@@ -28,6 +33,21 @@ struct ModuleReloader: Service {
             }
             try await gracefulShutdown()
             group.cancelAll()
+        }
+    }
+
+    /// Applies the reloadable keys of the configuration as read now; an invalid one is logged
+    /// and the running configuration kept.
+    private func reloadConfiguration() {
+        guard let readConfiguration else { return }
+        do {
+            let (applied, needRestart) = live.apply(try readConfiguration())
+            logger.info("configuration reloaded (SIGHUP); changed: \(applied.isEmpty ? "nothing" : applied.joined(separator: ", "))")
+            for key in needRestart {
+                logger.warning("configuration key \(key) changed; it takes effect only after a restart")
+            }
+        } catch {
+            logger.error("configuration not reloaded, the running one is kept: \(error)")
         }
     }
 

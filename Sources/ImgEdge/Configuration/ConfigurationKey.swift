@@ -1,0 +1,185 @@
+import Foundation
+
+/// Why a setting's text is not a value of its key, as a phrase: "must be an integer, 0...65535".
+struct InvalidValue: Error {
+    let reason: String
+}
+
+/// One setting of `imgedge`, declared once: its config-file key, flag, help line, the values it
+/// takes, and the field of `Root` it sets.
+///
+/// Everything else is derived from the declaration: the environment variable
+/// (`IMGEDGE_` + the flag in capitals), the `serve --help` entry, the README row, the line
+/// `imgedge config` prints, and the range check of the concern's `validate()`. `Root` is the
+/// concern the key belongs to (`SourceLimits`, say); `lifted(into:)` places a concern's keys
+/// in the whole configuration.
+public struct ConfigurationKey<Root>: Sendable {
+    /// The config-file key, nested by concern: `limits.max_source_bytes`.
+    public let name: String
+    /// The flag without its leading dashes: `max-source-bytes`.
+    public let flag: String
+    /// One line of help.
+    public let help: String
+    /// The values allowed, for help: `an integer, 1024 or more`.
+    public let allowed: String
+    /// Whether `imgedge config` and error messages hide the value.
+    public let isSecret: Bool
+    /// Whether a SIGHUP applies a new value from the config file to the running server.
+    public let isReloadable: Bool
+    /// The default in words, where the value itself depends on the machine ("the number of cores").
+    public let defaultDescription: String?
+    private let parse: @Sendable (inout Root, String) throws(InvalidValue) -> Void
+    private let format: @Sendable (Root) -> String
+    private let check: @Sendable (Root) -> String?
+
+    /// The environment variable: `IMGEDGE_MAX_SOURCE_BYTES`.
+    public var environmentVariable: String {
+        "IMGEDGE_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
+    }
+
+    /// The flag in words, for messages: "max source bytes".
+    var words: String {
+        flag.replacingOccurrences(of: "-", with: " ")
+    }
+
+    /// Sets the key's field from `text` as a flag, variable or file spells it.
+    func assign(_ text: String, to root: inout Root) throws(InvalidValue) {
+        try parse(&root, text)
+    }
+
+    /// The field's value in `root`, spelled as a flag would take it.
+    func value(in root: Root) -> String {
+        format(root)
+    }
+
+    /// Why the field's value in `root` is not allowed, or nil when it is.
+    func problem(in root: Root) -> String? {
+        check(root).map { "\(words) \($0)" }
+    }
+
+    /// Copies the key's field from `source` into `target`.
+    func copy(from source: Root, to target: inout Root) {
+        // Formatting and parsing round-trips every value a key can hold.
+        try? parse(&target, format(source))
+    }
+
+    init(
+        name: String, flag: String?, help: String, allowed: String, isSecret: Bool = false, isReloadable: Bool,
+        defaultDescription: String? = nil,
+        parse: @escaping @Sendable (inout Root, String) throws(InvalidValue) -> Void,
+        format: @escaping @Sendable (Root) -> String,
+        check: @escaping @Sendable (Root) -> String? = { _ in nil }
+    ) {
+        self.name = name
+        self.flag = flag ?? String(name.split(separator: ".").last ?? "").replacingOccurrences(of: "_", with: "-")
+        self.help = help
+        self.allowed = allowed
+        self.isSecret = isSecret
+        self.isReloadable = isReloadable
+        self.defaultDescription = defaultDescription
+        self.parse = parse
+        self.format = format
+        self.check = check
+    }
+
+    /// This key as a key of `Whole`, whose field `concern` holds a `Root`.
+    func lifted<Whole>(into concern: any WritableKeyPath<Whole, Root> & Sendable) -> ConfigurationKey<Whole> {
+        ConfigurationKey<Whole>(
+            name: name, flag: flag, help: help, allowed: allowed, isSecret: isSecret, isReloadable: isReloadable,
+            defaultDescription: defaultDescription,
+            parse: { (whole, text) throws(InvalidValue) in try parse(&whole[keyPath: concern], text) },
+            format: { format($0[keyPath: concern]) },
+            check: { check($0[keyPath: concern]) }
+        )
+    }
+}
+
+extension ConfigurationKey {
+    /// An integer key; the flag defaults to the last component of `name` with dashes.
+    static func integer<Value: FixedWidthInteger & Sendable>(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Value> & Sendable, in range: ClosedRange<Value>,
+        reloadable: Bool = false, defaultDescription: String? = nil, help: String
+    ) -> Self {
+        let allowed = range.upperBound == .max ? "\(range.lowerBound) or more" : "\(range.lowerBound)...\(range.upperBound)"
+        return Self(
+            name: name, flag: flag, help: help, allowed: "an integer, \(allowed)", isReloadable: reloadable,
+            defaultDescription: defaultDescription,
+            parse: { (root, text) throws(InvalidValue) in
+                guard let value = Value(text) else { throw InvalidValue(reason: "must be an integer, \(allowed)") }
+                root[keyPath: field] = value
+            },
+            format: { "\($0[keyPath: field])" },
+            check: { range.contains($0[keyPath: field]) ? nil : "must be \(allowed)" }
+        )
+    }
+
+    /// A text key; `check` says why a value is not allowed.
+    static func text(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, String> & Sendable, allowed: String,
+        reloadable: Bool = false, help: String, check: @escaping @Sendable (String) -> String? = { _ in nil }
+    ) -> Self {
+        Self(
+            name: name, flag: flag, help: help, allowed: allowed, isReloadable: reloadable,
+            parse: { root, text in root[keyPath: field] = text },
+            format: { $0[keyPath: field] },
+            check: { check($0[keyPath: field]) }
+        )
+    }
+
+    /// A key that takes one of `Value`'s cases by name.
+    static func choice<Value: RawRepresentable<String> & CaseIterable & Sendable>(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Value> & Sendable, reloadable: Bool = false,
+        help: String
+    ) -> Self {
+        let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        return Self(
+            name: name, flag: flag, help: help, allowed: "one of \(names)", isReloadable: reloadable,
+            parse: { (root, text) throws(InvalidValue) in
+                guard let value = Value(rawValue: text) else { throw InvalidValue(reason: "must be one of \(names)") }
+                root[keyPath: field] = value
+            },
+            format: { $0[keyPath: field].rawValue }
+        )
+    }
+
+    /// A comma-separated list of `choices`, in order, each at most once, at least one.
+    static func list<Value: RawRepresentable<String> & Hashable & Sendable>(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [Value]> & Sendable, of choices: [Value],
+        reloadable: Bool = false, help: String
+    ) -> Self {
+        let names = choices.map(\.rawValue).joined(separator: ", ")
+        return Self(
+            name: name, flag: flag, help: help, allowed: "a comma-separated list of \(names)", isReloadable: reloadable,
+            parse: { (root, text) throws(InvalidValue) in
+                var values: [Value] = []
+                for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    let trimmed = item.trimmingCharacters(in: .whitespaces)
+                    guard let value = Value(rawValue: trimmed) else {
+                        throw InvalidValue(reason: "lists \(names); \"\(trimmed)\" is none of them")
+                    }
+                    values.append(value)
+                }
+                root[keyPath: field] = values
+            },
+            format: { $0[keyPath: field].map(\.rawValue).joined(separator: ",") },
+            check: { values in
+                let values = values[keyPath: field]
+                guard !values.isEmpty, values.allSatisfy(choices.contains), Set(values).count == values.count else {
+                    return "must list \(names), each at most once"
+                }
+                return nil
+            }
+        )
+    }
+}
+
+extension Array {
+    /// The first problem of the keys in `root`, as an error naming the key and its value.
+    func validate<Root>(_ root: Root) throws(ConfigurationError) where Element == ConfigurationKey<Root> {
+        for key in self {
+            if let problem = key.problem(in: root) {
+                throw ConfigurationError(key: key.name, setting: "\(key.name)=\(key.isSecret ? "<redacted>" : key.value(in: root))", reason: problem)
+            }
+        }
+    }
+}

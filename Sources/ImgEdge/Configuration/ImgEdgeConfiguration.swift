@@ -1,0 +1,90 @@
+public import Filters
+public import Logging
+public import Vips
+
+/// Everything `imgedge serve` can be told, composed from one value per concern.
+///
+/// Each setting is declared once, in `keys` and the concerns' own `configurationKeys`; its
+/// flag, environment variable, config-file key, help and README row are derived from that
+/// declaration (`ConfigurationKey`).
+public struct ImgEdgeConfiguration: Sendable {
+    /// Address to listen on.
+    public var host = "127.0.0.1"
+    /// Port to listen on; 0 picks a free one.
+    public var port = 8080
+    /// Where originals come from: a directory, or an `http://` or `https://` base URL.
+    public var origin = "TestImages"
+    /// `Cache-Control` of image responses.
+    public var cacheControl = "public, max-age=31536000, immutable"
+    /// The least severe log messages written.
+    public var logLevel = Logger.Level.info
+    /// Byte, pixel and dimension limits.
+    public var limits = SourceLimits()
+    /// Worker threads and queue.
+    public var workers = ImageWorkers.Settings()
+    /// Origin timeouts and redirects, for an HTTP origin.
+    public var httpOrigin = HTTPOrigin.Settings()
+    /// Directory of filter modules, `*.wasm`; `make modules` puts the shipped ones in `Modules/build`.
+    public var modulesDirectory = "Modules/build"
+    /// How often the modules directory is checked for changed `.wasm` files, which are then
+    /// reloaded without a restart (as on SIGHUP).
+    public var moduleCheckInterval: Duration = .seconds(2)
+    /// Fuel and memory bounds of filter modules.
+    public var filterLimits = FilterLimits()
+    /// Per-format quality and effort defaults.
+    public var encoding = EncodingSettings()
+    /// Modern formats in the order negotiation prefers them among those a browser accepts:
+    /// AVIF is smallest and cheap at effort 0; JPEG XL is a fifth smaller than WebP at equal
+    /// quality and costs more to encode (README, "Encoding defaults").
+    public var formatPreference = FormatNegotiator.defaultPreference
+
+    public init() {}
+
+    /// Every setting, in the order help and the README list them.
+    public static let keys: [ConfigurationKey<Self>] =
+        serverKeys
+        + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
+        + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
+        + filterKeys
+
+    private static let serverKeys: [ConfigurationKey<Self>] = [
+        .text("server.host", \.host, allowed: "a host name or address", help: "Address to listen on.") {
+            $0.isEmpty ? "must not be empty" : nil
+        },
+        .integer("server.port", \.port, in: 0...65_535, help: "Port to listen on (0 picks a free port)."),
+        .text(
+            "origin.location", flag: "origin", \.origin, allowed: "a directory, or an http(s):// base URL",
+            help: "Where originals come from."
+        ) { $0.isEmpty ? "must name a directory or an http(s) URL" : nil },
+        .text(
+            "server.cache_control", \.cacheControl, allowed: "a Cache-Control header value", reloadable: true,
+            help: "Cache-Control of image responses."
+        ) { $0.contains(where: \.isNewline) ? "must be one line" : nil },
+        .list(
+            "encoding.format_preference", \.formatPreference, of: FormatNegotiator.modernFormats, reloadable: true,
+            help: "Modern formats in the order to prefer them, among those the browser accepts."),
+        .choice("server.log_level", \.logLevel, help: "The least severe log messages written."),
+    ]
+
+    private static let filterKeys: [ConfigurationKey<Self>] = [
+        .text(
+            "filters.directory", flag: "modules", \.modulesDirectory, allowed: "a directory",
+            help: "Directory of filter modules (.wasm files), reloaded when one changes."),
+        .integer(
+            "filters.fuel_per_pixel", flag: "filter-fuel-per-pixel", \.filterLimits.fuelPerPixel, in: 1...1_000_000,
+            help: "Fuel (about one WebAssembly instruction) a filter module gets per pixel."),
+    ]
+
+    /// Whether `origin` names an HTTP(S) server rather than a directory.
+    public var originIsHTTP: Bool {
+        origin.hasPrefix("http://") || origin.hasPrefix("https://")
+    }
+
+    /// Throws the first value out of range, concern by concern.
+    public func validate() throws(ConfigurationError) {
+        try Self.serverKeys.validate(self)
+        try Self.filterKeys.validate(self)
+        try limits.validate()
+        try workers.validate()
+    }
+}

@@ -1,0 +1,107 @@
+/// Where a setting's value came from. Precedence runs in the order of the cases: a flag beats
+/// the environment, which beats the config file, which beats the default.
+public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
+    case flag
+    case environment
+    case file(path: String)
+    case defaultValue
+
+    public var description: String {
+        switch self {
+        case .flag: "flag"
+        case .environment: "environment"
+        case .file(let path): "file \(path)"
+        case .defaultValue: "default"
+        }
+    }
+}
+
+/// A configuration resolved from flags, environment and file over a table of keys, with where
+/// each value came from.
+public struct ResolvedConfiguration<Root: Sendable>: Sendable {
+    /// The configuration, validated.
+    public let value: Root
+    /// The keys it was resolved over.
+    public let keys: [ConfigurationKey<Root>]
+    /// Each key's source, by config-file key.
+    public let sources: [String: SettingSource]
+
+    /// Resolves `keys` over `inputs`, starting from `defaults`, and validates the result.
+    ///
+    /// - Throws: an unknown flag, variable or file key; a value that does not parse; or the
+    ///   first value `validate` refuses. Each message spells the setting the way it was given
+    ///   (`IMGEDGE_QUEUE=-1: queue must be 0...100000`).
+    public init(
+        keys: [ConfigurationKey<Root>], inputs: ConfigurationInputs, defaults: Root,
+        validate: (Root) throws(ConfigurationError) -> Void
+    ) throws(ConfigurationError) {
+        try Self.refuseUnknown(inputs, keys: keys)
+        var value = defaults
+        var sources: [String: SettingSource] = [:]
+        var spellings: [String: String] = [:]
+        for key in keys {
+            guard let (text, source, spelling) = Self.lookUp(key, in: inputs) else {
+                sources[key.name] = .defaultValue
+                continue
+            }
+            do {
+                try key.assign(text, to: &value)
+            } catch {
+                throw ConfigurationError(key: key.name, setting: spelling, reason: "\(key.words) \(error.reason)")
+            }
+            sources[key.name] = source
+            spellings[key.name] = spelling
+        }
+        do {
+            try validate(value)
+        } catch {
+            throw ConfigurationError(
+                key: error.key, setting: error.key.flatMap { spellings[$0] } ?? error.setting, reason: error.reason)
+        }
+        self.value = value
+        self.keys = keys
+        self.sources = sources
+    }
+
+    /// The key's text, its source and how the source spells it, or nil when no source sets it.
+    private static func lookUp(
+        _ key: ConfigurationKey<Root>, in inputs: ConfigurationInputs
+    ) -> (text: String, source: SettingSource, spelling: String)? {
+        func spelled(_ name: String, _ text: String) -> String {
+            "\(name)=\(key.isSecret ? "<redacted>" : text)"
+        }
+        if let text = inputs.flags[key.flag] {
+            return (text, .flag, spelled("--\(key.flag)", text))
+        }
+        if let text = inputs.environment[key.environmentVariable] {
+            return (text, .environment, spelled(key.environmentVariable, text))
+        }
+        if let file = inputs.file, let text = file.values[key.name] {
+            return (text, .file(path: file.path), spelled(key.name, text) + " in \(file.path)")
+        }
+        return nil
+    }
+
+    /// Throws for the first flag, `IMGEDGE_*` variable or file key that names no key: a
+    /// misspelt setting must not be ignored in silence.
+    private static func refuseUnknown(_ inputs: ConfigurationInputs, keys: [ConfigurationKey<Root>]) throws(ConfigurationError) {
+        if let flag = inputs.flags.keys.sorted().first(where: { flag in !keys.contains { $0.flag == flag } }) {
+            throw ConfigurationError(reason: "unknown option --\(flag)")
+        }
+        if let variable = inputs.environment.keys.sorted().first(where: { name in !keys.contains { $0.environmentVariable == name } }) {
+            throw ConfigurationError(reason: "unknown environment variable \(variable)")
+        }
+        if let file = inputs.file, let name = file.values.keys.sorted().first(where: { name in !keys.contains { $0.name == name } }) {
+            throw ConfigurationError(reason: "unknown key \(name) in \(file.path)")
+        }
+    }
+}
+
+extension ResolvedConfiguration where Root == ImgEdgeConfiguration {
+    /// The server's configuration from `inputs`, over `ImgEdgeConfiguration.keys`.
+    public init(_ inputs: ConfigurationInputs) throws(ConfigurationError) {
+        try self.init(keys: Root.keys, inputs: inputs, defaults: Root()) { (configuration) throws(ConfigurationError) in
+            try configuration.validate()
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import AsyncHTTPClient
+import Foundation
+import ImgEdge
+import NIOCore
+import NIOHTTP1
+import Testing
+
+@Suite("The imgedge executable: settings from flags, environment and file")
+struct CommandLineTests {
+    @Test(
+        "an invalid setting stops the executable before it serves, with exit status 64 and the reason on stderr",
+        arguments: [
+            (["serve", "--queue", "-1"], [:], "--queue=-1: queue must be 0...100000"),
+            (["serve"], ["IMGEDGE_QUEUE": "-1"], "IMGEDGE_QUEUE=-1: queue must be 0...100000"),
+            (["config", "--check"], ["IMGEDGE_PORT": "http"], "IMGEDGE_PORT=http: port must be an integer, 0...65535"),
+            (["serve", "--colour", "red"], [:], "unknown option --colour"),
+            (["serve", "--config", "/nonexistent.json"], [:], "config file /nonexistent.json cannot be read as JSON"),
+        ] as [([String], [String: String], String)])
+    func invalidSettingExits(arguments: [String], environment: [String: String], message: String) throws {
+        let result = try ImgEdgeProcess.run(arguments, environment: environment)
+        #expect(result.status == 64)
+        #expect(result.errors.contains(message))
+        #expect(!result.output.contains("listening"))
+    }
+
+    @Test("config --check accepts a valid configuration; config lists values with their sources")
+    func configCommand() throws {
+        try withConfigFile(#"{"workers": {"queue": 5}}"#) { path in
+            let check = try ImgEdgeProcess.run(["config", "--check", "--config", path])
+            #expect(check.status == 0)
+            #expect(check.output == "configuration is valid\n")
+            let listing = try ImgEdgeProcess.run(["config", "--config", path, "--port", "9000"], environment: ["IMGEDGE_HOST": "::1"])
+            #expect(listing.status == 0)
+            let lines = listing.output.split(separator: "\n")
+            #expect(lines.contains { $0.hasPrefix("workers.queue ") && $0.hasSuffix("= 5  (file \(path))") })
+            #expect(lines.contains { $0.hasPrefix("server.port ") && $0.hasSuffix("= 9000  (flag)") })
+            #expect(lines.contains { $0.hasPrefix("server.host ") && $0.hasSuffix("= ::1  (environment)") })
+        }
+    }
+
+    @Test("serve --help documents every key with its default")
+    func helpListsEveryKey() throws {
+        let help = try ImgEdgeProcess.run(["serve", "--help"])
+        #expect(help.status == 0)
+        for key in ImgEdgeConfiguration.keys {
+            #expect(help.output.contains("--\(key.flag) <value>"), "\(key.flag)")
+            #expect(help.output.contains(key.environmentVariable))
+        }
+        #expect(help.output.contains("--config"))
+    }
+
+    @Test("a server started from a config file serves with it, and applies a changed file on SIGHUP")
+    func serveFromConfigFile() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-serve-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        func write(cacheControl: String) throws {
+            let json = """
+                {"server": {"port": 0, "cache_control": "\(cacheControl)"},
+                 "origin": {"location": "\(testImagesDirectory)"},
+                 "filters": {"directory": "\(builtModulesDirectory)"}}
+                """
+            try json.write(toFile: path, atomically: true, encoding: .utf8)
+        }
+        try write(cacheControl: "public, max-age=600")
+        let server = try ImgEdgeProcess.Server(["--config", path])
+        let url = "http://127.0.0.1:\(server.port)/landscape.jpg?w=50&format=webp"
+        let first = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+        #expect(first.status == .ok)
+        #expect(first.headers.first(name: "cache-control") == "public, max-age=600")
+
+        try write(cacheControl: "public, max-age=60")
+        server.send(SIGHUP)
+        var cacheControl: String?
+        for _ in 0..<50 where cacheControl != "public, max-age=60" {
+            try await Task.sleep(for: .milliseconds(100))
+            cacheControl = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+                .headers.first(name: "cache-control")
+        }
+        #expect(cacheControl == "public, max-age=60")
+        #expect(server.stop() == 0)
+    }
+}

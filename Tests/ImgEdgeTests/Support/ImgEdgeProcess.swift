@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+/// The `imgedge` executable this test run was built with, run as a child process.
+struct ImgEdgeProcess {
+    /// `imgedge`, next to the test bundle in the build directory (`swift build --build-tests`
+    /// builds it with the tests).
+    static let executable: URL = {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        while directory.pathComponents.count > 1, !FileManager.default.fileExists(atPath: directory.appendingPathComponent("imgedge").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("imgedge")
+    }()
+
+    /// What a finished run printed and its exit status.
+    struct Result {
+        let status: Int32
+        let output: String
+        let errors: String
+    }
+
+    /// Runs `imgedge arguments…` to completion with exactly `environment`.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.environment = environment
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let printed = output.fileHandleForReading.readDataToEndOfFile()
+        let complained = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus, output: String(decoding: printed, as: UTF8.self),
+            errors: String(decoding: complained, as: UTF8.self))
+    }
+
+    /// A running `imgedge serve`, and the port it listens on once it says so in its log.
+    final class Server: @unchecked Sendable {
+        let process = Process()
+        let port: Int
+
+        /// Starts `imgedge serve arguments…` and waits up to 60 s for its "listening" log line.
+        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+            process.executableURL = ImgEdgeProcess.executable
+            process.arguments = ["serve"] + arguments
+            process.environment = environment
+            let log = Pipe()
+            process.standardOutput = log
+            process.standardError = log
+            try process.run()
+            var seen = ""
+            let deadline = Date().addingTimeInterval(60)
+            while Date() < deadline, !seen.contains("listening on") {
+                let chunk = log.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                seen += String(decoding: chunk, as: UTF8.self)
+            }
+            guard let line = seen.split(separator: "\n").first(where: { $0.contains("listening on") }),
+                let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+            else {
+                process.terminate()
+                throw ServerDidNotStart(log: seen)
+            }
+            self.port = port
+        }
+
+        struct ServerDidNotStart: Error {
+            let log: String
+        }
+
+        /// Sends `signal` to the server.
+        func send(_ signal: Int32) {
+            kill(process.processIdentifier, signal)
+        }
+
+        /// Stops the server with SIGTERM and returns its exit status.
+        func stop() -> Int32 {
+            send(SIGTERM)
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+    }
+}
