@@ -1,5 +1,6 @@
 public import Hummingbird
 public import Logging
+import NIOCore
 import ServiceLifecycle
 import Filters
 import Vips
@@ -46,6 +47,7 @@ public func buildApplication(
     routes.register(on: router)
     return Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge"),
         services: resources,
         logger: logger

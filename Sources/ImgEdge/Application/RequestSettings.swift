@@ -5,9 +5,11 @@ struct RequestSettings: Sendable {
     let limits: SourceLimits
     let negotiator: FormatNegotiator
     let responses: ImageResponse
+    let uploadTimeout: Duration
 
     init(_ configuration: ImgEdgeConfiguration) {
         limits = configuration.limits
+        uploadTimeout = configuration.uploadTimeout
         negotiator = FormatNegotiator(modernPreference: configuration.formatPreference)
         responses = ImageResponse(cacheControl: configuration.cacheControl)
     }

@@ -113,6 +113,24 @@ extension ConfigurationKey {
         )
     }
 
+    /// A duration key, given in seconds (decimals allowed).
+    static func seconds(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Duration> & Sendable, in range: ClosedRange<Double>,
+        reloadable: Bool = false, help: String
+    ) -> Self {
+        let allowed = "\(secondsText(range.lowerBound))...\(secondsText(range.upperBound)) seconds"
+        return Self(
+            name: name, flag: flag, help: help, allowed: "a number of seconds, \(allowed)", isReloadable: reloadable,
+            parse: { (root, text) throws(InvalidValue) in
+                // Out of range is refused here too: a huge value would not fit a Duration.
+                guard let seconds = Double(text), range.contains(seconds) else { throw InvalidValue(reason: "must be \(allowed)") }
+                root[keyPath: field] = .milliseconds(Int64((seconds * 1000).rounded()))
+            },
+            format: { secondsText($0[keyPath: field].seconds) },
+            check: { range.contains($0[keyPath: field].seconds) ? nil : "must be \(allowed)" }
+        )
+    }
+
     /// A text key; `check` says why a value is not allowed.
     static func text(
         _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, String> & Sendable, allowed: String,
@@ -181,5 +199,17 @@ extension Array {
                 throw ConfigurationError(key: key.name, setting: "\(key.name)=\(key.isSecret ? "<redacted>" : key.value(in: root))", reason: problem)
             }
         }
+    }
+}
+
+/// Seconds as a config value spells them: `30`, `0.5`.
+private func secondsText(_ seconds: Double) -> String {
+    seconds == seconds.rounded() && abs(seconds) < 1e15 ? String(Int64(seconds)) : String(seconds)
+}
+
+extension Duration {
+    /// The duration in seconds.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

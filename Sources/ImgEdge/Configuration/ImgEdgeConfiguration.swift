@@ -18,6 +18,11 @@ public struct ImgEdgeConfiguration: Sendable {
     public var cacheControl = "public, max-age=31536000, immutable"
     /// The least severe log messages written.
     public var logLevel = Logger.Level.info
+    /// How long a connection may send nothing, while a request's head or body is being read
+    /// or between requests, before it is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// The longest an upload's whole body may take to arrive.
+    public var uploadTimeout: Duration = .seconds(30)
     /// Byte, pixel and dimension limits.
     public var limits = SourceLimits()
     /// Worker threads and queue.
@@ -52,6 +57,12 @@ public struct ImgEdgeConfiguration: Sendable {
             $0.isEmpty ? "must not be empty" : nil
         },
         .integer("server.port", \.port, in: 0...65_535, help: "Port to listen on (0 picks a free port)."),
+        .seconds(
+            "server.idle_timeout_seconds", \.idleTimeout, in: 0.1...3600,
+            help: "A connection that sends nothing for this long, mid-request or between requests, is closed."),
+        .seconds(
+            "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
+            help: "The longest an upload's body may take to arrive (408 after)."),
         .text(
             "origin.location", flag: "origin", \.origin, allowed: "a directory, or an http(s):// base URL",
             help: "Where originals come from."

@@ -30,6 +30,10 @@ struct ErrorResponse: HTTPResponseError {
             self.init(status: .notFound, reason: "no image at this path", kind: "not-found")
         case .origin(.tooLarge(let limit)), .source(.tooLarge(let limit)):
             self.init(status: .contentTooLarge, reason: "source is larger than \(limit) bytes", kind: "too-large")
+        case .source(.uploadCutOff):
+            self.init(status: .badRequest, reason: "the upload was cut off before its end", kind: "upload-cut-off")
+        case .source(.uploadTooSlow(let limit)):
+            self.init(status: .requestTimeout, reason: "the upload took longer than \(limit)", kind: "upload-too-slow")
         case .origin(.unavailable):
             self.init(status: .badGateway, reason: "origin failed", kind: "origin-failed")
         case .origin(.timedOut):

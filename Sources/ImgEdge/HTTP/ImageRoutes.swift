@@ -40,9 +40,12 @@ struct ImageRoutes: Sendable {
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
         let settings = live.current
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
+            throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
+        }
         let prepared = try prepare(request, acceptsTransform: true, settings: settings)
         return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
-            let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes)
+            let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
             let input =
                 if let transform = prepared.filters.transform {
                     try await upload.passThrough(transform, registry: prepared.filters.registry, service: service)

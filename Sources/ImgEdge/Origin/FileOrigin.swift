@@ -1,14 +1,25 @@
 import Foundation
 import NIOCore
+import NIOPosix
 import Vips
 import _NIOFileSystem
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Originals read from a local directory, through swift-nio's non-blocking file system.
 ///
-/// `SourcePath` has already refused `..`, hidden and empty segments, so a path cannot climb out
-/// of `root`. The size is checked from the file's metadata before any byte is read.
+/// `SourcePath` has already refused `..`, hidden, empty and over-long segments; on top of that
+/// the real path of every file, symbolic links resolved, must lie under the real path of
+/// `root`, so a link inside the directory cannot lead out of it. The size is checked from the
+/// file's metadata before any byte is read. A path the client names that cannot be a file
+/// under the root (missing, a link out, a name too long, a file used as a directory) is
+/// `notFound`, never a server error.
 public struct FileOrigin: Origin {
-    /// The directory originals are read from.
+    /// The directory originals are read from, as configured.
     public let root: String
 
     public init(root: String) {
@@ -16,9 +27,9 @@ public struct FileOrigin: Origin {
     }
 
     public func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
-        let filePath = FilePath("\(root)/\(path)")
+        let filePath = try await confined("\(root)/\(path)")
         do {
-            return try await FileSystem.shared.withFileHandle(forReadingAt: filePath) { handle in
+            return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(filePath)) { handle in
                 let info = try await handle.info()
                 guard info.type == .regular else { throw OriginError.notFound }
                 guard info.size <= Int64(limit) else { throw OriginError.tooLarge(limit: limit) }
@@ -36,5 +47,30 @@ public struct FileOrigin: Origin {
         } catch {
             throw .unavailable("cannot read \(path)")
         }
+    }
+
+    /// The real path of `path`, refused unless it lies under the root's real path.
+    ///
+    /// `realpath` touches the disk once per component, so it runs on NIO's blocking pool.
+    private func confined(_ path: String) async throws(OriginError) -> String {
+        let root = root
+        let resolved: String?
+        do {
+            resolved = try await NIOThreadPool.singleton.runIfActive {
+                guard let rootPath = Self.realPath(root), let filePath = Self.realPath(path) else { return nil }
+                return filePath.hasPrefix(rootPath == "/" ? "/" : rootPath + "/") ? filePath : nil
+            }
+        } catch {
+            throw .unavailable("cannot resolve \(path)")
+        }
+        guard let resolved else { throw .notFound }
+        return resolved
+    }
+
+    /// `realpath(3)`, or nil when the path does not resolve (missing, a loop, too long, ...).
+    private static func realPath(_ path: String) -> String? {
+        guard let resolved = realpath(path, nil) else { return nil }
+        defer { free(resolved) }
+        return String(cString: resolved)
     }
 }

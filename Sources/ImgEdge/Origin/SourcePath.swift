@@ -3,8 +3,9 @@ import Foundation
 /// The path of an original, relative to the origin, checked to stay inside it.
 ///
 /// Built from the URL path of a request: percent-decoded, split on `/`, and refused when a
-/// segment is empty, `.` or `..`, starts with a dot (hidden files), or holds a NUL or a
-/// backslash. So `../etc/passwd`, `%2e%2e/x` and `a//b` never reach an origin.
+/// segment is empty, `.` or `..`, starts with a dot (hidden files), is longer than a file
+/// name may be (255 bytes), or holds a NUL or a backslash. So `../etc/passwd`, `%2e%2e/x` and
+/// `a//b` never reach an origin.
 public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     /// The decoded segments, each non-empty and safe.
     public let segments: [String]
@@ -28,7 +29,7 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     private static func isSafe(_ segment: String) -> Bool {
-        !segment.isEmpty && !segment.hasPrefix(".") && !segment.contains("\0") && !segment.contains("\\")
+        !segment.isEmpty && segment.utf8.count <= 255 && !segment.hasPrefix(".") && !segment.contains("\0") && !segment.contains("\\")
             && !segment.contains("/")
     }
 }

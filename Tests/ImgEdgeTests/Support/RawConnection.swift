@@ -43,6 +43,23 @@ final class RawConnection: @unchecked Sendable {
         await offCooperativePool { self.receiveBlocking(timeout: timeout) }
     }
 
+    /// Whether the peer closes the connection within `timeout` seconds, discarding what it sends.
+    func closesWithin(_ timeout: Double) async -> Bool {
+        await offCooperativePool { self.waitForCloseBlocking(timeout: timeout) }
+    }
+
+    private func waitForCloseBlocking(timeout: Double) -> Bool {
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            guard poll(&descriptor, 1, Int32(max(1, deadline.timeIntervalSinceNow * 1000))) > 0 else { return false }
+            let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+            if count <= 0 { return true }
+        }
+        return false
+    }
+
     private func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             DispatchQueue.global().async { continuation.resume(returning: work()) }

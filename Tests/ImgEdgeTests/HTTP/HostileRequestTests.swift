@@ -1,0 +1,107 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import Testing
+
+/// A temporary origin directory for one test, removed after it.
+private func withOriginDirectory<Value>(_ body: (URL) async throws -> Value) async throws -> Value {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-origin-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+@Suite("Hostile requests: each refused with a 4xx, quickly, and the next request served")
+struct HostileRequestTests {
+    @Test("a Content-Length over the limit is answered 413 before any body is read")
+    func declaredLengthOverLimit() async throws {
+        try await withServer { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            let start = ContinuousClock.now
+            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\nA".utf8))
+            let answer = await connection.receive(timeout: 10)
+            #expect(answer.hasPrefix("HTTP/1.1 413"))
+            #expect(ContinuousClock.now - start < .seconds(2))
+            #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)
+        }
+    }
+
+    @Test("an upload that trickles in slower than its time limit gets 408")
+    func slowUpload() async throws {
+        try await withServer(testConfiguration { $0.uploadTimeout = .seconds(1) }) { client in
+            let connection = try RawConnection(port: try #require(client.port))
+            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n".utf8))
+            var answer = ""
+            for _ in 0..<20 where answer.isEmpty {
+                guard await connection.send([UInt8](repeating: 0xFF, count: 16)) else { break }
+                answer = await connection.receive(timeout: 0.3)
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 408"))
+        }
+    }
+
+    @Test("a connection that never finishes its headers, or idles between requests, is closed after the idle timeout")
+    func idleConnectionsClosed() async throws {
+        try await withServer(testConfiguration { $0.idleTimeout = .milliseconds(500) }) { client in
+            let port = try #require(client.port)
+            let halfHead = try RawConnection(port: port)
+            await halfHead.send(Array("GET /landscape.jpg?w=10 HTTP/1.1\r\nHost: x\r\n".utf8))
+            let silent = try RawConnection(port: port)
+            #expect(await halfHead.closesWithin(5))
+            #expect(await silent.closesWithin(5))
+            // The test client's own connection idled out too; a new one is served.
+            let fresh = try RawConnection(port: port)
+            await fresh.send(Array("GET /landscape.jpg?w=20&format=png HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            #expect(await fresh.receive(timeout: 10).hasPrefix("HTTP/1.1 200"))
+        }
+    }
+
+    @Test("a client that goes away mid-upload costs nothing: the next upload is served")
+    func disconnectMidUpload() async throws {
+        let body = ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/tiny.png")))
+        try await withServer { client in
+            do {
+                let connection = try RawConnection(port: try #require(client.port))
+                await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 500000\r\n\r\n".utf8))
+                await connection.send([UInt8](repeating: 0x89, count: 1000))
+            }
+            let response = try await client.execute(uri: "/resize?w=10&format=png", method: .post, body: body) { $0 }
+            #expect(response.status == .ok)
+        }
+    }
+
+    @Test("a symbolic link inside the origin directory that leads out of it is 404; one that stays inside is served")
+    func symlinkOutOfOrigin() async throws {
+        try await withOriginDirectory { directory in
+            try FileManager.default.createSymbolicLink(
+                atPath: directory.appendingPathComponent("escape.jpg").path, withDestinationPath: "\(testImagesDirectory)/landscape.jpg")
+            try FileManager.default.copyItem(
+                atPath: "\(testImagesDirectory)/landscape.jpg", toPath: directory.appendingPathComponent("inside.jpg").path)
+            try FileManager.default.createSymbolicLink(
+                atPath: directory.appendingPathComponent("alias.jpg").path, withDestinationPath: "inside.jpg")
+            try await withServer(testConfiguration { $0.origin = directory.path }) { (client) async throws in
+                #expect(try await client.get("/escape.jpg?w=20").status == .notFound)
+                #expect(try await client.get("/alias.jpg?w=20&format=png").status == .ok)
+                #expect(try await client.get("/inside.jpg?w=20&format=png").status == .ok)
+            }
+        }
+    }
+
+    @Test(
+        "a path the client makes up is a 4xx, never a server error",
+        arguments: [
+            ("/" + String(repeating: "a", count: 300) + ".jpg", HTTPResponse.Status.badRequest),
+            ("/landscape.jpg/inside.jpg", .notFound),
+            ("/no/such/dir/x.jpg", .notFound),
+            ("/" + Array(repeating: "d", count: 200).joined(separator: "/") + "/x.jpg", .notFound),
+        ])
+    func madeUpPaths(path: String, status: HTTPResponse.Status) async throws {
+        try await withServer { client in
+            let response = try await client.get(path + "?w=20")
+            #expect(response.status == status)
+        }
+    }
+}
