@@ -64,10 +64,12 @@ static int to_srgb(VipsImage *in, VipsImage **out) {
 int imgedge_vips_thumbnail(const void *buffer, size_t length,
                            const imgedge_vips_thumbnail_options *options, VipsImage **out) {
     // libvips 8.14's thumbnail_buffer does not hand its own fail_on to the loader, so the
-    // loader gets it in its option string: a truncated JPEG then fails instead of being padded.
-    char loader_options[48] = "fail_on=error";
+    // loader gets it in its option string. fail_on=warning: libjpeg only warns about corrupt
+    // entropy data or a truncated scan and pads with grey, which must not become an
+    // immutable 200.
+    char loader_options[48] = "fail_on=warning";
     if (options->frames > 1) {
-        g_snprintf(loader_options, sizeof(loader_options), "fail_on=error,n=%d", options->frames);
+        g_snprintf(loader_options, sizeof(loader_options), "fail_on=warning,n=%d", options->frames);
     }
     VipsImage *thumbnail = NULL;
     if (vips_thumbnail_buffer((void *)buffer, length, &thumbnail, options->width,

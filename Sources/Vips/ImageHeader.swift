@@ -13,16 +13,21 @@ public struct ImageHeader: Sendable, Hashable {
     public var frames: Int
     /// Whether the image has an alpha channel.
     public var hasAlpha: Bool
+    /// Bands (channels) as stored, alpha included: 1 grey, 3 RGB, 4 RGBA or CMYK, more in
+    /// exotic TIFFs.
+    public var bands: Int
     /// The EXIF orientation, 1–8.
     public var orientation: Int
     /// libvips' loader, e.g. `jpegload_buffer`.
     public var loader: String
 
-    public init(width: Int, height: Int, frames: Int, hasAlpha: Bool, orientation: Int, loader: String) {
+    /// - Parameter bands: the stored bands; by default 4 with alpha, else 3.
+    public init(width: Int, height: Int, frames: Int, hasAlpha: Bool, bands: Int? = nil, orientation: Int, loader: String) {
         self.width = width
         self.height = height
         self.frames = frames
         self.hasAlpha = hasAlpha
+        self.bands = bands ?? (hasAlpha ? 4 : 3)
         self.orientation = orientation
         self.loader = loader
     }
@@ -52,6 +57,7 @@ public struct ImageHeader: Sendable, Hashable {
             height: Int(turned ? header.width : header.height),
             frames: Int(header.pages),
             hasAlpha: header.has_alpha != 0,
+            bands: Int(header.bands),
             orientation: Int(header.orientation),
             loader: loader
         )

@@ -48,7 +48,8 @@ typedef struct {
 } imgedge_vips_thumbnail_options;
 
 /// Decodes `buffer` with shrink-on-load, applies EXIF orientation, converts to 8-bit sRGB
-/// (keeping alpha) and resizes to the box. Decoding errors fail the call (fail-on=error).
+/// (keeping alpha) and resizes to the box. Decoding errors and warnings fail the call
+/// (fail_on=warning).
 int imgedge_vips_thumbnail(const void *buffer, size_t length,
                            const imgedge_vips_thumbnail_options *options, VipsImage **out);
 

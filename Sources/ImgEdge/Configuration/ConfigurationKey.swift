@@ -131,6 +131,24 @@ extension ConfigurationKey {
         )
     }
 
+    /// A yes-or-no key: `true` or `false` (also `1`/`0`, `yes`/`no`).
+    static func boolean(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Bool> & Sendable, reloadable: Bool = false,
+        help: String
+    ) -> Self {
+        Self(
+            name: name, flag: flag, help: help, allowed: "true or false", isReloadable: reloadable,
+            parse: { (root, text) throws(InvalidValue) in
+                switch text.lowercased() {
+                case "true", "1", "yes": root[keyPath: field] = true
+                case "false", "0", "no": root[keyPath: field] = false
+                default: throw InvalidValue(reason: "must be true or false")
+                }
+            },
+            format: { $0[keyPath: field] ? "true" : "false" }
+        )
+    }
+
     /// A text key; `check` says why a value is not allowed.
     static func text(
         _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, String> & Sendable, allowed: String,

@@ -39,11 +39,23 @@ struct ErrorResponse: HTTPResponseError {
         case .origin(.timedOut):
             self.init(status: .gatewayTimeout, reason: "origin timed out", kind: "origin-timeout")
         case .source(.unsupportedFormat):
-            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP, AVIF/HEIF or TIFF)", kind: "unsupported-format")
-        case .source(.tooManyPixels(let width, let height, let limit)):
-            self.init(status: .unprocessableContent, reason: "image is \(width)x\(height), more than \(limit) pixels", kind: "too-many-pixels")
+            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP or AVIF/HEIF)", kind: "unsupported-format")
+        case .source(.tooManyPixels(let width, let height, let frames, let limit)):
+            self.init(
+                status: .unprocessableContent, reason: "image is \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
+                kind: "too-many-pixels")
+        case .source(.tooManyBands(let bands)):
+            self.init(status: .unprocessableContent, reason: "image has \(bands) bands, more than 4", kind: "too-many-bands")
+        case .source(.corruptChunks):
+            self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
         case .source(.outputTooLarge(let width, let height, let limit)):
-            self.init(status: .unprocessableContent, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side", kind: "output-too-large")
+            self.init(
+                status: .badRequest, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side",
+                kind: "output-too-large")
+        case .source(.outputTooManyPixels(let width, let height, let frames, let limit)):
+            self.init(
+                status: .badRequest, reason: "result would be \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
+                kind: "output-too-large")
         case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed):
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
         case .vips(.encodeFailed), .vips(.startFailed):
@@ -57,6 +69,11 @@ struct ErrorResponse: HTTPResponseError {
         case .overloaded:
             self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: "overloaded")
         }
+    }
+
+    /// " × N frames" for an animation, nothing for a still.
+    private static func times(_ frames: Int) -> String {
+        frames > 1 ? " × \(frames) frames" : ""
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

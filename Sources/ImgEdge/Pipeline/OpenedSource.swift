@@ -17,11 +17,16 @@ struct EncodedSource: OpenedSource {
     let bytes: SourceBytes
     let header: ImageHeader
 
-    /// - Throws: `.source(.unsupportedFormat)` for anything but the accepted formats,
-    ///   `.vips(.unreadableHeader)` when libvips cannot read the header.
-    init(_ bytes: SourceBytes) throws(ImageServiceError) {
-        guard bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else {
+    /// - Throws: `.source(.unsupportedFormat)` for anything but the accepted formats (TIFF
+    ///   only when `acceptsTIFF`), `.source(.corruptChunks)` for a PNG whose chunks claim more
+    ///   bytes than it holds, `.vips(.unreadableHeader)` when libvips cannot read the header.
+    init(_ bytes: SourceBytes, acceptsTIFF: Bool) throws(ImageServiceError) {
+        let kind = bytes.withUnsafeBytes(SourceSniffer.sniff)
+        guard let kind, kind != .tiff || acceptsTIFF else {
             throw .source(.unsupportedFormat)
+        }
+        if kind == .png, !bytes.withUnsafeBytes(PNGChunks.fitInFile) {
+            throw .source(.corruptChunks)
         }
         self.bytes = bytes
         do {

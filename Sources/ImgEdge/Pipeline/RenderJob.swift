@@ -29,7 +29,10 @@ struct RenderJob: Sendable {
             return .notModified(validators)
         }
         let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
-        let plan = try plan(for: header, animated: frames > 1)
+        guard header.pixelCount * frames <= limits.maxInputPixels else {
+            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
+        }
+        let plan = try plan(for: header, frames: frames)
         let image = try timings.measure(.decode) { () throws(ImageServiceError) in
             try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha)
         }
@@ -47,26 +50,32 @@ struct RenderJob: Sendable {
         return .image(RenderedImage(bytes: bytes, format: format, validators: validators, timings: timings))
     }
 
-    /// Opens the source (through its transform module, if any) and refuses pixel bombs by
-    /// their header, before decoding.
+    /// Opens the source (through its transform module, if any) and refuses pixel bombs and
+    /// exotic band counts by their header, before decoding.
     private func open() throws(ImageServiceError) -> any OpenedSource {
         let opened: any OpenedSource =
             switch input {
-            case .encoded(let source): try EncodedSource(source.bytes)
+            case .encoded(let source): try EncodedSource(source.bytes, acceptsTIFF: limits.acceptsTIFF)
             case .transformed(let session, _): try TransformedSource(session)
             }
         let header = opened.header
         guard header.pixelCount <= limits.maxInputPixels else {
-            throw .source(.tooManyPixels(width: header.width, height: header.height, limit: limits.maxInputPixels))
+            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: 1, limit: limits.maxInputPixels))
         }
+        guard header.bands <= 4 else { throw .source(.tooManyBands(header.bands)) }
         return opened
     }
 
-    /// The geometry for this source, refused when the result would exceed the output limit.
-    private func plan(for header: ImageHeader, animated: Bool) throws(ImageServiceError) -> ResizePlan {
-        let plan = ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: animated)
-        guard max(plan.outputWidth, plan.outputHeight) <= limits.maxOutputDimension else {
-            throw .source(.outputTooLarge(width: plan.outputWidth, height: plan.outputHeight, limit: limits.maxOutputDimension))
+    /// The geometry for this source, refused when the result, over its frames, would exceed
+    /// the output limits.
+    private func plan(for header: ImageHeader, frames: Int) throws(ImageServiceError) -> ResizePlan {
+        let plan = ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: frames > 1)
+        let (width, height) = (plan.outputWidth, plan.outputHeight)
+        guard max(width, height) <= limits.maxOutputDimension else {
+            throw .source(.outputTooLarge(width: width, height: height, limit: limits.maxOutputDimension))
+        }
+        guard width * height * frames <= limits.maxOutputPixels else {
+            throw .source(.outputTooManyPixels(width: width, height: height, frames: frames, limit: limits.maxOutputPixels))
         }
         return plan
     }

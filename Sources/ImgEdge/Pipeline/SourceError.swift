@@ -8,8 +8,14 @@ public enum SourceError: Error, Sendable, Equatable {
     case uploadTooSlow(limit: Duration)
     /// The magic bytes name no accepted image format.
     case unsupportedFormat
-    /// The header declares more pixels per frame than the limit.
-    case tooManyPixels(width: Int, height: Int, limit: Int)
-    /// The requested geometry would produce a result over the output limit.
+    /// The header declares more pixels, over the frames to decode, than the limit.
+    case tooManyPixels(width: Int, height: Int, frames: Int, limit: Int)
+    /// The header declares more bands than an sRGB image with alpha has.
+    case tooManyBands(Int)
+    /// The PNG's chunks claim more bytes than the file holds.
+    case corruptChunks
+    /// The requested geometry would produce a result wider or taller than the side limit.
     case outputTooLarge(width: Int, height: Int, limit: Int)
+    /// The requested geometry would produce more pixels, over its frames, than the limit.
+    case outputTooManyPixels(width: Int, height: Int, frames: Int, limit: Int)
 }

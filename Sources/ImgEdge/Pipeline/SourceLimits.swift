@@ -1,13 +1,19 @@
-/// Bounds on what a source may cost, all checked before decoding.
+/// Bounds on what one request may cost, all checked from the source's header and the resize
+/// plan before any pixel is decoded.
 public struct SourceLimits: Sendable, Hashable {
     /// Largest original or upload accepted, in bytes.
     public var maxSourceBytes = 32 * 1024 * 1024
-    /// Most pixels in one frame, read from the header.
+    /// Most pixels decoded from a source, over all the frames decoded.
     public var maxInputPixels = 50_000_000
     /// Most frames decoded from an animated source; later frames are dropped.
     public var maxAnimationFrames = 100
+    /// Most pixels in a result, over all its frames.
+    public var maxOutputPixels = 40_000_000
     /// Largest width or height of a result, in pixels.
     public var maxOutputDimension = 8192
+    /// Whether TIFF sources are accepted. No web page needs them, and libvips' TIFF loader
+    /// reads the most exotic files (thousands of bands, many directories), so they are off.
+    public var acceptsTIFF = false
 
     public init() {}
 
@@ -18,15 +24,23 @@ public struct SourceLimits: Sendable, Hashable {
             help: "Largest original or upload, in bytes."),
         .integer(
             "limits.max_input_pixels", \.maxInputPixels, in: 1...Int.max, reloadable: true,
-            help: "Most pixels in one source frame, read from its header."),
+            help: "Most pixels decoded from a source, over all its frames, read from its header (422 over)."),
+        .integer(
+            "limits.max_frames", \.maxAnimationFrames, in: 1...1000, reloadable: true,
+            help: "Most frames decoded from an animation; later frames are dropped."),
+        .integer(
+            "limits.max_output_pixels", \.maxOutputPixels, in: 1...Int.max, reloadable: true,
+            help: "Most pixels in a result, over all its frames, after the resize plan (400 over)."),
+        .integer(
+            "limits.max_output_side", \.maxOutputDimension, in: 16...65_535, reloadable: true,
+            help: "Largest width or height of a result, in pixels (400 over)."),
+        .boolean(
+            "limits.accept_tiff", \.acceptsTIFF, reloadable: true,
+            help: "Accept TIFF sources, which no web page needs and which have the riskiest loader."),
     ]
 
     /// Throws the first value out of range.
     public func validate() throws(ConfigurationError) {
         try Self.configurationKeys.validate(self)
-        guard maxAnimationFrames >= 1 else { throw ConfigurationError(reason: "max animation frames must be at least 1") }
-        guard (16...65_535).contains(maxOutputDimension) else {
-            throw ConfigurationError(reason: "max output dimension must be 16...65535")
-        }
     }
 }

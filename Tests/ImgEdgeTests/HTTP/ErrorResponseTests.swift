@@ -28,7 +28,10 @@ struct ErrorResponseTests {
             ("/SOURCES.md", .unsupportedMediaType, "not a supported image"),
             ("/truncated.jpg?w=100", .unprocessableContent, "corrupt or truncated"),
             ("/huge-dimensions.png?w=10", .unprocessableContent, "20000x20000"),
-            ("/landscape.jpg?w=10&h=8000&fit=outside&enlarge=1", .unprocessableContent, "14222x8000"),
+            ("/landscape.jpg?w=10&h=8000&fit=outside&enlarge=1", .badRequest, "14222x8000"),
+            ("/landscape.jpg?w=8000&h=8000&fit=fill", .badRequest, "more than 40000000 pixels"),
+            ("/animated.gif?w=8192&h=8192&fit=fill&format=gif", .badRequest, "8192x8192 × 5 frames, more than 40000000 pixels"),
+            ("/landscape.tiff?w=10", .unsupportedMediaType, "not a supported image"),
         ]
     )
     func clientErrors(uri: String, status: HTTPResponse.Status, mention: String) async throws {

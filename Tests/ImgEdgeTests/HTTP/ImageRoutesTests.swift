@@ -170,7 +170,8 @@ struct ImageRoutesTests {
         [ImageFormat.avif, .webp, .jpeg, .png, .gif]
     )
     func formats(source: String, format: ImageFormat) async throws {
-        try await withServer { client in
+        // TIFF is refused unless switched on (ErrorResponseTests); here it is on.
+        try await withServer(testConfiguration { $0.limits.acceptsTIFF = true }) { client in
             let response = try await client.get("/\(source)?w=64&format=\(format.rawValue)")
             #expect(response.status == .ok)
             let image = try DecodedImage(response.body)
