@@ -17,6 +17,8 @@ public enum FilterError: Error, Sendable, Equatable {
     case invalidModule(name: String, reason: String)
     /// A call into the module failed.
     case failed(name: String, kind: Kind, detail: String)
+    /// The host stopped the filter between strips: the job ran out of time or was called off.
+    case stopped(name: String)
 
     /// A one-line reason naming the module and what went wrong.
     public var reason: String {
@@ -25,6 +27,8 @@ public enum FilterError: Error, Sendable, Equatable {
             "module \(name) is invalid: \(reason)"
         case .failed(let name, let kind, let detail):
             "module \(name) failed (\(kind.rawValue)): \(detail)"
+        case .stopped(let name):
+            "module \(name) was stopped: the job ran out of time"
         }
     }
 }

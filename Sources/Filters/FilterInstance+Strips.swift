@@ -27,7 +27,9 @@ extension FilterInstance {
     /// Each strip is copied in, with `imgedge_halo()` rows of context above and below (edge rows
     /// repeated at the frame's top and bottom), filtered in place, and its own rows copied back.
     /// Halo rows come from the unfiltered frame, so a strip never sees its neighbour's output.
-    func filterStrips(_ frame: PixelFrame, arguments: [Float], hasHalo: Bool, hasFinalize: Bool) throws(FilterError) {
+    func filterStrips(
+        _ frame: PixelFrame, arguments: [Float], hasHalo: Bool, hasFinalize: Bool, shouldStop: () -> Bool
+    ) throws(FilterError) {
         try call("imgedge_reset", fuel: limits.baseFuel)
         let (argumentsOffset, count) = try writeArguments(arguments)
         let halo = hasHalo ? Int(min(64, try call("imgedge_halo", [argumentsOffset, count], fuel: limits.baseFuel))) : 0
@@ -36,6 +38,7 @@ extension FilterInstance {
         let buffer = try allocate((stripRows + 2 * halo) * rowBytes)
         let original = halo > 0 ? Array(frame.pixels) : []
         for firstRow in stride(from: 0, to: frame.height, by: stripRows) {
+            guard !shouldStop() else { throw .stopped(name: name) }
             let rows = min(stripRows, frame.height - firstRow)
             if halo > 0 {
                 for bufferRow in 0..<(rows + 2 * halo) {

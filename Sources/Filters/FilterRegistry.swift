@@ -49,12 +49,18 @@ public final class FilterRegistry: Sendable {
     }
 
     /// Runs a strip filter over one frame, in place.
-    public func filterStrips(_ module: FilterModule, frame: PixelFrame, arguments: [Float]) throws(FilterError) {
+    ///
+    /// `shouldStop` is asked before each strip; once it answers true the call fails with
+    /// `FilterError.stopped`, so a host deadline bounds a filter more tightly than fuel does.
+    public func filterStrips(
+        _ module: FilterModule, frame: PixelFrame, arguments: [Float], shouldStop: () -> Bool = { false }
+    ) throws(FilterError) {
         guard case .strips(let hasHalo, let hasFinalize) = module.kind else {
             preconditionFailure("\(module.name) is not a strip filter")
         }
         try withInstance(of: module) { (instance) throws(FilterError) in
-            try instance.filterStrips(frame, arguments: arguments, hasHalo: hasHalo, hasFinalize: hasFinalize)
+            try instance.filterStrips(
+                frame, arguments: arguments, hasHalo: hasHalo, hasFinalize: hasFinalize, shouldStop: shouldStop)
         }
     }
 

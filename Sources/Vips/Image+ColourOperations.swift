@@ -45,8 +45,9 @@ extension Image {
     ) throws -> Image {
         var data: UnsafeMutableRawPointer?
         var length = 0
+        budget?.watch(pointer)
         guard imgedge_vips_copy_pixels(pointer, &data, &length) == 0, let data else {
-            throw VipsError.decodeFailed(Libvips.takeErrorText())
+            throw stoppedOr(.decodeFailed(Libvips.takeErrorText()))
         }
         defer { imgedge_vips_free(data) }
         try body(UnsafeMutableRawBufferPointer(start: data, count: length))

@@ -12,10 +12,13 @@ public struct Image: ~Copyable {
     let pointer: UnsafeMutablePointer<CVipsShim.VipsImage>
     /// The encoded bytes libvips reads from lazily; kept alive as long as the image.
     let source: SourceBytes
+    /// What the job may spend computing this image and those derived from it; nil: no bound.
+    let budget: EvaluationBudget?
 
-    init(taking pointer: UnsafeMutablePointer<CVipsShim.VipsImage>, source: SourceBytes) {
+    init(taking pointer: UnsafeMutablePointer<CVipsShim.VipsImage>, source: SourceBytes, budget: EvaluationBudget?) {
         self.pointer = pointer
         self.source = source
+        self.budget = budget
     }
 
     deinit {
@@ -44,8 +47,11 @@ public struct Image: ~Copyable {
 
     /// Decodes `source` with shrink-on-load, turns it upright by its EXIF orientation, converts
     /// it to 8-bit sRGB (alpha kept) and resizes it as `request` says.
+    /// - Parameter budget: bounds the computing of this image and every image derived from it.
     /// - Throws: `VipsError.decodeFailed` when the data is corrupt or truncated.
-    public static func thumbnail(of source: SourceBytes, _ request: ThumbnailRequest) throws(VipsError) -> Image {
+    public static func thumbnail(
+        of source: SourceBytes, _ request: ThumbnailRequest, budget: EvaluationBudget? = nil
+    ) throws(VipsError) -> Image {
         var options = request.shimOptions
         var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
         let status = source.withUnsafeBytes { bytes in
@@ -54,14 +60,15 @@ public struct Image: ~Copyable {
         guard status == 0, let out else {
             throw .decodeFailed(Libvips.takeErrorText())
         }
-        return Image(taking: out, source: source)
+        return Image(taking: out, source: source, budget: budget)
     }
 
     /// Resizes an image already decoded to 8-bit sRGB pixels (rows packed `width * bands` bytes
     /// apart), as `thumbnail(of:_:)` does for encoded sources.
     /// - Throws: `VipsError.decodeFailed` when the pixels do not make an image of that shape.
     public static func thumbnail(
-        ofPixels pixels: SourceBytes, width: Int, height: Int, bands: Int, _ request: ThumbnailRequest
+        ofPixels pixels: SourceBytes, width: Int, height: Int, bands: Int, _ request: ThumbnailRequest,
+        budget: EvaluationBudget? = nil
     ) throws(VipsError) -> Image {
         var options = request.shimOptions
         options.frames = 1
@@ -72,7 +79,7 @@ public struct Image: ~Copyable {
         guard status == 0, let out else {
             throw .decodeFailed(Libvips.takeErrorText())
         }
-        return Image(taking: out, source: pixels)
+        return Image(taking: out, source: pixels, budget: budget)
     }
 
     /// Cuts every frame to at most `width` x `height`, keeping the part `direction` names.
@@ -102,13 +109,20 @@ public struct Image: ~Copyable {
 
     /// Computes every pixel into memory: with libvips' laziness, this is where decoding and
     /// resizing happen. Encoding the result then costs only the encoder.
-    /// - Throws: `VipsError.decodeFailed`: any failure here comes from the source's data.
+    /// - Throws: `VipsError.stopped` when the budget runs out, else `VipsError.decodeFailed`:
+    ///   any other failure here comes from the source's data.
     public consuming func materialized() throws(VipsError) -> Image {
         var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
+        budget?.watch(pointer)
         guard imgedge_vips_materialize(pointer, &out) == 0, let out else {
-            throw .decodeFailed(Libvips.takeErrorText())
+            throw stoppedOr(.decodeFailed(Libvips.takeErrorText()))
         }
-        return Image(taking: out, source: source)
+        return Image(taking: out, source: source, budget: budget)
+    }
+
+    /// `.stopped` when the budget is what ended an evaluation, else `failure`.
+    func stoppedOr(_ failure: VipsError) -> VipsError {
+        budget?.isSpent == true ? .stopped : failure
     }
 
     /// Runs the pipeline and encodes the result, all metadata stripped.
@@ -118,13 +132,14 @@ public struct Image: ~Copyable {
     /// - Parameters:
     ///   - quality: 1–100 (ignored by PNG and GIF).
     ///   - effort: the encoder's CPU effort in its own range (ignored by JPEG and PNG).
-    /// - Throws: `VipsError.encodeFailed`.
+    /// - Throws: `VipsError.encodeFailed`, or `.stopped` when the budget runs out.
     public func encoded(as format: ImageFormat, quality: Int, effort: Int) throws(VipsError) -> [UInt8] {
         var options = imgedge_vips_save_options(format: format.shimFormat, quality: Int32(quality), effort: Int32(effort))
         var data: UnsafeMutableRawPointer?
         var length = 0
+        budget?.watch(pointer)
         guard imgedge_vips_save(pointer, &options, &data, &length) == 0, let data else {
-            throw .encodeFailed(Libvips.takeErrorText())
+            throw stoppedOr(.encodeFailed(Libvips.takeErrorText()))
         }
         defer { imgedge_vips_free(data) }
         return Array(UnsafeRawBufferPointer(start: data, count: length))
@@ -138,7 +153,7 @@ public struct Image: ~Copyable {
         guard call(pointer, &out) == 0, let out else {
             throw .transformFailed(Libvips.takeErrorText())
         }
-        return Image(taking: out, source: source)
+        return Image(taking: out, source: source, budget: budget)
     }
 }
 

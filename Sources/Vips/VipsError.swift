@@ -14,6 +14,8 @@ public enum VipsError: Error, Sendable {
     case transformFailed(String)
     /// The encoder failed.
     case encodeFailed(String)
+    /// The job's `EvaluationBudget` ran out or it was called off, and libvips stopped.
+    case stopped
 
     /// libvips' own text for the failure, on one line.
     public var detail: String {
@@ -21,6 +23,8 @@ public enum VipsError: Error, Sendable {
         case .startFailed(let text), .unreadableHeader(let text), .decodeFailed(let text),
             .transformFailed(let text), .encodeFailed(let text):
             text
+        case .stopped:
+            "stopped: the job ran out of time or was called off"
         }
     }
 }

@@ -81,7 +81,10 @@ int imgedge_vips_map_table(VipsImage *in, const unsigned char table[768], VipsIm
 int imgedge_vips_recombine(VipsImage *in, const double matrix[9], VipsImage **out);
 
 /// Convolves the colour channels of every frame with a `size` x `size` kernel of row-major
-/// `weights`, divided by `scale`, clamping to 8 bits; alpha is kept as it is.
+/// `weights`, divided by `scale`, clamping to 8 bits; alpha is kept as it is. A kernel that is
+/// the outer product of a vector with itself (a Gaussian) runs as two 1-D passes in libvips'
+/// integer precision, as its own gaussblur does: 2·size operations a pixel instead of size².
+/// Any other kernel runs in float precision.
 int imgedge_vips_convolve(VipsImage *in, int size, double scale, const double *weights, VipsImage **out);
 
 /// Copies the pixels of `in` out as tightly packed 8-bit rows. On success `*data` holds
@@ -95,6 +98,26 @@ int imgedge_vips_image_from_pixels(VipsImage *like, const void *data, size_t len
 /// Computes every pixel of `in` into memory. libvips is lazy: this is where decoding and
 /// resizing actually happen, so the cost of those steps can be told apart from encoding.
 int imgedge_vips_materialize(VipsImage *in, VipsImage **out);
+
+/// How long a job may compute, and whether it has been called off: shared by the job's thread
+/// and whoever cancels it. Reference-counted: `imgedge_vips_budget_new` returns one reference,
+/// `imgedge_vips_watch` takes its own for as long as the watched image lives, and each is
+/// released with `imgedge_vips_budget_unref`.
+typedef struct imgedge_vips_budget imgedge_vips_budget;
+
+/// A budget with no deadline yet (`imgedge_vips_budget_start` sets it), not cancelled.
+imgedge_vips_budget *imgedge_vips_budget_new(void);
+/// Sets the deadline `seconds` from now: the job has started.
+void imgedge_vips_budget_start(imgedge_vips_budget *budget, double seconds);
+void imgedge_vips_budget_unref(imgedge_vips_budget *budget);
+/// Calls the job off: its next tile stops evaluation. Safe from any thread.
+void imgedge_vips_budget_cancel(imgedge_vips_budget *budget);
+/// 1 when the budget is cancelled or past its deadline, else 0.
+int imgedge_vips_budget_is_spent(const imgedge_vips_budget *budget);
+/// Stops every later evaluation of `image` (materializing, copying out or encoding it) at the
+/// next tile once `budget` is spent: libvips' eval signal sets the image's kill flag, and the
+/// evaluating call fails.
+void imgedge_vips_watch(VipsImage *image, imgedge_vips_budget *budget);
 
 /// Frames stacked in `image` (libvips' "toilet roll"), 1 for still images.
 int imgedge_vips_page_count(VipsImage *image);

@@ -58,6 +58,8 @@ struct ErrorResponse: HTTPResponseError {
                 kind: "output-too-large")
         case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed):
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
+        case .vips(.stopped), .filter(.stopped):
+            self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: "stopped")
         case .vips(.encodeFailed), .vips(.startFailed):
             self.init(status: .internalServerError, reason: "encoding failed", kind: "encode-failed")
         case .filter(let failure):

@@ -5,9 +5,11 @@ import Vips
 ///
 /// Recipe modules describe their effect (a lookup table, a colour matrix, a kernel) and libvips
 /// applies it natively; strip filters run in their module over each frame's pixels, strip by
-/// strip. Either way the module runs sandboxed in `FilterRegistry`.
+/// strip. Either way the module runs sandboxed in `FilterRegistry`, and strip filters stop
+/// between strips once the job's budget is spent.
 struct FilterStage {
     let registry: FilterRegistry
+    let budget: EvaluationBudget
 
     func apply(_ filters: [ResolvedFilter], to image: consuming Image) throws(ImageServiceError) -> Image {
         var image = image
@@ -44,7 +46,7 @@ struct FilterStage {
                     let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])
                     try registry.filterStrips(
                         filter.module, frame: PixelFrame(pixels: frame, width: width, height: frameHeight, bands: bands),
-                        arguments: filter.arguments
+                        arguments: filter.arguments, shouldStop: { budget.isSpent }
                     )
                 }
             }

@@ -1,4 +1,6 @@
 public import Filters
+import Vips
+
 /// The pipeline's spine: source → (worker) sniff, header, limits, format, tag, decode and
 /// resize, encode → outcome.
 ///
@@ -86,13 +88,19 @@ public struct ImageService: Sendable {
         _ input: JobInput, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
         ifNoneMatch: String?, limits: SourceLimits, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
+        let budget = EvaluationBudget()
         let job = RenderJob(
             input: input, options: options, filters: filters, negotiated: negotiated,
             ifNoneMatch: ifNoneMatch,
-            limits: limits, encoding: encoding, timings: timings
+            limits: limits, encoding: encoding, timings: timings, budget: budget
         )
         do {
-            return try await workers.run { try job.run() }
+            // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
+            return try await withTaskCancellationHandler {
+                try await workers.run { try job.run() }
+            } onCancel: {
+                budget.cancel()
+            }
         } catch let error as ImageServiceError {
             throw error
         } catch {

@@ -8,8 +8,8 @@ import Vips
 /// transform module decoded to pixels.
 protocol OpenedSource {
     var header: ImageHeader { get }
-    /// Decodes (or takes the decoded pixels) and resizes as `request` says.
-    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image
+    /// Decodes (or takes the decoded pixels) and resizes as `request` says, within `budget`.
+    func thumbnail(_ request: ThumbnailRequest, budget: EvaluationBudget) throws(VipsError) -> Image
 }
 
 /// An encoded image: judged by its magic bytes, its header read by libvips.
@@ -36,8 +36,8 @@ struct EncodedSource: OpenedSource {
         }
     }
 
-    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image {
-        try Image.thumbnail(of: bytes, request)
+    func thumbnail(_ request: ThumbnailRequest, budget: EvaluationBudget) throws(VipsError) -> Image {
+        try Image.thumbnail(of: bytes, request, budget: budget)
     }
 }
 
@@ -64,7 +64,7 @@ struct TransformedSource: OpenedSource {
         bands = raster.bands
     }
 
-    func thumbnail(_ request: ThumbnailRequest) throws(VipsError) -> Image {
-        try Image.thumbnail(ofPixels: pixels, width: header.width, height: header.height, bands: bands, request)
+    func thumbnail(_ request: ThumbnailRequest, budget: EvaluationBudget) throws(VipsError) -> Image {
+        try Image.thumbnail(ofPixels: pixels, width: header.width, height: header.height, bands: bands, request, budget: budget)
     }
 }

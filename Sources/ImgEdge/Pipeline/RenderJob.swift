@@ -6,7 +6,8 @@ import Vips
 ///
 /// Reads in the pipeline's order: sniff → header → limits → format → tag (304?) → plan →
 /// decode and resize → filters → encode. libvips is lazy and its per-thread state must be released on
-/// the thread that used it, so nothing here may hop threads.
+/// the thread that used it, so nothing here may hop threads. The job computes within `budget`:
+/// its clock starts when the job does, and libvips and the strip filters stop once it is spent.
 struct RenderJob: Sendable {
     var input: JobInput
     var options: ProcessingOptions
@@ -16,9 +17,11 @@ struct RenderJob: Sendable {
     var limits: SourceLimits
     var encoding: EncodingSettings
     var timings: StageTimings
+    var budget: EvaluationBudget
 
     func run() throws(ImageServiceError) -> RenderOutcome {
         defer { Libvips.endJob() }
+        budget.start(limits.maxProcessingTime)
         var timings = timings
         let opened = try timings.measure(.decode) { () throws(ImageServiceError) in try open() }
         let header = opened.header
@@ -101,7 +104,7 @@ struct RenderJob: Sendable {
         } catch {
             throw .vips(error)
         }
-        let filtered = try FilterStage(registry: filters.registry).apply(filters.steps, to: resized)
+        let filtered = try FilterStage(registry: filters.registry, budget: budget).apply(filters.steps, to: resized)
         do {
             return try finished(filtered, flatten: flatten)
         } catch {
@@ -113,7 +116,7 @@ struct RenderJob: Sendable {
     private func thumbnail(_ opened: any OpenedSource, plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
         var request = plan.thumbnail
         request.frames = frames
-        let image = try opened.thumbnail(request)
+        let image = try opened.thumbnail(request, budget: budget)
         switch plan.finish {
         case .none:
             return image

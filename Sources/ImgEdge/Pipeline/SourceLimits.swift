@@ -11,6 +11,9 @@ public struct SourceLimits: Sendable, Hashable {
     public var maxOutputPixels = 40_000_000
     /// Largest width or height of a result, in pixels.
     public var maxOutputDimension = 8192
+    /// The longest one job may compute, decode to encode; libvips and the strip filters stop
+    /// then, and the request is answered 503.
+    public var maxProcessingTime: Duration = .seconds(10)
     /// Whether TIFF sources are accepted. No web page needs them, and libvips' TIFF loader
     /// reads the most exotic files (thousands of bands, many directories), so they are off.
     public var acceptsTIFF = false
@@ -34,6 +37,9 @@ public struct SourceLimits: Sendable, Hashable {
         .integer(
             "limits.max_output_side", \.maxOutputDimension, in: 16...65_535, reloadable: true,
             help: "Largest width or height of a result, in pixels (400 over)."),
+        .seconds(
+            "limits.max_processing_seconds", \.maxProcessingTime, in: 0.1...600, reloadable: true,
+            help: "The longest one job may compute, decode to encode; it is stopped then and answered 503."),
         .boolean(
             "limits.accept_tiff", \.acceptsTIFF, reloadable: true,
             help: "Accept TIFF sources, which no web page needs and which have the riskiest loader."),

@@ -104,4 +104,25 @@ struct HostileRequestTests {
             #expect(response.status == status)
         }
     }
+
+    @Test(
+        "a job past its processing deadline is stopped, answered 503 with Retry-After, and frees its worker at once",
+        arguments: ["blur(5),blur(5)", "vignette(0.4),pixelate(2),vignette(0.4)"])
+    func deadlineStopsJob(filters: String) async throws {
+        let configuration = testConfiguration {
+            $0.limits.maxProcessingTime = .milliseconds(300)
+            $0.workers.workers = 1
+        }
+        try await withServer(configuration) { client in
+            let start = ContinuousClock.now
+            let response = try await client.get("/large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=\(filters)")
+            let stopped = ContinuousClock.now - start
+            #expect(response.status == .serviceUnavailable)
+            #expect(response.headers[.retryAfter] == "1")
+            #expect(String(buffer: response.body).contains("took too long"))
+            #expect(stopped < .seconds(5), "stopped after \(stopped)")
+            // The only worker is free again: a small request is served.
+            #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)
+        }
+    }
 }
