@@ -131,6 +131,20 @@ extension ConfigurationKey {
         )
     }
 
+    /// A comma-separated list of texts, each trimmed; empty by default.
+    static func textList(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable, reloadable: Bool = false,
+        help: String
+    ) -> Self {
+        Self(
+            name: name, flag: flag, help: help, allowed: "a comma-separated list", isReloadable: reloadable,
+            parse: { root, text in
+                root[keyPath: field] = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            },
+            format: { $0[keyPath: field].joined(separator: ",") }
+        )
+    }
+
     /// A yes-or-no key: `true` or `false` (also `1`/`0`, `yes`/`no`).
     static func boolean(
         _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Bool> & Sendable, reloadable: Bool = false,

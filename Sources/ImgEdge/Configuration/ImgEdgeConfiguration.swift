@@ -50,6 +50,7 @@ public struct ImgEdgeConfiguration: Sendable {
         serverKeys
         + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
         + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
+        + HTTPOrigin.Settings.configurationKeys.map { $0.lifted(into: \.httpOrigin) }
         + filterKeys
 
     private static let serverKeys: [ConfigurationKey<Self>] = [
@@ -97,5 +98,6 @@ public struct ImgEdgeConfiguration: Sendable {
         try Self.filterKeys.validate(self)
         try limits.validate()
         try workers.validate()
+        try HTTPOrigin.Settings.configurationKeys.validate(httpOrigin)
     }
 }

@@ -7,19 +7,39 @@ import Vips
 /// Originals fetched from an HTTP(S) server under one base URL, with AsyncHTTPClient.
 ///
 /// The request path is appended to the base URL segment by segment, percent-encoded, so a
-/// request can never reach another host: the base URL is the allow-list. Redirects are
-/// followed a bounded number of times; the body is collected only up to the size limit.
+/// request can never name another host: the base URL is the allow-list. Redirects are followed
+/// here, not by the client, and only to the base URL's own scheme, host and port, or to a host
+/// `Settings.allowedRedirectHosts` names, a bounded number of times. The whole fetch, head and
+/// body, runs under one deadline, and the body is collected only up to the size limit.
 public struct HTTPOrigin: Origin {
     /// Timeouts and redirect policy for origin fetches.
     public struct Settings: Sendable {
         /// How long to wait for a TCP (and TLS) connection.
         public var connectTimeout: Duration = .seconds(5)
-        /// How long a whole fetch, body included, may take.
+        /// How long a whole fetch, redirects and body included, may take.
         public var totalTimeout: Duration = .seconds(20)
         /// Redirects followed before giving up.
         public var maxRedirects = 3
+        /// Hosts besides the base URL's own that a redirect may lead to.
+        public var allowedRedirectHosts: [String] = []
 
         public init() {}
+
+        /// The settings of this concern, under `origin.` in a config file.
+        static let configurationKeys: [ConfigurationKey<Self>] = [
+            .seconds(
+                "origin.connect_timeout_seconds", flag: "origin-connect-timeout-seconds", \.connectTimeout, in: 0.1...600,
+                help: "How long to wait for a connection to an HTTP origin."),
+            .seconds(
+                "origin.timeout_seconds", flag: "origin-timeout-seconds", \.totalTimeout, in: 0.1...600,
+                help: "How long a whole fetch from an HTTP origin may take, body included (504 after)."),
+            .integer(
+                "origin.max_redirects", flag: "origin-max-redirects", \.maxRedirects, in: 0...10,
+                help: "Redirects an HTTP origin may answer with before the fetch fails."),
+            .textList(
+                "origin.allow_hosts", flag: "origin-allow-host", \.allowedRedirectHosts,
+                help: "Hosts besides the origin's own that its redirects may lead to."),
+        ]
     }
 
     /// The base URL, without a trailing slash.
@@ -32,7 +52,7 @@ public struct HTTPOrigin: Origin {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.settings = settings
         var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .follow(max: settings.maxRedirects, allowCycles: false),
+            redirectConfiguration: .disallow,
             timeout: .init(connect: .init(settings.connectTimeout))
         )
         configuration.decompression = .disabled
@@ -46,23 +66,17 @@ public struct HTTPOrigin: Origin {
 
     public func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
         let encoded = path.segments.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0 }
-        let request = HTTPClientRequest(url: "\(baseURL)/\(encoded.joined(separator: "/"))")
+        let url = "\(baseURL)/\(encoded.joined(separator: "/"))"
         do {
-            let response = try await client.execute(request, timeout: .init(settings.totalTimeout))
-            switch response.status.code {
-            case 200:
-                break
-            case 404, 410:
-                throw OriginError.notFound
-            default:
-                throw OriginError.unavailable("origin answered \(response.status.code)")
+            return try await withThrowingTaskGroup(of: SourceImage.self) { group in
+                group.addTask { try await fetch(url, limit: limit) }
+                group.addTask {
+                    try await Task.sleep(for: settings.totalTimeout)
+                    throw OriginError.timedOut
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
             }
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-                throw OriginError.tooLarge(limit: limit)
-            }
-            let body = try await response.body.collect(upTo: limit)
-            let lastModified = response.headers.first(name: "last-modified")
-            return SourceImage(bytes: SourceBytes(body.readableBytesView), lastModified: lastModified)
         } catch let error as OriginError {
             throw error
         } catch is NIOTooManyBytesError {
@@ -74,4 +88,42 @@ public struct HTTPOrigin: Origin {
         }
     }
 
+    /// Fetches `url`, following the redirects the policy allows.
+    private func fetch(_ url: String, limit: Int) async throws -> SourceImage {
+        var url = url
+        for _ in 0...settings.maxRedirects {
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .init(settings.totalTimeout))
+            switch response.status.code {
+            case 200:
+                if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+                    throw OriginError.tooLarge(limit: limit)
+                }
+                let body = try await response.body.collect(upTo: limit)
+                let lastModified = response.headers.first(name: "last-modified")
+                return SourceImage(bytes: SourceBytes(body.readableBytesView), lastModified: lastModified)
+            case 301, 302, 303, 307, 308:
+                url = try redirectTarget(response.headers.first(name: "location"), from: url)
+            case 404, 410:
+                throw OriginError.notFound
+            default:
+                throw OriginError.unavailable("origin answered \(response.status.code)")
+            }
+        }
+        throw OriginError.unavailable("origin redirected more than \(settings.maxRedirects) times")
+    }
+
+    /// Where a redirect from `url` leads, refused unless it stays on the base URL's scheme,
+    /// host and port or goes to an allowed host.
+    private func redirectTarget(_ location: String?, from url: String) throws -> String {
+        guard let location, let target = URL(string: location, relativeTo: URL(string: url))?.absoluteURL,
+            let base = URL(string: baseURL), let host = target.host
+        else {
+            throw OriginError.unavailable("origin redirected without a usable Location")
+        }
+        let sameOrigin = target.scheme == base.scheme && host == base.host && target.port == base.port
+        guard sameOrigin || (["http", "https"].contains(target.scheme) && settings.allowedRedirectHosts.contains(host)) else {
+            throw OriginError.unavailable("origin redirected to another host (\(host)), which origin.allow_hosts does not name")
+        }
+        return target.absoluteString
+    }
 }

@@ -18,6 +18,21 @@ private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) a
     }
     router.get("/moved.jpg") { _, _ in Response(status: .found, headers: [.location: "/landscape.jpg"]) }
     router.get("/loop.jpg") { _, _ in Response(status: .found, headers: [.location: "/loop.jpg"]) }
+    // Sends its head and a first chunk, then nothing for 4 s (so the test origin can still stop).
+    router.get("/stall.jpg") { _, _ in
+        let (stream, source) = AsyncStream<ByteBuffer>.makeStream()
+        source.yield(ByteBuffer(bytes: [0xFF, 0xD8, 0xFF]))
+        Task {
+            try await Task.sleep(for: .seconds(4))
+            source.finish()
+        }
+        return Response(status: .ok, headers: [.contentLength: "100000"], body: ResponseBody(asyncSequence: stream))
+    }
+    // The same server under another name: another host, as far as the origin's policy goes.
+    router.get("/offsite.jpg") { request, _ in
+        let port = request.head.authority?.split(separator: ":").last ?? ""
+        return Response(status: .found, headers: [.location: "http://localhost:\(port)/landscape.jpg"])
+    }
     let origin = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     return try await origin.test(.live) { client in
         try await test("http://127.0.0.1:\(try #require(client.port))")
@@ -59,6 +74,7 @@ struct HTTPOriginTests {
             ("/large-20mp.jpg", .contentTooLarge),
             ("/broken.jpg", .badGateway),
             ("/loop.jpg", .badGateway),
+            ("/offsite.jpg?w=10", .badGateway),
             ("/moved.jpg?w=10", .ok),
         ]
     )
@@ -73,6 +89,38 @@ struct HTTPOriginTests {
                 #expect(response.status == status)
                 let next = try await client.get("/landscape.jpg?w=10")
                 #expect(next.status == .ok)
+            }
+        }
+    }
+
+    @Test("a redirect to another host is followed only when origin.allow_hosts names it")
+    func allowedRedirectHost() async throws {
+        try await withOrigin { baseURL in
+            let configuration = testConfiguration {
+                $0.origin = baseURL
+                $0.httpOrigin.allowedRedirectHosts = ["localhost"]
+            }
+            try await withServer(configuration) { client in
+                let response = try await client.get("/offsite.jpg?w=10")
+                #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test("an origin that stalls after its headers gets 504 for every waiter, within the total timeout")
+    func stalledBody() async throws {
+        try await withOrigin { baseURL in
+            let configuration = testConfiguration {
+                $0.origin = baseURL
+                $0.httpOrigin.totalTimeout = .seconds(1)
+            }
+            try await withServer(configuration) { client in
+                let start = ContinuousClock.now
+                async let first = client.get("/stall.jpg?w=10")
+                async let second = client.get("/stall.jpg?w=10")
+                let statuses = try await [first.status, second.status]
+                #expect(statuses == [.gatewayTimeout, .gatewayTimeout])
+                #expect(ContinuousClock.now - start < .seconds(5))
             }
         }
     }
