@@ -6,8 +6,11 @@ struct RequestSettings: Sendable {
     let negotiator: FormatNegotiator
     let responses: ImageResponse
     let uploadTimeout: Duration
+    /// Checks `sig` on every image request; nil when signing is off.
+    let signer: URLSigner?
 
     init(_ configuration: ImgEdgeConfiguration) {
+        signer = URLSigner(keys: configuration.signingKeys)
         limits = configuration.limits
         uploadTimeout = configuration.uploadTimeout
         negotiator = FormatNegotiator(modernPreference: configuration.formatPreference)

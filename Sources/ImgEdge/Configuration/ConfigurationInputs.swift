@@ -6,8 +6,8 @@ import Foundation
 /// Nothing here reads the process: the caller hands in the arguments and the environment, so
 /// tests inject both.
 public struct ConfigurationInputs: Sendable {
-    /// Flag values by flag name without dashes (`max-source-bytes`).
-    var flags: [String: String] = [:]
+    /// Flag values by flag name without dashes (`max-source-bytes`), in the order given.
+    var flags: [String: [String]] = [:]
     /// The environment, whole; only `IMGEDGE_*` variables are read.
     var environment: [String: String] = [:]
     /// The config file's path and its values by dotted key (`limits.max_source_bytes`).
@@ -17,10 +17,11 @@ public struct ConfigurationInputs: Sendable {
     public static let configFileVariable = "IMGEDGE_CONFIG"
 
     /// - Parameters:
-    ///   - arguments: the command-line settings, `--name value` or `--name=value`.
+    ///   - arguments: the command-line settings, `--name value` or `--name=value`; a list's
+    ///     flag may be repeated.
     ///   - environment: the process environment.
     ///   - configFile: the config file's path (`--config`); if nil, `IMGEDGE_CONFIG` names it.
-    /// - Throws: a flag that is malformed or given twice, or a file that cannot be read or is
+    /// - Throws: a flag that is malformed, or a file that cannot be read or is
     ///   not a JSON object of objects, strings, numbers, booleans and lists of those.
     public init(arguments: [String] = [], environment: [String: String] = [:], configFile: String? = nil)
         throws(ConfigurationError)
@@ -32,8 +33,8 @@ public struct ConfigurationInputs: Sendable {
         }
     }
 
-    private static func parseFlags(_ arguments: [String]) throws(ConfigurationError) -> [String: String] {
-        var flags: [String: String] = [:]
+    private static func parseFlags(_ arguments: [String]) throws(ConfigurationError) -> [String: [String]] {
+        var flags: [String: [String]] = [:]
         var remaining = arguments[...]
         while let argument = remaining.popFirst() {
             guard argument.hasPrefix("--"), argument.count > 2 else {
@@ -49,9 +50,7 @@ public struct ConfigurationInputs: Sendable {
                 guard let next = remaining.popFirst() else { throw ConfigurationError(reason: "--\(name) needs a value") }
                 value = next
             }
-            guard flags.updateValue(value, forKey: name) == nil else {
-                throw ConfigurationError(reason: "--\(name) is given more than once")
-            }
+            flags[name, default: []].append(value)
         }
         return flags
     }

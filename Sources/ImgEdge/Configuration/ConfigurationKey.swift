@@ -32,10 +32,11 @@ public struct ConfigurationKey<Root>: Sendable {
     private let format: @Sendable (Root) -> String
     private let check: @Sendable (Root) -> String?
 
-    /// The environment variable: `IMGEDGE_MAX_SOURCE_BYTES`.
-    public var environmentVariable: String {
-        "IMGEDGE_" + flag.uppercased().replacingOccurrences(of: "-", with: "_")
-    }
+    /// The environment variable: `IMGEDGE_` and the flag in capitals (`IMGEDGE_MAX_SOURCE_BYTES`),
+    /// unless the declaration names another.
+    public let environmentVariable: String
+    /// Whether the key holds a list, so its flag may be repeated (each adds to the list).
+    public let isList: Bool
 
     /// The flag in words, for messages: "max source bytes".
     var words: String {
@@ -64,14 +65,16 @@ public struct ConfigurationKey<Root>: Sendable {
     }
 
     init(
-        name: String, flag: String?, help: String, allowed: String, isSecret: Bool = false, isReloadable: Bool,
-        defaultDescription: String? = nil,
+        name: String, flag: String?, environment: String? = nil, help: String, allowed: String, isSecret: Bool = false,
+        isList: Bool = false, isReloadable: Bool, defaultDescription: String? = nil,
         parse: @escaping @Sendable (inout Root, String) throws(InvalidValue) -> Void,
         format: @escaping @Sendable (Root) -> String,
         check: @escaping @Sendable (Root) -> String? = { _ in nil }
     ) {
         self.name = name
         self.flag = flag ?? String(name.split(separator: ".").last ?? "").replacingOccurrences(of: "_", with: "-")
+        self.environmentVariable = environment ?? "IMGEDGE_" + self.flag.uppercased().replacingOccurrences(of: "-", with: "_")
+        self.isList = isList
         self.help = help
         self.allowed = allowed
         self.isSecret = isSecret
@@ -85,8 +88,8 @@ public struct ConfigurationKey<Root>: Sendable {
     /// This key as a key of `Whole`, whose field `concern` holds a `Root`.
     func lifted<Whole>(into concern: any WritableKeyPath<Whole, Root> & Sendable) -> ConfigurationKey<Whole> {
         ConfigurationKey<Whole>(
-            name: name, flag: flag, help: help, allowed: allowed, isSecret: isSecret, isReloadable: isReloadable,
-            defaultDescription: defaultDescription,
+            name: name, flag: flag, environment: environmentVariable, help: help, allowed: allowed, isSecret: isSecret,
+            isList: isList, isReloadable: isReloadable, defaultDescription: defaultDescription,
             parse: { (whole, text) throws(InvalidValue) in try parse(&whole[keyPath: concern], text) },
             format: { format($0[keyPath: concern]) },
             check: { check($0[keyPath: concern]) }
@@ -131,13 +134,14 @@ extension ConfigurationKey {
         )
     }
 
-    /// A comma-separated list of texts, each trimmed; empty by default.
+    /// A comma-separated list of texts, each trimmed; its flag may be repeated.
     static func textList(
-        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable, reloadable: Bool = false,
-        help: String
+        _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable,
+        secret: Bool = false, reloadable: Bool = false, help: String
     ) -> Self {
         Self(
-            name: name, flag: flag, help: help, allowed: "a comma-separated list", isReloadable: reloadable,
+            name: name, flag: flag, environment: environment, help: help, allowed: "a comma-separated list", isSecret: secret,
+            isList: true, isReloadable: reloadable,
             parse: { root, text in
                 root[keyPath: field] = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             },

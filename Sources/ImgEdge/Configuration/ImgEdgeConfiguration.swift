@@ -36,6 +36,8 @@ public struct ImgEdgeConfiguration: Sendable {
     public var moduleCheckInterval: Duration = .seconds(2)
     /// Fuel and memory bounds of filter modules.
     public var filterLimits = FilterLimits()
+    /// HMAC-SHA256 keys for signed URLs, the first signing; empty: URLs are not signed.
+    public var signingKeys: [String] = []
     /// Per-format quality and effort defaults.
     public var encoding = EncodingSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
@@ -76,6 +78,9 @@ public struct ImgEdgeConfiguration: Sendable {
             "encoding.format_preference", \.formatPreference, of: FormatNegotiator.modernFormats, reloadable: true,
             help: "Modern formats in the order to prefer them, among those the browser accepts."),
         .choice("server.log_level", \.logLevel, help: "The least severe log messages written."),
+        .textList(
+            "security.signing_keys", flag: "signing-key", environment: "IMGEDGE_SIGNING_KEYS", \.signingKeys, secret: true,
+            reloadable: true, help: "Keys for HMAC-SHA256 signed URLs (sig=); repeat for rotation, the first signs. None: no signing."),
     ]
 
     private static let filterKeys: [ConfigurationKey<Self>] = [

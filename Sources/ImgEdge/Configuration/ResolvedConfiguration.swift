@@ -70,7 +70,8 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
         func spelled(_ name: String, _ text: String) -> String {
             "\(name)=\(key.isSecret ? "<redacted>" : text)"
         }
-        if let text = inputs.flags[key.flag] {
+        if let values = inputs.flags[key.flag] {
+            let text = values.joined(separator: ",")
             return (text, .flag, spelled("--\(key.flag)", text))
         }
         if let text = inputs.environment[key.environmentVariable] {
@@ -85,8 +86,9 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
     /// Throws for the first flag, `IMGEDGE_*` variable or file key that names no key: a
     /// misspelt setting must not be ignored in silence.
     private static func refuseUnknown(_ inputs: ConfigurationInputs, keys: [ConfigurationKey<Root>]) throws(ConfigurationError) {
-        if let flag = inputs.flags.keys.sorted().first(where: { flag in !keys.contains { $0.flag == flag } }) {
-            throw ConfigurationError(reason: "unknown option --\(flag)")
+        for (flag, values) in inputs.flags.sorted(by: { $0.key < $1.key }) {
+            guard let key = keys.first(where: { $0.flag == flag }) else { throw ConfigurationError(reason: "unknown option --\(flag)") }
+            guard values.count == 1 || key.isList else { throw ConfigurationError(reason: "--\(flag) is given more than once") }
         }
         if let variable = inputs.environment.keys.sorted().first(where: { name in !keys.contains { $0.environmentVariable == name } }) {
             throw ConfigurationError(reason: "unknown environment variable \(variable)")

@@ -29,6 +29,7 @@ struct ImageRoutes: Sendable {
             throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
         }
         let settings = live.current
+        try checkSignature(of: request, settings: settings)
         let prepared = try prepare(request, acceptsTransform: false, settings: settings)
         return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
             try await service.render(
@@ -40,6 +41,7 @@ struct ImageRoutes: Sendable {
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
         let settings = live.current
+        try checkSignature(of: request, settings: settings)
         if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
@@ -58,6 +60,12 @@ struct ImageRoutes: Sendable {
         }
     }
 
+    /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
+    private func checkSignature(of request: Request, settings: RequestSettings) throws {
+        guard let signer = settings.signer, !signer.isValid(path: request.uri.path, query: request.uri.query) else { return }
+        throw ErrorResponse(status: .forbidden, reason: "missing or invalid signature (sig)", kind: "bad-signature")
+    }
+
     /// A request's pipeline inputs, parsed and checked before any I/O.
     private struct PreparedRequest {
         var options: ProcessingOptions
@@ -74,7 +82,7 @@ struct ImageRoutes: Sendable {
         do {
             options = try ProcessingOptions(
                 query: query, maxOutputDimension: settings.limits.maxOutputDimension,
-                passthroughNames: acceptsTransform ? ["filter", "transform"] : ["filter"])
+                passthroughNames: acceptsTransform ? ["filter", "transform", "sig"] : ["filter", "sig"])
             chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
             throw ErrorResponse(error)

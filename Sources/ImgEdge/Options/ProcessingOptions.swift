@@ -21,7 +21,7 @@ public struct ProcessingOptions: Sendable, Hashable {
     public var enlarge: Bool
     /// Letterbox colour for ``Fit/contain``, and what alpha is flattened onto for formats without alpha.
     public var background: RGBColor
-    /// Raw values of the parameters the parser was told to pass through (e.g. `sig`), by name.
+    /// Raw values of the parameters the parser was told to pass through (`filter`, `sig`), by name.
     public var passthrough: [String: String]
 
     public init(

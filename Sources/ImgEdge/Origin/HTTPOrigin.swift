@@ -51,9 +51,11 @@ public struct HTTPOrigin: Origin {
     public init(baseURL: String, settings: Settings = Settings()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.settings = settings
+        // The read timeout ends a connection that goes silent mid-body: cancelling the fetch
+        // alone does not stop AsyncHTTPClient from waiting on it.
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
-            timeout: .init(connect: .init(settings.connectTimeout))
+            timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.totalTimeout))
         )
         configuration.decompression = .disabled
         client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)

@@ -36,6 +36,10 @@ struct CommandLineTests {
             #expect(lines.contains { $0.hasPrefix("server.port ") && $0.hasSuffix("= 9000  (flag)") })
             #expect(lines.contains { $0.hasPrefix("server.host ") && $0.hasSuffix("= ::1  (environment)") })
         }
+        let secret = try ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one", "--signing-key", "s3cret-two"])
+        #expect(secret.output.contains("security.signing_keys"))
+        #expect(secret.output.contains("= <redacted>  (flag)"))
+        #expect(!secret.output.contains("s3cret"))
     }
 
     @Test("serve --help documents every key with its default")

@@ -1,0 +1,119 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import Testing
+
+@Suite("Signed URLs: HMAC-SHA256 over the canonical path and query")
+struct URLSignerTests {
+    private let signer = URLSigner(keys: ["new-secret", "old-secret"])!
+
+    private func parts(_ url: String) -> (path: String, query: String?) {
+        let split = url.split(separator: "?", maxSplits: 1).map(String.init)
+        return (split[0], split.count > 1 ? split[1] : nil)
+    }
+
+    private func isValid(_ url: String, signer: URLSigner? = nil) -> Bool {
+        let (path, query) = parts(url)
+        return (signer ?? self.signer).isValid(path: path, query: query)
+    }
+
+    @Test("the canonical form sorts the parameters and leaves sig out")
+    func canonicalForm() {
+        #expect(URLSigner.canonical(path: "/a.jpg", query: "w=400&format=webp&sig=abc") == "/a.jpg?format=webp&w=400")
+        #expect(URLSigner.canonical(path: "/a.jpg", query: nil) == "/a.jpg")
+        #expect(URLSigner.canonical(path: "/a%20b.jpg", query: "sig=x") == "/a%20b.jpg")
+    }
+
+    @Test("a signed URL is valid in any parameter order, and under a rotated key")
+    func validSignatures() throws {
+        let signed = signer.signed("/landscape.jpg?w=400&format=webp")
+        #expect(signed.hasPrefix("/landscape.jpg?format=webp&w=400&sig="))
+        #expect(isValid(signed))
+        let signature = try #require(signed.split(separator: "&").last)
+        #expect(isValid("/landscape.jpg?\(signature)&w=400&format=webp"))
+        let oldSigner = URLSigner(keys: ["old-secret"])!
+        #expect(isValid(oldSigner.signed("/landscape.jpg?w=400")))
+    }
+
+    @Test(
+        "a missing, wrong, doubled or tampered signature is refused",
+        arguments: [
+            "/landscape.jpg?w=400",
+            "/landscape.jpg?w=400&sig=",
+            "/landscape.jpg?w=400&sig=AAAA",
+            "/landscape.jpg?w=400&sig=not*base64",
+        ])
+    func invalidSignatures(url: String) {
+        #expect(!isValid(url))
+    }
+
+    @Test("changing any part of a signed URL, or signing with an unknown key, breaks the signature")
+    func tampering() {
+        let signed = signer.signed("/landscape.jpg?w=400&format=webp")
+        #expect(!isValid(signed.replacingOccurrences(of: "w=400", with: "w=800")))
+        #expect(!isValid(signed.replacingOccurrences(of: "/landscape.jpg", with: "/portrait.jpg")))
+        #expect(!isValid(signed + "&h=10"))
+        #expect(!isValid(signed + "&" + (signed.split(separator: "&").last ?? "")))
+        #expect(!isValid(URLSigner(keys: ["stranger"])!.signed("/landscape.jpg?w=400&format=webp")))
+    }
+
+    @Test("a seeded run of random URLs and signatures never validates a forgery and never traps")
+    func randomForgeries() {
+        var generator = SeededGenerator(seed: 20261201)
+        let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=&%?/.+*")
+        for _ in 0..<2000 {
+            let length = Int.random(in: 0..<80, using: &generator)
+            let text = String((0..<length).map { _ in alphabet.randomElement(using: &generator)! })
+            #expect(!isValid("/x.jpg?" + text))
+        }
+    }
+
+    @Test("with signing on, an unsigned image request is 403, a signed one is served, and /healthz stays open")
+    func liveServer() async throws {
+        let signer = signer
+        try await withServer(testConfiguration { $0.signingKeys = ["new-secret"] }) { (client) async throws in
+            #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .forbidden)
+            let signed = signer.signed("/landscape.jpg?w=20&format=png")
+            #expect(try await client.get(signed).status == .ok)
+            #expect(try await client.get("/healthz").status == .ok)
+        }
+    }
+
+    @Test("imgedge sign prints the signed path, the same as the shell one-liner in the README computes")
+    func signCommand() throws {
+        let result = try ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret"])
+        #expect(result.status == 0)
+        #expect(result.output == signer.signed("/landscape.jpg?w=400&format=webp") + "\n")
+        let shell = Process()
+        shell.executableURL = URL(fileURLWithPath: "/bin/sh")
+        shell.arguments = [
+            "-c",
+            "printf '%s' '/landscape.jpg?format=webp&w=400' | openssl dgst -sha256 -hmac 'new-secret' -binary | base64 | tr '+/' '-_' | tr -d '='",
+        ]
+        let output = Pipe()
+        shell.standardOutput = output
+        try shell.run()
+        let computed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        shell.waitUntilExit()
+        #expect(result.output.hasSuffix("&sig=" + computed))
+    }
+}
+
+/// A small deterministic generator (SplitMix64), so a random test is the same on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var mixed = state
+        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+        return mixed ^ (mixed >> 31)
+    }
+}
