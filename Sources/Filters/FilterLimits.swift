@@ -6,6 +6,8 @@ public struct FilterLimits: Sendable, Hashable {
     /// Fuel (about one WebAssembly operator each) granted per pixel processed, or per body byte
     /// for a transform.
     public var fuelPerPixel: UInt64 = 2_000
+    /// The largest module file read, in bytes; the shipped modules are a few kilobytes.
+    public var maxModuleBytes = 16 * 1024 * 1024
     /// Fuel granted to every call on top of the per-pixel budget (recipes, set-up).
     public var baseFuel: UInt64 = 20_000_000
 

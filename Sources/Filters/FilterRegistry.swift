@@ -20,7 +20,9 @@ public final class FilterRegistry: Sendable {
         self.failures = failures
     }
 
-    /// Loads every `*.wasm` file in `directory`; a missing directory means no filters.
+    /// Loads every `*.wasm` file in `directory`; a missing directory means no filters. A file
+    /// that is not a regular file (a FIFO, a link to a device) or is larger than
+    /// `limits.maxModuleBytes` is refused unread.
     public convenience init(directory: String, limits: FilterLimits) {
         let files = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
         var modules: [FilterModule] = []
@@ -28,10 +30,8 @@ public final class FilterRegistry: Sendable {
         for file in files.sorted() where file.hasSuffix(".wasm") {
             let name = String(file.dropLast(5))
             do {
-                guard let data = FileManager.default.contents(atPath: "\(directory)/\(file)") else {
-                    throw FilterError.invalidModule(name: name, reason: "cannot be read")
-                }
-                modules.append(try FilterModule(name: name, bytes: Array(data), limits: limits))
+                let bytes = try ModuleFile.read("\(directory)/\(file)", limit: limits.maxModuleBytes, name: name)
+                modules.append(try FilterModule(name: name, bytes: bytes, limits: limits))
             } catch let error as FilterError {
                 failures[name] = error.reason
             } catch {
