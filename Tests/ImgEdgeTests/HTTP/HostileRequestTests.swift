@@ -127,4 +127,32 @@ struct HostileRequestTests {
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)
         }
     }
+
+    @Test(
+        "a JPEG whose scan is corrupt (stray markers, or cut and ended early) and a PNG whose chunk claims 2 GB are 422, never a padded 200",
+        arguments: ["markers", "cut", "png-chunk"])
+    func corruptSources(kind: String) async throws {
+        let jpeg = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/landscape.jpg")))
+        let scan = try #require((0..<jpeg.count - 1).first { jpeg[$0] == 0xFF && jpeg[$0 + 1] == 0xDA })
+        var body: [UInt8]
+        switch kind {
+        case "markers":
+            body = jpeg
+            for offset in stride(from: scan + 3000, to: scan + 3010, by: 2) { body[offset...offset + 1] = [0xFF, 0xD3] }
+        case "cut":
+            body = Array(jpeg.prefix(jpeg.count * 6 / 10)) + [0xFF, 0xD9]
+        default:
+            // Signature, a 100x100 IHDR, then a chunk whose length claims 2 GB.
+            let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+                                   0, 0, 0, 100, 0, 0, 0, 100, 8, 2, 0, 0, 0, 0x1D, 0x5C, 0x9E, 0x7A]
+            body = header + [0x7F, 0xFF, 0xFF, 0xFF] + Array("zTXtabc".utf8)
+        }
+        let upload = ByteBuffer(bytes: body)
+        try await withServer { client in
+            let start = ContinuousClock.now
+            let response = try await client.execute(uri: "/resize?w=100", method: .post, body: upload) { $0 }
+            #expect(response.status == .unprocessableContent)
+            #expect(ContinuousClock.now - start < .seconds(5))
+        }
+    }
 }
