@@ -6,7 +6,7 @@
 //
 // Ownership, everywhere in this file:
 // - every `VipsImage *` returned through an out-parameter carries exactly one reference that the
-//   caller owns and must release once with `g_object_unref` (Swift's `VipsImageHandle` does);
+//   caller owns and must release once with `g_object_unref` (Swift's `Image` does, in its deinit);
 // - input images and buffers are borrowed, never released here;
 // - libvips is lazy and does not copy input buffers: the bytes passed to a load must outlive
 //   every image derived from them;

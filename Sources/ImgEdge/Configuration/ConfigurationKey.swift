@@ -9,7 +9,7 @@ struct InvalidValue: Error {
 /// takes, and the field of `Root` it sets.
 ///
 /// Everything else is derived from the declaration: the environment variable
-/// (`IMGEDGE_` + the flag in capitals), the `serve --help` entry, the README row, the line
+/// (`IMGEDGE_` + the flag in capitals, unless named), the `serve --help` entry, the README row, the line
 /// `imgedge config` prints, and the range check of the concern's `validate()`. `Root` is the
 /// concern the key belongs to (`SourceLimits`, say); `lifted(into:)` places a concern's keys
 /// in the whole configuration.
@@ -18,6 +18,11 @@ public struct ConfigurationKey<Root>: Sendable {
     public let name: String
     /// The flag without its leading dashes: `max-source-bytes`.
     public let flag: String
+    /// The environment variable: `IMGEDGE_` and the flag in capitals (`IMGEDGE_MAX_SOURCE_BYTES`),
+    /// unless the declaration names another.
+    public let environmentVariable: String
+    /// Whether the key holds a list, so its flag may be repeated (each adds to the list).
+    public let isList: Bool
     /// One line of help.
     public let help: String
     /// The values allowed, for help: `an integer, 1024 or more`.
@@ -31,12 +36,6 @@ public struct ConfigurationKey<Root>: Sendable {
     private let parse: @Sendable (inout Root, String) throws(InvalidValue) -> Void
     private let format: @Sendable (Root) -> String
     private let check: @Sendable (Root) -> String?
-
-    /// The environment variable: `IMGEDGE_` and the flag in capitals (`IMGEDGE_MAX_SOURCE_BYTES`),
-    /// unless the declaration names another.
-    public let environmentVariable: String
-    /// Whether the key holds a list, so its flag may be repeated (each adds to the list).
-    public let isList: Bool
 
     /// The flag in words, for messages: "max source bytes".
     var words: String {
