@@ -46,8 +46,6 @@ struct ErrorResponse: HTTPResponseError {
                 kind: "too-many-pixels")
         case .source(.tooManyBands(let bands)):
             self.init(status: .unprocessableContent, reason: "image has \(bands) bands, more than 4", kind: "too-many-bands")
-        case .source(.corruptChunks):
-            self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
         case .source(.outputTooLarge(let width, let height, let limit)):
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side",
@@ -56,7 +54,7 @@ struct ErrorResponse: HTTPResponseError {
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
                 kind: "output-too-large")
-        case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed):
+        case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed), .source(.corruptChunks):
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
         case .vips(.stopped), .filter(.stopped):
             self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: "stopped")

@@ -26,14 +26,14 @@ struct RenderJob: Sendable {
         let opened = try timings.measure(.decode) { () throws(ImageServiceError) in try open() }
         let header = opened.header
         let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: header.frames > 1)
+        let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
+        guard header.pixelCount * frames <= limits.maxInputPixels else {
+            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
+        }
         let tag = entityTag(format: format)
         let validators = RenderedImage.Validators(entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
-        }
-        let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
-        guard header.pixelCount * frames <= limits.maxInputPixels else {
-            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
         }
         let plan = try plan(for: header, frames: frames)
         let image = try timings.measure(.decode) { () throws(ImageServiceError) in
@@ -53,8 +53,8 @@ struct RenderJob: Sendable {
         return .image(RenderedImage(bytes: bytes, format: format, validators: validators, timings: timings))
     }
 
-    /// Opens the source (through its transform module, if any) and refuses pixel bombs and
-    /// exotic band counts by their header, before decoding.
+    /// Opens the source (through its transform module, if any) and refuses exotic band counts
+    /// by its header; `run` refuses pixel bombs once it knows how many frames it will decode.
     private func open() throws(ImageServiceError) -> any OpenedSource {
         let opened: any OpenedSource =
             switch input {
@@ -62,9 +62,6 @@ struct RenderJob: Sendable {
             case .transformed(let session, _): try TransformedSource(session)
             }
         let header = opened.header
-        guard header.pixelCount <= limits.maxInputPixels else {
-            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: 1, limit: limits.maxInputPixels))
-        }
         guard header.bands <= 4 else { throw .source(.tooManyBands(header.bands)) }
         return opened
     }
