@@ -47,7 +47,7 @@ public func buildApplication(
     routes.register(on: router)
     return Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge"),
         services: resources,
         logger: logger

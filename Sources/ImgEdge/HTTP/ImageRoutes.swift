@@ -144,20 +144,30 @@ struct ImageRoutes: Sendable {
     }
 
     /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are
-    /// the server's fault are logged with libvips' or the origin's own text.
+    /// the server's fault are logged with libvips' or the origin's own text. The render is
+    /// cancelled if the client goes away before its answer.
     private func respond(
         _ prepared: PreparedRequest,
         settings: RequestSettings,
         logger: Logger,
-        _ render: () async throws(ImageServiceError) -> RenderOutcome
+        _ render: @escaping @Sendable () async throws(ImageServiceError) -> RenderOutcome
     ) async throws -> Response {
         do {
-            return settings.responses.response(for: try await render(), negotiated: prepared.negotiated)
-        } catch {
+            let outcome =
+                if let connection = ClientConnection.current {
+                    try await connection.cancellingWhenGone { try await render() }
+                } else {
+                    try await render()
+                }
+            return settings.responses.response(for: outcome, negotiated: prepared.negotiated)
+        } catch let error as ImageServiceError {
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug
             logger.log(level: level, "\(response.kind): \(error)")
             throw response
+        } catch is ClientConnection.Gone {
+            logger.debug("client-gone: the client left before its answer; its job was stopped")
+            throw ErrorResponse(status: .serviceUnavailable, reason: "client gone", kind: "client-gone")
         }
     }
 }

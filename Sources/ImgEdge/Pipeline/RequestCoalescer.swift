@@ -5,22 +5,62 @@ import Synchronization
 ///
 /// A thundering herd of misses for one new variant (a CDN's edges filling at once, a page
 /// published) then costs one fetch and one libvips job. The work runs in its own task, so a
-/// leader whose client disconnects does not cancel it for the others. Nothing is kept after the
-/// work finishes: this is not a cache.
+/// caller that is cancelled (its client gone) leaves without cancelling it for the others; when
+/// the last caller leaves, the work is cancelled too. Nothing is kept after the work finishes:
+/// this is not a cache.
 final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private let inFlight = Mutex<[Key: Task<Value, any Error>]>([:])
+    private typealias Waiter = CheckedContinuation<Value, any Error>
+    private typealias Table = CoalescingTable<Key, Waiter, Task<Void, Never>>
+    private let table = Mutex(Table())
+
+    /// How many wait for the work under way for `key`.
+    func waiters(for key: Key) -> Int {
+        table.withLock { $0.waiters(for: key) }
+    }
 
     /// Runs `work` for `key`, or joins the run already under way for it.
+    /// - Throws: what `work` throws, or `CancellationError` when the caller is cancelled.
     func run(_ key: Key, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        let task = inFlight.withLock { tasks in
-            if let running = tasks[key] { return running }
-            let task = Task {
-                defer { _ = inFlight.withLock { $0.removeValue(forKey: key) } }
-                return try await work()
+        let ticket = Mutex<Table.Ticket?>(nil)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (waiter: Waiter) in
+                let (joined, run) = table.withLock { $0.join(key, waiter: waiter) }
+                ticket.withLock { $0 = joined }
+                if let run {
+                    start(work, for: key, run: run)
+                }
+                // A cancellation before the ticket existed found nothing to leave.
+                if Task.isCancelled {
+                    leave(joined)
+                }
             }
-            tasks[key] = task
-            return task
+        } onCancel: {
+            if let joined = ticket.withLock({ $0 }) {
+                leave(joined)
+            }
         }
-        return try await task.value
+    }
+
+    private func start(_ work: @escaping @Sendable () async throws -> Value, for key: Key, run: Int) {
+        let task = Task {
+            let result: Result<Value, any Error>
+            do {
+                result = .success(try await work())
+            } catch {
+                result = .failure(error)
+            }
+            for waiter in table.withLock({ $0.finish(key, run: run) }) {
+                waiter.resume(with: result)
+            }
+        }
+        if !table.withLock({ $0.started(key, run: run, work: task) }) {
+            task.cancel()
+        }
+    }
+
+    private func leave(_ ticket: Table.Ticket) {
+        let (waiter, abandoned) = table.withLock { $0.leave(ticket) }
+        waiter?.resume(throwing: CancellationError())
+        abandoned?.cancel()
     }
 }

@@ -128,6 +128,40 @@ struct HostileRequestTests {
         }
     }
 
+    @Test("a job whose client goes away is stopped, long before its deadline, and frees its worker")
+    func abandonedJobStops() async throws {
+        let configuration = testConfiguration {
+            $0.limits.maxProcessingTime = .seconds(120)
+            $0.workers.workers = 1
+            $0.workers.queueLimit = 0
+        }
+        try await withServer(configuration) { client in
+            let small = "/landscape.jpg?w=20&format=png"
+            do {
+                let connection = try RawConnection(port: try #require(client.port))
+                await connection.send(
+                    Array("GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                // Let the job reach the only worker before probing, or a probe takes it first.
+                try await Task.sleep(for: .milliseconds(500))
+                // The worker is taken: with no queue, a second job is refused.
+                var busy = false
+                for _ in 0..<100 where !busy {
+                    busy = try await client.get(small).status == .serviceUnavailable
+                }
+                #expect(busy, "the abandoned job never started")
+            }  // the client closes its connection here
+            let start = ContinuousClock.now
+            var served = false
+            while !served, ContinuousClock.now - start < .seconds(60) {
+                served = try await client.get(small).status == .ok
+            }
+            let freed = ContinuousClock.now - start
+            #expect(served)
+            // Alone this takes well under a second; unstopped, the chain runs for about 20 s.
+            #expect(freed < .seconds(5), "worker freed after \(freed)")
+        }
+    }
+
     @Test(
         "a JPEG whose scan is corrupt (stray markers, or cut and ended early) and a PNG whose chunk claims 2 GB are 422, never a padded 200",
         arguments: ["markers", "cut", "png-chunk"])

@@ -64,4 +64,53 @@ struct RequestCoalescerTests {
             }
         }
     }
+
+    @Test("a cancelled caller leaves at once; the work goes on for the others and is cancelled when the last one leaves")
+    func cancellation() async throws {
+        let coalescer = RequestCoalescer<String, Int>()
+        let (events, event) = AsyncStream<String>.makeStream()
+        let work: @Sendable () async throws -> Int = {
+            event.yield("started")
+            return try await withTaskCancellationHandler {
+                try await Task.sleep(for: .seconds(3600))
+                return 1
+            } onCancel: {
+                event.yield("cancelled")
+            }
+        }
+        var observed = events.makeAsyncIterator()
+        let first = Task { try await coalescer.run("k", work) }
+        #expect(await observed.next() == "started")
+        let second = Task { try await coalescer.run("k", work) }
+        while coalescer.waiters(for: "k") < 2 { await Task.yield() }
+
+        first.cancel()
+        await #expect(throws: CancellationError.self) { try await first.value }
+        #expect(coalescer.waiters(for: "k") == 1, "the work still runs for the second caller")
+
+        second.cancel()
+        await #expect(throws: CancellationError.self) { try await second.value }
+        #expect(await observed.next() == "cancelled")
+    }
+
+    @Test("a caller cancelled before it calls still leaves at once, and the work it started is cancelled")
+    func cancelledBeforeJoining() async throws {
+        let coalescer = RequestCoalescer<String, Int>()
+        let (events, event) = AsyncStream<String>.makeStream()
+        let caller = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await coalescer.run("k") {
+                do {
+                    try await Task.sleep(for: .seconds(3600))
+                } catch {
+                    event.yield("cancelled")
+                }
+                return 1
+            }
+        }
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        #expect(coalescer.waiters(for: "k") == 0)
+        var observed = events.makeAsyncIterator()
+        #expect(await observed.next() == "cancelled")
+    }
 }
