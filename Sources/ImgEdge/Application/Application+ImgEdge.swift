@@ -48,7 +48,9 @@ public func buildApplication(
     return Application(
         router: router,
         server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge"),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge",
+            availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         services: resources,
         logger: logger
     )

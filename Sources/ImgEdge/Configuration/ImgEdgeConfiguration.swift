@@ -23,6 +23,9 @@ public struct ImgEdgeConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// The longest an upload's whole body may take to arrive.
     public var uploadTimeout: Duration = .seconds(30)
+    /// Connections held open at once; the server stops accepting at this count, and later ones
+    /// wait in the kernel's accept queue.
+    public var maxConnections = 1024
     /// Byte, pixel and dimension limits.
     public var limits = SourceLimits()
     /// Worker threads and queue.
@@ -66,6 +69,9 @@ public struct ImgEdgeConfiguration: Sendable {
         .seconds(
             "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
             help: "The longest an upload's body may take to arrive (408 after)."),
+        .integer(
+            "server.max_connections", \.maxConnections, in: 1...1_000_000,
+            help: "Connections held open at once; past it the server accepts no more until one closes."),
         .text(
             "origin.location", flag: "origin", \.origin, allowed: "a directory, or an http(s):// base URL",
             help: "Where originals come from."

@@ -47,16 +47,19 @@ struct ImageRoutes: Sendable {
         }
         let prepared = try prepare(request, acceptsTransform: true, settings: settings)
         return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
-            let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
-            let input =
-                if let transform = prepared.filters.transform {
-                    try await upload.passThrough(transform, registry: prepared.filters.registry, service: service)
-                } else {
-                    JobInput.encoded(try await upload.collect())
-                }
-            return try await service.render(
-                input, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
-                ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits)
+            // The place is taken before the body is read: uploads in memory are bounded as jobs are.
+            try await service.withPlace { place throws(ImageServiceError) in
+                let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
+                let input =
+                    if let transform = prepared.filters.transform {
+                        try await upload.passThrough(transform, registry: prepared.filters.registry, service: service, place: place)
+                    } else {
+                        JobInput.encoded(try await upload.collect())
+                    }
+                return try await service.render(
+                    input, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
+                    ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits, place: place)
+            }
         }
     }
 

@@ -25,7 +25,7 @@ struct Upload {
 
     /// Passes each chunk through a transform module as it arrives, hashing the body for the ETag.
     func passThrough(
-        _ transform: FilterModule, registry: FilterRegistry, service: ImageService
+        _ transform: FilterModule, registry: FilterRegistry, service: ImageService, place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> JobInput {
         let session: TransformSession
         do {
@@ -37,7 +37,7 @@ struct Upload {
         try await forEachChunk { chunk throws(ImageServiceError) in
             let bytes = Array(chunk.readableBytesView)
             hasher.update(data: bytes)
-            try await service.feed(bytes, to: session)
+            try await service.feed(bytes, to: session, in: place)
         }
         return .transformed(session, bodyDigest: hasher.finalize())
     }

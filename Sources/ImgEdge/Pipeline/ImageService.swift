@@ -42,8 +42,11 @@ public struct ImageService: Sendable {
         )
         do {
             return try await coalescer.run(key) {
-                try await fetchAndRender(
-                    path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, limits: limits)
+                try await withPlace { place throws(ImageServiceError) in
+                    try await fetchAndRender(
+                        path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch,
+                        limits: limits, place: place)
+                }
             }
         } catch let error as ImageServiceError {
             throw error
@@ -54,7 +57,7 @@ public struct ImageService: Sendable {
 
     private func fetchAndRender(
         path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?,
-        limits: SourceLimits
+        limits: SourceLimits, place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> RenderOutcome {
         var timings = StageTimings()
         let clock = ContinuousClock()
@@ -68,14 +71,22 @@ public struct ImageService: Sendable {
         timings.add(clock.now - start, to: .fetch)
         return try await render(
             .encoded(source), options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, limits: limits,
-            timings: timings)
+            place: place, timings: timings)
+    }
+
+    /// Runs `body` holding a worker place: from receiving an upload to the end of its job.
+    /// - Throws: `.overloaded` at once when every place is taken.
+    func withPlace<Result>(
+        _ body: (ImageWorkers.Place) async throws(ImageServiceError) -> Result
+    ) async throws(ImageServiceError) -> Result {
+        try await workers.withPlace(orElse: .overloaded, body)
     }
 
     /// Passes one chunk of an upload through its transform module, on a worker thread: a module
     /// call may take as long as its fuel allows, which must not block an event loop.
-    func feed(_ chunk: [UInt8], to session: TransformSession) async throws(ImageServiceError) {
+    func feed(_ chunk: [UInt8], to session: TransformSession, in place: ImageWorkers.Place) async throws(ImageServiceError) {
         do {
-            try await workers.run { try session.feed(chunk) }
+            try await workers.run(in: place) { try session.feed(chunk) }
         } catch let error as FilterError {
             throw .filter(error)
         } catch {
@@ -86,7 +97,7 @@ public struct ImageService: Sendable {
     /// Renders a source the caller already has: an upload, perhaps read by a transform module.
     func render(
         _ input: JobInput, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
-        ifNoneMatch: String?, limits: SourceLimits, timings: StageTimings = StageTimings()
+        ifNoneMatch: String?, limits: SourceLimits, place: ImageWorkers.Place, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
         let job = RenderJob(
@@ -97,14 +108,14 @@ public struct ImageService: Sendable {
         do {
             // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
             return try await withTaskCancellationHandler {
-                try await workers.run { try job.run() }
+                try await workers.run(in: place) { try job.run() }
             } onCancel: {
                 budget.cancel()
             }
         } catch let error as ImageServiceError {
             throw error
         } catch {
-            // `ImageWorkers` refuses with `QueueFull`, or fails once it has shut down.
+            // The pool fails once it has shut down.
             throw .overloaded
         }
     }

@@ -3,18 +3,19 @@ import NIOPosix
 import Synchronization
 
 /// Runs blocking libvips jobs off the event loop: `workers` at once, at most `queueLimit`
-/// waiting, and the rest refused at once.
+/// more admitted, and the rest refused at once.
 ///
 /// A libvips job blocks its thread for tens of milliseconds and holds decoded pixels, so it
 /// runs on a dedicated `NIOThreadPool` of `workers` threads (one per core) and never on an
-/// event loop. The pool's own queue is unbounded; the admission count here bounds it, so that
-/// a burst past the queue gets a fast 503 instead of piling up memory.
+/// event loop. The pool's own queue is unbounded; the count of places here bounds it. A request
+/// takes its place before its source is fetched or uploaded, so that a burst past the queue
+/// gets a fast 503 instead of piling up sources in memory.
 public final class ImageWorkers: Sendable {
     /// Thread count and queue bound.
     public struct Settings: Sendable {
         /// Jobs that run at once; default: the number of cores.
         public var workers = System.coreCount
-        /// Jobs that may wait for a worker.
+        /// Jobs admitted beyond those running: fetching or receiving their source, or waiting.
         public var queueLimit = 64
 
         public init() {}
@@ -24,7 +25,9 @@ public final class ImageWorkers: Sendable {
             .integer(
                 "workers.count", flag: "workers", \.workers, in: 1...256, defaultDescription: "the number of cores",
                 help: "libvips jobs run at once."),
-            .integer("workers.queue", \.queueLimit, in: 0...100_000, help: "Jobs that may wait for a worker before 503."),
+            .integer(
+                "workers.queue", \.queueLimit, in: 0...100_000,
+                help: "Jobs admitted beyond those running (fetching, uploading or waiting) before 503."),
         ]
 
         /// Throws the first value out of range.
@@ -33,13 +36,15 @@ public final class ImageWorkers: Sendable {
         }
     }
 
-    /// Thrown when every worker is busy and the queue is full.
-    public struct QueueFull: Error {}
+    /// Proof that its holder has one of the places, asked for by `run`.
+    public struct Place: Sendable {
+        fileprivate init() {}
+    }
 
     public let settings: Settings
     private let pool: NIOThreadPool
-    /// Jobs running or waiting.
-    private let admitted = Atomic<Int>(0)
+    /// Places taken: requests fetching or receiving their source, waiting, or running.
+    private let taken = Atomic<Int>(0)
 
     /// Starts the worker threads; call `shutdown()` when done.
     public init(settings: Settings) {
@@ -48,20 +53,29 @@ public final class ImageWorkers: Sendable {
         pool.start()
     }
 
-    /// Runs `job` on a worker thread.
-    /// - Throws: `QueueFull` when the job cannot even wait; otherwise what `job` throws.
-    public func run<Result: Sendable>(_ job: @escaping @Sendable () throws -> Result) async throws -> Result {
+    /// Runs `body` holding one of the `workers + queueLimit` places, from fetching or receiving
+    /// its source to the end of its job, so that sources in memory are bounded as jobs are.
+    /// - Throws: `refusal` at once when every place is taken; otherwise what `body` throws.
+    func withPlace<Result, Failure: Error>(
+        orElse refusal: Failure, _ body: (Place) async throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
         let capacity = settings.workers + settings.queueLimit
-        var current = admitted.load(ordering: .relaxed)
+        var current = taken.load(ordering: .relaxed)
         while true {
-            guard current < capacity else { throw QueueFull() }
-            let (exchanged, original) = admitted.compareExchange(
+            guard current < capacity else { throw refusal }
+            let (exchanged, original) = taken.compareExchange(
                 expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
             if exchanged { break }
             current = original
         }
-        defer { admitted.subtract(1, ordering: .acquiringAndReleasing) }
-        return try await pool.runIfActive(job)
+        defer { taken.subtract(1, ordering: .acquiringAndReleasing) }
+        return try await body(Place())
+    }
+
+    /// Runs `job` on a worker thread, for the holder of a place.
+    /// - Throws: what `job` throws, or the pool's error once it has shut down.
+    func run<Result: Sendable>(in place: Place, _ job: @escaping @Sendable () throws -> Result) async throws -> Result {
+        try await pool.runIfActive(job)
     }
 
     /// Lets running jobs finish and stops the threads.
