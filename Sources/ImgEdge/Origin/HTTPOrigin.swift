@@ -9,8 +9,9 @@ import Vips
 /// The request path is appended to the base URL segment by segment, percent-encoded, so a
 /// request can never name another host: the base URL is the allow-list. Redirects are followed
 /// here, not by the client, and only to the base URL's own scheme, host and port, or to a host
-/// `Settings.allowedRedirectHosts` names, a bounded number of times. The whole fetch, head and
-/// body, runs under one deadline, and the body is collected only up to the size limit.
+/// `Settings.allowedRedirectHosts` names, a bounded number of times; a redirect to another host
+/// connects only to an address the SSRF guard passed. The whole fetch, head and body, runs under
+/// one deadline, and the body is collected only up to the size limit.
 public struct HTTPOrigin: Origin {
     /// Timeouts and redirect policy for origin fetches.
     public struct Settings: Sendable {
@@ -44,21 +45,29 @@ public struct HTTPOrigin: Origin {
 
     /// The base URL, without a trailing slash.
     public let baseURL: String
+    private let baseHost: String?
     private let client: HTTPClient
     private let settings: Settings
 
     /// Creates an origin and its own HTTP client; call `shutdown()` when done.
     public init(baseURL: String, settings: Settings = Settings()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
+        self.baseHost = URL(string: self.baseURL)?.host
         self.settings = settings
-        // The read timeout ends a connection that goes silent mid-body: cancelling the fetch
-        // alone does not stop AsyncHTTPClient from waiting on it.
+        client = Self.makeClient(settings)
+    }
+
+    /// A client that follows no redirects itself and connects to `pinned` addresses in place of
+    /// resolving those hosts. The read timeout ends a connection that goes silent mid-body:
+    /// cancelling the fetch alone does not stop AsyncHTTPClient from waiting on it.
+    private static func makeClient(_ settings: Settings, pinned: [String: String] = [:]) -> HTTPClient {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.totalTimeout))
         )
         configuration.decompression = .disabled
-        client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        configuration.dnsOverride = pinned
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
     /// Closes the client's connections.
@@ -94,24 +103,68 @@ public struct HTTPOrigin: Origin {
     private func fetch(_ url: String, limit: Int) async throws -> SourceImage {
         var url = url
         for _ in 0...settings.maxRedirects {
-            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .init(settings.totalTimeout))
-            switch response.status.code {
-            case 200:
-                if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-                    throw OriginError.tooLarge(limit: limit)
-                }
-                let body = try await response.body.collect(upTo: limit)
-                let lastModified = response.headers.first(name: "last-modified")
-                return SourceImage(bytes: SourceBytes(body.readableBytesView), lastModified: lastModified)
-            case 301, 302, 303, 307, 308:
-                url = try redirectTarget(response.headers.first(name: "location"), from: url)
-            case 404, 410:
-                throw OriginError.notFound
-            default:
-                throw OriginError.unavailable("origin answered \(response.status.code)")
+            switch try await withClient(for: url, { try await get(url, with: $0, limit: limit) }) {
+            case .image(let image):
+                return image
+            case .redirect(let location):
+                url = try redirectTarget(location, from: url)
             }
         }
         throw OriginError.unavailable("origin redirected more than \(settings.maxRedirects) times")
+    }
+
+    private enum Answer {
+        case image(SourceImage)
+        case redirect(location: String?)
+    }
+
+    /// One request: the image, or where the origin redirects to.
+    private func get(_ url: String, with client: HTTPClient, limit: Int) async throws -> Answer {
+        let response = try await client.execute(HTTPClientRequest(url: url), timeout: .init(settings.totalTimeout))
+        switch response.status.code {
+        case 200:
+            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+                throw OriginError.tooLarge(limit: limit)
+            }
+            let body = try await response.body.collect(upTo: limit)
+            let lastModified = response.headers.first(name: "last-modified")
+            return .image(SourceImage(bytes: SourceBytes(body.readableBytesView), lastModified: lastModified))
+        case 301, 302, 303, 307, 308:
+            return .redirect(location: response.headers.first(name: "location"))
+        case 404, 410:
+            throw OriginError.notFound
+        default:
+            throw OriginError.unavailable("origin answered \(response.status.code)")
+        }
+    }
+
+    /// Runs `body` with the origin's own client for its own host. For another host, one a
+    /// redirect was allowed to, the client is one of its own, pinned to an address that passed
+    /// the SSRF guard, so the connection goes to the very address that was checked.
+    private func withClient<Result>(for url: String, _ body: (HTTPClient) async throws -> Result) async throws -> Result {
+        guard let host = URL(string: url)?.host, host != baseHost else { return try await body(client) }
+        let pinned = Self.makeClient(settings, pinned: [host: try await guardedAddress(of: host).description])
+        do {
+            let result = try await body(pinned)
+            try await pinned.shutdown()
+            return result
+        } catch {
+            try? await pinned.shutdown()
+            throw error
+        }
+    }
+
+    /// The SSRF guard: an address of `host` that is public or is one of the origin's own.
+    /// Internal ones (loopback, link-local and metadata, private, unique-local, IPv4 embedded
+    /// in IPv6 included) are refused unless the configured origin itself resolves to them.
+    private func guardedAddress(of host: String) async throws -> IPAddress {
+        let candidates = try await HostResolver.addresses(of: host)
+        let own = Set(try await HostResolver.addresses(of: baseHost ?? ""))
+        guard let address = candidates.first(where: { !$0.isInternal || own.contains($0) }) else {
+            let listed = candidates.map(\.description).joined(separator: ", ")
+            throw OriginError.unavailable("origin redirected to \(host), whose addresses (\(listed)) are internal and not the origin's")
+        }
+        return address
     }
 
     /// Where a redirect from `url` leads, refused unless it stays on the base URL's scheme,

@@ -7,8 +7,8 @@ import NIOCore
 import Testing
 import Vips
 
-/// A real HTTP origin on loopback: TestImages/ as static files, plus routes that misbehave.
-private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+/// A real HTTP origin's routes: TestImages/ as static files, plus routes that misbehave.
+private func originRouter() -> Router<BasicRequestContext> {
     let router = Router()
     router.add(middleware: FileMiddleware(testImagesDirectory, searchForIndexHtml: false))
     router.get("/broken.jpg") { _, _ in Response(status: .internalServerError) }
@@ -33,9 +33,38 @@ private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) a
         let port = request.head.authority?.split(separator: ":").last ?? ""
         return Response(status: .found, headers: [.location: "http://localhost:\(port)/landscape.jpg"])
     }
-    let origin = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
-    return try await origin.test(.live) { client in
+    // Another loopback address: internal, and reachable when the origin listens on every address.
+    router.get("/internal.jpg") { request, _ in
+        let port = request.head.authority?.split(separator: ":").last ?? ""
+        return Response(status: .found, headers: [.location: "http://127.0.0.2:\(port)/landscape.jpg"])
+    }
+    return router
+}
+
+/// The test origin on loopback.
+private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+    try await Application(router: originRouter()).test(.live) { client in
         try await test("http://127.0.0.1:\(try #require(client.port))")
+    }
+}
+
+/// The test origin listening on every address, as its own service (the test harness listens on
+/// localhost only), so that 127.0.0.2 reaches it as an internal host would.
+private func withOriginOnEveryAddress<Value: Sendable>(_ test: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+    let (ports, portSeen) = AsyncStream<Int>.makeStream()
+    let origin = Application(
+        router: originRouter(), configuration: .init(address: .hostname("0.0.0.0", port: 0)),
+        onServerRunning: { portSeen.yield($0.localAddress?.port ?? 0) })
+    return try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask {
+            try await origin.runService(gracefulShutdownSignals: [])
+            return nil
+        }
+        var iterator = ports.makeAsyncIterator()
+        let port = try #require(await iterator.next())
+        let value = try await test("http://127.0.0.1:\(port)")
+        group.cancelAll()
+        return value
     }
 }
 
@@ -103,6 +132,22 @@ struct HTTPOriginTests {
             try await withServer(configuration) { client in
                 let response = try await client.get("/offsite.jpg?w=10")
                 #expect(response.status == .ok)
+            }
+        }
+    }
+
+    @Test("a redirect to an allowed host that resolves to an internal address the origin does not have is refused")
+    func internalRedirectTarget() async throws {
+        try await withOriginOnEveryAddress { baseURL in
+            let configuration = testConfiguration {
+                $0.origin = baseURL
+                $0.httpOrigin.allowedRedirectHosts = ["127.0.0.2"]
+            }
+            try await withServer(configuration) { client in
+                let refused = try await client.get("/internal.jpg?w=10")
+                let served = try await client.get("/landscape.jpg?w=10")
+                #expect(refused.status == .badGateway)
+                #expect(served.status == .ok)
             }
         }
     }

@@ -1,0 +1,42 @@
+import Testing
+
+@testable import ImgEdge
+
+@Suite("The SSRF guard's address table")
+struct IPAddressTests {
+    @Test(
+        "internal addresses are refused: loopback, link-local and metadata, private, CGNAT, unique-local, multicast, and IPv4 inside IPv6",
+        arguments: [
+            "127.0.0.1", "127.255.0.9", "0.0.0.0", "10.1.2.3", "100.64.0.1", "169.254.169.254", "172.16.0.1", "172.31.255.255",
+            "192.168.1.1", "198.18.0.1", "224.0.0.1", "255.255.255.255", "::", "::1", "fe80::1", "febf::1", "fc00::1", "fd12::1",
+            "ff02::1", "::ffff:127.0.0.1", "::ffff:169.254.169.254", "64:ff9b::10.0.0.1",
+        ])
+    func internalAddresses(address: String) throws {
+        #expect(try #require(IPAddress(address)).isInternal)
+    }
+
+    @Test(
+        "public addresses pass, the neighbours of internal ranges included",
+        arguments: [
+            "8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1", "2606:4700::1111",
+            "2001:4860:4860::8888", "fec0::1", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8",
+        ])
+    func publicAddresses(address: String) throws {
+        #expect(try #require(IPAddress(address)).isInternal == false)
+    }
+
+    @Test("an address prints as it parses, and a host name is not an address")
+    func parsing() {
+        #expect(IPAddress("10.0.0.1")?.description == "10.0.0.1")
+        #expect(IPAddress("fe80::1")?.description == "fe80::1")
+        #expect(IPAddress("example.com") == nil)
+    }
+
+    @Test("the resolver answers a numeric host with itself and localhost with a loopback address")
+    func resolving() async throws {
+        let numeric = try await HostResolver.addresses(of: "10.0.0.1")
+        #expect(numeric == [IPAddress("10.0.0.1")!])
+        let localhost = try await HostResolver.addresses(of: "localhost")
+        #expect(localhost.contains(IPAddress("127.0.0.1")!))
+    }
+}
