@@ -44,16 +44,24 @@ public struct URLSigner: Sendable {
         let parts = pathAndQuery.split(separator: "?", maxSplits: 1).map(String.init)
         let canonical = Self.canonical(path: parts[0], query: parts.count > 1 ? parts[1] : nil)
         let code = HMAC<SHA256>.authenticationCode(for: Data(canonical.utf8), using: keys[0])
-        let signature = Data(code).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return canonical + (canonical.contains("?") ? "&" : "?") + "sig=" + signature
+        return canonical + (canonical.contains("?") ? "&" : "?") + "sig=" + Self.encodeBase64URL(Data(code))
     }
 
+    private static func encodeBase64URL(_ data: Data) -> String {
+        data.base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The bytes `text` spells in unpadded base64url, when it is their one canonical spelling.
+    /// A decoder alone also takes `/` for `_` and ignores the unused low bits of the last
+    /// character, and each such respelling of a valid signature would be another URL, and
+    /// another CDN cache entry, for the same image.
     private static func decodeBase64URL(_ text: String) -> Data? {
         guard text.count <= 64 else { return nil }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        return Data(base64Encoded: base64)
+        guard let data = Data(base64Encoded: base64), encodeBase64URL(data) == text else { return nil }
+        return data
     }
 }
