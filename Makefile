@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
 
-.PHONY: deps build release run test bench modules
+.PHONY: deps build release run test bench modules fuzz
 
 deps:
 	@pkg-config --exists vips 2>/dev/null || { \
@@ -25,6 +25,11 @@ run: release modules
 test: deps modules
 	swift build --build-tests
 	swift test --skip-build
+
+# Longer seeded fuzz runs of the parsers and signature check than `make test` does.
+fuzz: deps modules
+	swift build --build-tests
+	IMGEDGE_FUZZ_RUNS=200000 swift test --skip-build --filter ParserFuzzTests
 
 # The WebAssembly filter modules (Modules/, Embedded Swift) into Modules/build/.
 modules:

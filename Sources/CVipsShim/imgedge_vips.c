@@ -6,13 +6,25 @@
 #include "imgedge_vips.h"
 
 #include <math.h>
+#include <malloc.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+/// Drops a libvips warning: those for hostile files come one per tile ("error in tile 0 x 16"),
+/// so a client could flood the log, and the failure itself reaches the caller as an error.
+static void imgedge_drop_warning(const gchar *domain, GLogLevelFlags level, const gchar *message, gpointer data) {
+    (void)domain;
+    (void)level;
+    (void)message;
+    (void)data;
+}
 
 int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks) {
     if (VIPS_INIT(program_name) != 0) {
         return -1;
     }
+    g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, imgedge_drop_warning, NULL);
     vips_block_untrusted_set(TRUE);
     // Untrusted marks operations that parse hostile files; our own pixels are not hostile, and
     // libvips 8.14 marks the JPEG XL saver too.
@@ -23,6 +35,12 @@ int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks
         vips_leak_set(TRUE);  // libvips also turns this on by itself when VIPS_LEAK is set
     }
     return 0;
+}
+
+void imgedge_limit_malloc_arenas(int count) {
+    if (getenv("MALLOC_ARENA_MAX") == NULL) {
+        mallopt(M_ARENA_MAX, count);
+    }
 }
 
 int imgedge_vips_read_header(const void *buffer, size_t length, imgedge_vips_header *header) {

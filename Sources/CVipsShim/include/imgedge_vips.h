@@ -20,9 +20,13 @@
 #include <vips/vips.h>
 
 /// Starts libvips once per process: blocks untrusted loaders, turns off the operation cache
-/// (every request is new work), sets libvips' own per-image thread count and enables leak
-/// checking when asked. Returns -1 if libvips could not start.
+/// (every request is new work), sets libvips' own per-image thread count, drops libvips'
+/// warnings and enables leak checking when asked. Returns -1 if libvips could not start.
 int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks);
+
+/// Caps glibc's malloc arenas at `count` (mallopt M_ARENA_MAX), unless MALLOC_ARENA_MAX is set.
+/// Threads started afterwards share those arenas instead of getting one each.
+void imgedge_limit_malloc_arenas(int count);
 
 /// What a source declares in its header, read without decoding pixels.
 typedef struct {

@@ -16,35 +16,38 @@ struct CommandLineTests {
             (["serve", "--colour", "red"], [:], "unknown option --colour"),
             (["serve", "--config", "/nonexistent.json"], [:], "config file /nonexistent.json cannot be read as JSON"),
         ] as [([String], [String: String], String)])
-    func invalidSettingExits(arguments: [String], environment: [String: String], message: String) throws {
-        let result = try ImgEdgeProcess.run(arguments, environment: environment)
+    func invalidSettingExits(arguments: [String], environment: [String: String], message: String) async throws {
+        let result = try await ImgEdgeProcess.run(arguments, environment: environment)
         #expect(result.status == 64)
         #expect(result.errors.contains(message))
         #expect(!result.output.contains("listening"))
     }
 
     @Test("config --check accepts a valid configuration; config lists values with their sources")
-    func configCommand() throws {
-        try withConfigFile(#"{"workers": {"queue": 5}}"#) { path in
-            let check = try ImgEdgeProcess.run(["config", "--check", "--config", path])
+    func configCommand() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-config-\(UUID()).json").path
+        try #"{"workers": {"queue": 5}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        do {
+            let check = try await ImgEdgeProcess.run(["config", "--check", "--config", path])
             #expect(check.status == 0)
             #expect(check.output == "configuration is valid\n")
-            let listing = try ImgEdgeProcess.run(["config", "--config", path, "--port", "9000"], environment: ["IMGEDGE_HOST": "::1"])
+            let listing = try await ImgEdgeProcess.run(["config", "--config", path, "--port", "9000"], environment: ["IMGEDGE_HOST": "::1"])
             #expect(listing.status == 0)
             let lines = listing.output.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("workers.queue ") && $0.hasSuffix("= 5  (file \(path))") })
             #expect(lines.contains { $0.hasPrefix("server.port ") && $0.hasSuffix("= 9000  (flag)") })
             #expect(lines.contains { $0.hasPrefix("server.host ") && $0.hasSuffix("= ::1  (environment)") })
         }
-        let secret = try ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one", "--signing-key", "s3cret-two"])
+        let secret = try await ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one", "--signing-key", "s3cret-two"])
         #expect(secret.output.contains("security.signing_keys"))
         #expect(secret.output.contains("= <redacted>  (flag)"))
         #expect(!secret.output.contains("s3cret"))
     }
 
     @Test("serve --help documents every key with its default")
-    func helpListsEveryKey() throws {
-        let help = try ImgEdgeProcess.run(["serve", "--help"])
+    func helpListsEveryKey() async throws {
+        let help = try await ImgEdgeProcess.run(["serve", "--help"])
         #expect(help.status == 0)
         for key in ImgEdgeConfiguration.keys {
             #expect(help.output.contains("--\(key.flag) <value>"), "\(key.flag)")
@@ -66,7 +69,7 @@ struct CommandLineTests {
             try json.write(toFile: path, atomically: true, encoding: .utf8)
         }
         try write(cacheControl: "public, max-age=600")
-        let server = try ImgEdgeProcess.Server(["--config", path])
+        let server = try await ImgEdgeProcess.Server.start(["--config", path])
         let url = "http://127.0.0.1:\(server.port)/landscape.jpg?w=50&format=webp"
         let first = try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
         #expect(first.status == .ok)
@@ -81,6 +84,6 @@ struct CommandLineTests {
                 .headers.first(name: "cache-control")
         }
         #expect(cacheControl == "public, max-age=60")
-        #expect(server.stop() == 0)
+        #expect(await server.stop() == 0)
     }
 }

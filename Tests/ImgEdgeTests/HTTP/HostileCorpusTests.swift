@@ -44,7 +44,9 @@ struct HostileCorpusTests {
             let took = ContinuousClock.now - start
             #expect(response.status.code == entry.status)
             if entry.status != 200 {
-                #expect(took < .seconds(2), "a refusal took \(took)")
+                // Alone each takes under 15 ms (Benchmarks/hostile.sh); the bound catches the
+                // seconds an unchecked file costs, with room for the rest of the suite beside it.
+                #expect(took < .seconds(5), "a refusal took \(took)")
                 #expect(String(buffer: response.body).split(separator: "\n").count == 1, "one line of reason")
             }
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)

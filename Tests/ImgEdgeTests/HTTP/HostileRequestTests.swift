@@ -62,10 +62,9 @@ struct HostileRequestTests {
     @Test("past the connection cap the server accepts no more connections until one closes")
     func connectionCap() async throws {
         // The real executable: Hummingbird's test harness drops the cap from the configuration.
-        let server = try ImgEdgeProcess.Server([
+        let server = try await ImgEdgeProcess.Server.start([
             "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--max-connections", "2",
         ])
-        defer { _ = server.stop() }
         // Each served once, so that each was accepted before the next connects: the server
         // takes up to a few connections per accept wake-up, so the cap holds per wake-up.
         var idle: [RawConnection] = []
@@ -80,6 +79,25 @@ struct HostileRequestTests {
         #expect(await waiting.receive(timeout: 1).isEmpty)
         idle.removeLast()  // closes one
         #expect(await waiting.receive(timeout: 10).hasPrefix("HTTP/1.1 200"))
+        #expect(await server.stop() == 0)
+    }
+
+    @Test("SIGTERM with a long job under way exits within the processing deadline, not after the job")
+    func shutdownBoundedByDeadline() async throws {
+        let server = try await ImgEdgeProcess.Server.start([
+            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--max-processing-seconds", "2",
+        ])
+        let connection = try RawConnection(port: server.port)
+        await connection.send(
+            Array("GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        try await Task.sleep(for: .milliseconds(500))
+        let start = ContinuousClock.now
+        let status = await server.stop()
+        let took = ContinuousClock.now - start
+        #expect(status == 0)
+        // The job is stopped at its 2 s deadline and answered; unstopped it runs for 20 s.
+        #expect(took < .seconds(8), "shutdown took \(took)")
+        #expect(await connection.receive(timeout: 1).hasPrefix("HTTP/1.1 503"))
     }
 
     @Test("an upload holds a worker place while its body arrives: uploads in memory are bounded as jobs are")

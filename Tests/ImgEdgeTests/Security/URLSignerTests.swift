@@ -82,8 +82,8 @@ struct URLSignerTests {
     }
 
     @Test("imgedge sign prints the signed path, the same as the shell one-liner in the README computes")
-    func signCommand() throws {
-        let result = try ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret"])
+    func signCommand() async throws {
+        let result = try await ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret"])
         #expect(result.status == 0)
         #expect(result.output == signer.signed("/landscape.jpg?w=400&format=webp") + "\n")
         let shell = Process()

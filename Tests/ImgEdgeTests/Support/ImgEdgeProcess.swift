@@ -20,8 +20,21 @@ struct ImgEdgeProcess {
         let errors: String
     }
 
-    /// Runs `imgedge arguments…` to completion with exactly `environment`.
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    /// Runs `imgedge arguments…` to completion with exactly `environment`, waiting on a Dispatch
+    /// thread (see `Server`).
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                do {
+                    continuation.resume(returning: try runBlocking(arguments, environment: environment))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -40,12 +53,28 @@ struct ImgEdgeProcess {
     }
 
     /// A running `imgedge serve`, and the port it listens on once it says so in its log.
+    ///
+    /// Starting and stopping block on the process, so they run on a Dispatch thread: blocking one
+    /// of Swift concurrency's few cooperative threads would stall the in-process servers of the
+    /// tests running beside this one.
     final class Server: @unchecked Sendable {
         let process = Process()
         let port: Int
 
         /// Starts `imgedge serve arguments…` and waits up to 60 s for its "listening" log line.
-        init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> Server {
+            try await withCheckedThrowingContinuation { continuation in
+                DispatchQueue.global().async {
+                    do {
+                        continuation.resume(returning: try Server(arguments, environment: environment))
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        }
+
+        private init(_ arguments: [String], environment: [String: String]) throws {
             process.executableURL = ImgEdgeProcess.executable
             process.arguments = ["serve"] + arguments
             process.environment = environment
@@ -67,6 +96,8 @@ struct ImgEdgeProcess {
                 throw ServerDidNotStart(log: seen)
             }
             self.port = port
+            // Keeps reading the log, so that a server that logs much never blocks on a full pipe.
+            log.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
         }
 
         struct ServerDidNotStart: Error {
@@ -79,10 +110,14 @@ struct ImgEdgeProcess {
         }
 
         /// Stops the server with SIGTERM and returns its exit status.
-        func stop() -> Int32 {
+        func stop() async -> Int32 {
             send(SIGTERM)
-            process.waitUntilExit()
-            return process.terminationStatus
+            return await withCheckedContinuation { continuation in
+                DispatchQueue.global().async {
+                    self.process.waitUntilExit()
+                    continuation.resume(returning: self.process.terminationStatus)
+                }
+            }
         }
     }
 }
