@@ -24,7 +24,9 @@ struct HostileRequestTests {
             await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000000\r\n\r\nA".utf8))
             let answer = await connection.receive(timeout: 10)
             #expect(answer.hasPrefix("HTTP/1.1 413"))
-            #expect(ContinuousClock.now - start < .seconds(2))
+            // Milliseconds alone; the bound leaves room for the suite beside it, and catches the
+            // wait for a body that never comes.
+            #expect(ContinuousClock.now - start < .seconds(5))
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)
         }
     }
