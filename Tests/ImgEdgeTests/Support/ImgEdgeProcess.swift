@@ -23,15 +23,7 @@ struct ImgEdgeProcess {
     /// Runs `imgedge arguments…` to completion with exactly `environment`, waiting on a Dispatch
     /// thread (see `Server`).
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                do {
-                    continuation.resume(returning: try runBlocking(arguments, environment: environment))
-                } catch {
-                    continuation.resume(throwing: error)
-                }
-            }
-        }
+        try await offCooperativePool { try runBlocking(arguments, environment: environment) }
     }
 
     private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
@@ -63,15 +55,7 @@ struct ImgEdgeProcess {
 
         /// Starts `imgedge serve arguments…` and waits up to 60 s for its "listening" log line.
         static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> Server {
-            try await withCheckedThrowingContinuation { continuation in
-                DispatchQueue.global().async {
-                    do {
-                        continuation.resume(returning: try Server(arguments, environment: environment))
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            }
+            try await offCooperativePool { try Server(arguments, environment: environment) }
         }
 
         private init(_ arguments: [String], environment: [String: String]) throws {
@@ -112,11 +96,9 @@ struct ImgEdgeProcess {
         /// Stops the server with SIGTERM and returns its exit status.
         func stop() async -> Int32 {
             send(SIGTERM)
-            return await withCheckedContinuation { continuation in
-                DispatchQueue.global().async {
-                    self.process.waitUntilExit()
-                    continuation.resume(returning: self.process.terminationStatus)
-                }
+            return await offCooperativePool {
+                self.process.waitUntilExit()
+                return self.process.terminationStatus
             }
         }
     }

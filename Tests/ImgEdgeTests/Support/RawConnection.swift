@@ -60,12 +60,6 @@ final class RawConnection: @unchecked Sendable {
         return false
     }
 
-    private func offCooperativePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: work()) }
-        }
-    }
-
     private func sendBlocking(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
@@ -87,4 +81,13 @@ final class RawConnection: @unchecked Sendable {
         }
         return String(decoding: received, as: UTF8.self)
     }
+}
+
+/// Runs blocking `work` on a Dispatch thread and waits for it without holding one of Swift
+/// concurrency's few cooperative threads, which the servers under test answer on.
+func offCooperativePool<T: Sendable, Failure: Error>(_ work: @escaping @Sendable () throws(Failure) -> T) async throws(Failure) -> T {
+    let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, Failure>, Never>) in
+        DispatchQueue.global().async { continuation.resume(returning: Result { () throws(Failure) in try work() }) }
+    }
+    return try result.get()
 }
