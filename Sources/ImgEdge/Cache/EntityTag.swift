@@ -19,10 +19,7 @@ struct EntityTag: Equatable, CustomStringConvertible {
             hasher.update(data: [0])
         }
         hasher.update(data: Array(sourceDigest))
-        let hex = hasher.finalize().prefix(16).map { byte in
-            String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16)
-        }
-        description = "\"\(hex.joined())\""
+        description = "\"\(hasher.finalize().prefix(16).hexString)\""
     }
 
     /// Whether an `If-None-Match` value names this tag (weak comparison, as RFC 9110 asks for

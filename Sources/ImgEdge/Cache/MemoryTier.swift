@@ -1,0 +1,54 @@
+import NIOCore
+import Synchronization
+
+/// Variants kept in memory, bounded in bytes, least recently used evicted first.
+///
+/// The bound is split over shards, each a `ClockTable` behind its own mutex, picked by the
+/// key's hash: concurrent hits on different variants rarely meet on a lock, and a hit holds
+/// its lock for one hash lookup. A variant larger than a shard is not kept.
+final class MemoryTier: VariantTier {
+    private final class Shard: Sendable {
+        let table: Mutex<ClockTable<VariantKey, CachedVariant>>
+
+        init(capacity: Int) {
+            table = Mutex(ClockTable(capacity: capacity))
+        }
+    }
+
+    private let shards: [Shard]
+
+    /// What an entry costs beyond its body: the key's strings, the header, the table's slots.
+    static let entryOverhead = 512
+
+    /// - Parameter capacity: the most bytes held, bodies and overhead counted.
+    init(capacity: Int) {
+        // Shards of at least 8 MiB, at most 16 of them: a small cache still holds big variants.
+        let count = min(16, max(1, capacity / (8 << 20)))
+        shards = (0..<count).map { _ in Shard(capacity: capacity / count) }
+    }
+
+    /// Bytes held now, over every shard.
+    var weight: Int {
+        shards.reduce(0) { total, shard in total + shard.table.withLock(\.weight) }
+    }
+
+    func header(for key: VariantKey) async -> CachedVariant.Header? {
+        shard(for: key).table.withLock { $0.value(for: key)?.header }
+    }
+
+    func variant(for key: VariantKey) async -> CachedVariant? {
+        shard(for: key).table.withLock { $0.value(for: key) }
+    }
+
+    func store(_ variant: CachedVariant, for key: VariantKey) async {
+        let weight = variant.body.readableBytes + key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
+            + Self.entryOverhead
+        // The evicted variants are released after the lock, not under it.
+        let evicted = shard(for: key).table.withLock { $0.insert(variant, for: key, weight: weight) }
+        _ = evicted
+    }
+
+    private func shard(for key: VariantKey) -> Shard {
+        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+    }
+}
