@@ -40,10 +40,13 @@ public func buildApplication(
         Reloader(
             catalog: modules, interval: configuration.moduleCheckInterval, readConfiguration: readConfiguration, live: live,
             logger: logger))
-    let routes = ImageRoutes(
-        service: ImageService(origin: origin, workers: workers, encoding: configuration.encoding, modules: modules),
-        live: live
-    )
+    let cache = VariantCache(
+        memory: configuration.cache.memoryBytes > 0 ? MemoryTier(capacity: configuration.cache.memoryBytes) : nil,
+        disk: nil)
+    let service = ImageService(
+        origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
+        settings: configuration.cache, modules: modules)
+    let routes = ImageRoutes(service: service, live: live)
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)
     return Application(

@@ -25,9 +25,14 @@ struct EntityTag: Equatable, CustomStringConvertible {
     /// Whether an `If-None-Match` value names this tag (weak comparison, as RFC 9110 asks for
     /// `If-None-Match`; `*` matches any).
     func isMatched(byIfNoneMatch header: String) -> Bool {
+        Self.isMatched(description, byIfNoneMatch: header)
+    }
+
+    /// Whether an `If-None-Match` value names the quoted tag `tag`.
+    static func isMatched(_ tag: String, byIfNoneMatch header: String) -> Bool {
         header.split(separator: ",").contains { candidate in
-            let tag = candidate.trimmingCharacters(in: .whitespaces)
-            return tag == "*" || tag == description || tag == "W/\(description)"
+            let candidate = candidate.trimmingCharacters(in: .whitespaces)
+            return candidate == "*" || candidate == tag || candidate == "W/\(tag)"
         }
     }
 }

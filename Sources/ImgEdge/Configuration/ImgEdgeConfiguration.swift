@@ -32,6 +32,8 @@ public struct ImgEdgeConfiguration: Sendable {
     public var workers = ImageWorkers.Settings()
     /// Origin timeouts and redirects, for an HTTP origin.
     public var httpOrigin = HTTPOrigin.Settings()
+    /// The variant cache's tiers and bounds.
+    public var cache = CacheSettings()
     /// Directory of filter modules, `*.wasm`; `make modules` puts the shipped ones in `Modules/build`.
     public var modulesDirectory = "Modules/build"
     /// How often the modules directory is checked for changed `.wasm` files, which are then
@@ -56,6 +58,7 @@ public struct ImgEdgeConfiguration: Sendable {
         + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
         + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
         + HTTPOrigin.Settings.configurationKeys.map { $0.lifted(into: \.httpOrigin) }
+        + CacheSettings.configurationKeys.map { $0.lifted(into: \.cache) }
         + filterKeys
 
     private static let serverKeys: [ConfigurationKey<Self>] = [
@@ -110,5 +113,6 @@ public struct ImgEdgeConfiguration: Sendable {
         try limits.validate()
         try workers.validate()
         try HTTPOrigin.Settings.configurationKeys.validate(httpOrigin)
+        try CacheSettings.configurationKeys.validate(cache)
     }
 }

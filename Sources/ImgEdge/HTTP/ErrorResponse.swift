@@ -24,6 +24,18 @@ struct ErrorResponse: HTTPResponseError {
         self.init(status: .badRequest, reason: error.reason, kind: "invalid-options")
     }
 
+    init(_ error: RequestError) {
+        switch error {
+        case .options(let error):
+            self.init(error)
+        case .unknownModule(let parameter, let name, let available):
+            self.init(
+                status: .badRequest,
+                reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
+                kind: "unknown-\(parameter)")
+        }
+    }
+
     init(_ error: ImageServiceError) {
         switch error {
         case .origin(.notFound):

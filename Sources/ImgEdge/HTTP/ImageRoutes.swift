@@ -8,9 +8,9 @@ import Vips
 
 /// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules` and `GET /healthz`.
 ///
-/// Each handler turns the request into the pipeline's inputs (path or body, options, the
-/// negotiated format, `If-None-Match`), calls `ImageService` and shapes the answer. HEAD is
-/// served by the router from GET.
+/// Transport only: each handler checks the signature, parses the request into a
+/// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
+/// HEAD is served by the router from GET.
 struct ImageRoutes: Sendable {
     let service: ImageService
     /// The reloadable settings, read once at the start of each request.
@@ -30,11 +30,9 @@ struct ImageRoutes: Sendable {
         }
         let settings = live.current
         try checkSignature(of: request, settings: settings)
-        let prepared = try prepare(request, acceptsTransform: false, settings: settings)
-        return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
-            try await service.render(
-                path: path, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
-                ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits)
+        let renderRequest = try parse(request, source: .origin(path), settings: settings)
+        return try await respond(renderRequest, settings: settings, logger: logger) { () async throws(ImageServiceError) in
+            try await service.answer(renderRequest, path: path, limits: settings.limits)
         }
     }
 
@@ -45,20 +43,19 @@ struct ImageRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
-        let prepared = try prepare(request, acceptsTransform: true, settings: settings)
-        return try await respond(prepared, settings: settings, logger: logger) { () async throws(ImageServiceError) in
+        let renderRequest = try parse(request, source: .upload, settings: settings)
+        return try await respond(renderRequest, settings: settings, logger: logger) { () async throws(ImageServiceError) in
             // The place is taken before the body is read: uploads in memory are bounded as jobs are.
             try await service.withPlace { place throws(ImageServiceError) in
                 let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
+                let filters = renderRequest.filters
                 let input =
-                    if let transform = prepared.filters.transform {
-                        try await upload.passThrough(transform, registry: prepared.filters.registry, service: service, place: place)
+                    if let transform = filters.transform {
+                        try await upload.passThrough(transform, registry: filters.registry, service: service, place: place)
                     } else {
                         JobInput.encoded(try await upload.collect())
                     }
-                return try await service.render(
-                    input, options: prepared.options, filters: prepared.filters, negotiated: prepared.negotiated,
-                    ifNoneMatch: request.headers[.ifNoneMatch], limits: settings.limits, place: place)
+                return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
             }
         }
     }
@@ -69,56 +66,15 @@ struct ImageRoutes: Sendable {
         throw ErrorResponse(status: .forbidden, reason: "missing or invalid signature (sig)", kind: "bad-signature")
     }
 
-    /// A request's pipeline inputs, parsed and checked before any I/O.
-    private struct PreparedRequest {
-        var options: ProcessingOptions
-        var filters: RequestFilters
-        var negotiated: NegotiatedFormat
-    }
-
-    /// Parses the options, filters and transform and negotiates the format: all fail fast,
-    /// before any I/O.
-    private func prepare(_ request: Request, acceptsTransform: Bool, settings: RequestSettings) throws -> PreparedRequest {
+    /// The pipeline's request, parsed and negotiated from the query and headers before any I/O.
+    private func parse(_ request: Request, source: RenderRequest.Source, settings: RequestSettings) throws -> RenderRequest {
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        let options: ProcessingOptions
-        let chain: FilterChain
         do {
-            options = try ProcessingOptions(
-                query: query, maxOutputDimension: settings.limits.maxOutputDimension,
-                passthroughNames: acceptsTransform ? ["filter", "transform", "sig"] : ["filter", "sig"])
-            chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
+            return try RenderRequest(
+                source: source, query: query, headers: request.headers, settings: settings, registry: service.modules.registry)
         } catch {
             throw ErrorResponse(error)
         }
-        let registry = service.modules.registry
-        let steps = try chain.steps.map { step in
-            ResolvedFilter(
-                module: try module(named: step.name, in: registry, parameter: "filter") { $0.isPixelFilter }, arguments: step.arguments)
-        }
-        let transform = try options.passthrough["transform"].map { name in
-            try module(named: name, in: registry, parameter: "transform") { $0 == .transform }
-        }
-        let negotiated = settings.negotiator.negotiate(
-            explicit: options.format,
-            accept: request.headers[.accept],
-            userAgent: request.headers[.userAgent]
-        )
-        return PreparedRequest(
-            options: options, filters: RequestFilters(registry: registry, transform: transform, steps: steps), negotiated: negotiated)
-    }
-
-    /// The loaded module called `name` whose kind suits `parameter`, or a 400 listing those that do.
-    private func module(
-        named name: String, in registry: FilterRegistry, parameter: String, suits: (FilterKind) -> Bool
-    ) throws -> FilterModule {
-        if let module = registry.modules[name], suits(module.kind) {
-            return module
-        }
-        let available = registry.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
-        throw ErrorResponse(
-            status: .badRequest,
-            reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
-            kind: "unknown-\(parameter)")
     }
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.
@@ -150,19 +106,19 @@ struct ImageRoutes: Sendable {
     /// the server's fault are logged with libvips' or the origin's own text. The render is
     /// cancelled if the client goes away before its answer.
     private func respond(
-        _ prepared: PreparedRequest,
+        _ request: RenderRequest,
         settings: RequestSettings,
         logger: Logger,
-        _ render: @escaping @Sendable () async throws(ImageServiceError) -> RenderOutcome
+        _ render: @escaping @Sendable () async throws(ImageServiceError) -> ServedAnswer
     ) async throws -> Response {
         do {
-            let outcome =
+            let answer =
                 if let connection = ClientConnection.current {
                     try await connection.cancellingWhenGone { try await render() }
                 } else {
                     try await render()
                 }
-            return settings.responses.response(for: outcome, negotiated: prepared.negotiated)
+            return settings.responses.response(for: answer, negotiated: request.negotiated)
         } catch let error as ImageServiceError {
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug

@@ -20,7 +20,7 @@ struct Upload {
     func collect() async throws(ImageServiceError) -> SourceImage {
         var collected = ByteBuffer()
         try await forEachChunk { chunk throws(ImageServiceError) in collected.writeImmutableBuffer(chunk) }
-        return SourceImage(bytes: SourceBytes(collected.readableBytesView), lastModified: nil)
+        return SourceImage(bytes: SourceBytes(collected.readableBytesView), lastModified: nil, version: nil)
     }
 
     /// Passes each chunk through a transform module as it arrives, hashing the body for the ETag.

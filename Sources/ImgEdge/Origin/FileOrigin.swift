@@ -34,10 +34,10 @@ public struct FileOrigin: Origin {
                 guard info.type == .regular else { throw OriginError.notFound }
                 guard info.size <= Int64(limit) else { throw OriginError.tooLarge(limit: limit) }
                 let buffer = try await handle.readToEnd(maximumSizeAllowed: .bytes(Int64(limit)))
-                let modified = info.lastDataModificationTime
                 return SourceImage(
                     bytes: SourceBytes(buffer.readableBytesView),
-                    lastModified: HTTPDate.format(secondsSince1970: Int(modified.seconds))
+                    lastModified: HTTPDate.format(secondsSince1970: info.lastDataModificationTime.seconds),
+                    version: info.sourceVersion
                 )
             }
         } catch let error as OriginError {
@@ -47,6 +47,18 @@ public struct FileOrigin: Origin {
         } catch {
             throw .unavailable("cannot read \(path)")
         }
+    }
+
+    public func version(of path: SourcePath) async throws(OriginError) -> String? {
+        let filePath = try await confined("\(root)/\(path)")
+        let info: FileInfo?
+        do {
+            info = try await FileSystem.shared.info(forFileAt: FilePath(filePath))
+        } catch {
+            throw .unavailable("cannot read \(path)")
+        }
+        guard let info, info.type == .regular else { throw .notFound }
+        return info.sourceVersion
     }
 
     /// The real path of `path`, refused unless it lies under the root's real path.
@@ -72,5 +84,17 @@ public struct FileOrigin: Origin {
         guard let resolved = realpath(path, nil) else { return nil }
         defer { free(resolved) }
         return String(cString: resolved)
+    }
+}
+
+extension FileInfo {
+    /// Size, modification time and status-change time, to the nanosecond. A file rewritten in
+    /// place changes its modification time; one replaced by a rename is another inode, whose
+    /// status-change time is that of its creation or rename. The status-change time stands in
+    /// for the inode number, which the file system reuses once a file is deleted, and which
+    /// cannot be set back the way a modification time can (`touch -d`, `cp -p`).
+    fileprivate var sourceVersion: String {
+        let (modified, changed) = (lastDataModificationTime, lastStatusChangeTime)
+        return "file:\(size):\(modified.seconds).\(modified.nanoseconds):\(changed.seconds).\(changed.nanoseconds)"
     }
 }

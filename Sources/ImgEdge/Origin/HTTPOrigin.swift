@@ -76,11 +76,31 @@ public struct HTTPOrigin: Origin {
     }
 
     public func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
+        try await withinDeadline(limit: limit) {
+            try await follow(url(of: path)) { url, client in try await get(url, with: client, limit: limit) }
+        }
+    }
+
+    /// The validator of the original, from a HEAD request: nothing of the body is read.
+    public func version(of path: SourcePath) async throws(OriginError) -> String? {
+        try await withinDeadline(limit: 0) {
+            try await follow(url(of: path)) { url, client in try await head(url, with: client) }
+        }
+    }
+
+    /// The URL of `path` under the base URL, each segment percent-encoded.
+    private func url(of path: SourcePath) -> String {
         let encoded = path.segments.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0 }
-        let url = "\(baseURL)/\(encoded.joined(separator: "/"))"
+        return "\(baseURL)/\(encoded.joined(separator: "/"))"
+    }
+
+    /// Runs `request` under the total timeout, its failures told as `OriginError`s.
+    private func withinDeadline<Result: Sendable>(
+        limit: Int, _ request: @escaping @Sendable () async throws -> Result
+    ) async throws(OriginError) -> Result {
         do {
-            return try await withThrowingTaskGroup(of: SourceImage.self) { group in
-                group.addTask { try await fetch(url, limit: limit) }
+            return try await withThrowingTaskGroup(of: Result.self) { group in
+                group.addTask { try await request() }
                 group.addTask {
                     try await Task.sleep(for: settings.totalTimeout)
                     throw OriginError.timedOut
@@ -99,13 +119,15 @@ public struct HTTPOrigin: Origin {
         }
     }
 
-    /// Fetches `url`, following the redirects the policy allows.
-    private func fetch(_ url: String, limit: Int) async throws -> SourceImage {
+    /// Sends `request` to `url`, and again to where it redirects, as far as the policy allows.
+    private func follow<Result>(
+        _ url: String, _ request: (String, HTTPClient) async throws -> Answer<Result>
+    ) async throws -> Result {
         var url = url
         for _ in 0...settings.maxRedirects {
-            switch try await withClient(for: url, { try await get(url, with: $0, limit: limit) }) {
-            case .image(let image):
-                return image
+            switch try await withClient(for: url, { try await request(url, $0) }) {
+            case .found(let result):
+                return result
             case .redirect(let location):
                 url = try redirectTarget(location, from: url)
             }
@@ -113,22 +135,43 @@ public struct HTTPOrigin: Origin {
         throw OriginError.unavailable("origin redirected more than \(settings.maxRedirects) times")
     }
 
-    private enum Answer {
-        case image(SourceImage)
+    private enum Answer<Found> {
+        case found(Found)
         case redirect(location: String?)
     }
 
-    /// One request: the image, or where the origin redirects to.
-    private func get(_ url: String, with client: HTTPClient, limit: Int) async throws -> Answer {
+    /// One GET: the image, or where the origin redirects to.
+    private func get(_ url: String, with client: HTTPClient, limit: Int) async throws -> Answer<SourceImage> {
         let response = try await client.execute(HTTPClientRequest(url: url), timeout: .init(settings.totalTimeout))
+        if let redirect: Answer<SourceImage> = try Self.redirectOrFailure(response) {
+            return redirect
+        }
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            throw OriginError.tooLarge(limit: limit)
+        }
+        let body = try await response.body.collect(upTo: limit)
+        return .found(
+            SourceImage(
+                bytes: SourceBytes(body.readableBytesView), lastModified: response.headers.first(name: "last-modified"),
+                version: Self.version(in: response.headers)))
+    }
+
+    /// One HEAD: the original's validator, or where the origin redirects to.
+    private func head(_ url: String, with client: HTTPClient) async throws -> Answer<String?> {
+        var request = HTTPClientRequest(url: url)
+        request.method = .HEAD
+        let response = try await client.execute(request, timeout: .init(settings.totalTimeout))
+        if let redirect: Answer<String?> = try Self.redirectOrFailure(response) {
+            return redirect
+        }
+        return .found(Self.version(in: response.headers))
+    }
+
+    /// A redirect's answer, nil for a 200, or the failure any other status is.
+    private static func redirectOrFailure<Found>(_ response: HTTPClientResponse) throws -> Answer<Found>? {
         switch response.status.code {
         case 200:
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-                throw OriginError.tooLarge(limit: limit)
-            }
-            let body = try await response.body.collect(upTo: limit)
-            let lastModified = response.headers.first(name: "last-modified")
-            return .image(SourceImage(bytes: SourceBytes(body.readableBytesView), lastModified: lastModified))
+            return nil
         case 301, 302, 303, 307, 308:
             return .redirect(location: response.headers.first(name: "location"))
         case 404, 410:
@@ -136,6 +179,17 @@ public struct HTTPOrigin: Origin {
         default:
             throw OriginError.unavailable("origin answered \(response.status.code)")
         }
+    }
+
+    /// The response's validator: its `ETag`, else its `Last-Modified` with its length.
+    private static func version(in headers: HTTPHeaders) -> String? {
+        if let tag = headers.first(name: "etag") {
+            return "etag:\(tag)"
+        }
+        if let modified = headers.first(name: "last-modified") {
+            return "modified:\(modified):\(headers.first(name: "content-length") ?? "")"
+        }
+        return nil
     }
 
     /// Runs `body` with the origin's own client for its own host. For another host, one a

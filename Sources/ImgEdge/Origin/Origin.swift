@@ -9,6 +9,10 @@ public protocol Origin: Sendable {
     ///   - path: a validated relative path (see `SourcePath`).
     ///   - limit: the most bytes to accept; a larger original fails with `.tooLarge`.
     func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage
+
+    /// The version of the original at `path`, asked without its body: what `SourceImage.version`
+    /// of a fetch now would be, or nil when the origin gives none.
+    func version(of path: SourcePath) async throws(OriginError) -> String?
 }
 
 /// An original image as the origin gave it.
@@ -17,9 +21,13 @@ public struct SourceImage: Sendable {
     public var bytes: SourceBytes
     /// When the origin says the original last changed, as an HTTP date, if it says.
     public var lastModified: String?
+    /// What changes whenever the original does (a file's inode, size and modification time; an
+    /// HTTP origin's validator), or nil when the origin gives nothing of the kind.
+    public var version: String?
 
-    public init(bytes: SourceBytes, lastModified: String?) {
+    public init(bytes: SourceBytes, lastModified: String?, version: String?) {
         self.bytes = bytes
         self.lastModified = lastModified
+        self.version = version
     }
 }

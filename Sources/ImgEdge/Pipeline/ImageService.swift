@@ -1,53 +1,69 @@
+import Foundation
 public import Filters
+import NIOConcurrencyHelpers
+import NIOCore
 import Vips
 
-/// The pipeline's spine: source → (worker) sniff, header, limits, format, tag, decode and
-/// resize, encode → outcome.
+/// The pipeline's spine: request → source version → cache lookup → (miss) fetch → render on a
+/// worker → cache store → answer.
 ///
-/// Options are parsed and the format negotiated by the caller, before any I/O; this type
-/// fetches or receives the source and hands the blocking libvips work to `ImageWorkers`.
-/// Identical concurrent requests for an origin path are fetched and rendered once.
+/// The request comes parsed and negotiated (`RenderRequest`); this type learns the source's
+/// version, answers from the cache when it can, and otherwise fetches or receives the source
+/// and hands the blocking libvips work to `ImageWorkers`. Identical concurrent misses are
+/// fetched and rendered once.
 public struct ImageService: Sendable {
     let origin: any Origin
+    /// The origin as configured, part of every variant key: a disk tier kept across a change
+    /// of origin serves nothing of the old one.
+    let originName: String
     let workers: ImageWorkers
     let encoding: EncodingSettings
+    let cache: VariantCache
+    let cachesUploads: Bool
     /// The filter modules, reloadable while serving.
     public let modules: ModuleCatalog
-    private let coalescer = RequestCoalescer<CoalescingKey, RenderOutcome>()
+    private let versions: NIOLockedValueBox<SourceVersions>
+    private let probes = RequestCoalescer<SourcePath, String?>()
+    private let misses = RequestCoalescer<MissKey, ServedAnswer>()
 
-    /// What makes two origin requests identical: same source, same output, same validator.
-    private struct CoalescingKey: Hashable, Sendable {
+    /// What makes two misses identical: same source version known, same output, same validator.
+    private struct MissKey: Hashable, Sendable {
         var path: SourcePath
-        var options: String
-        var filters: String
-        var negotiated: String
+        var version: String?
+        var rendering: String
         var ifNoneMatch: String?
     }
 
-    public init(origin: any Origin, workers: ImageWorkers, encoding: EncodingSettings, modules: ModuleCatalog) {
+    init(
+        origin: any Origin, originName: String, workers: ImageWorkers, encoding: EncodingSettings, cache: VariantCache,
+        settings: CacheSettings, modules: ModuleCatalog
+    ) {
         self.origin = origin
+        self.originName = originName
         self.workers = workers
         self.encoding = encoding
+        self.cache = cache
+        self.cachesUploads = settings.cachesUploads
         self.modules = modules
+        versions = NIOLockedValueBox(SourceVersions(revalidateAfter: settings.revalidateAfter, missingFor: settings.missingFor))
     }
 
-    /// Fetches the original at `path` and renders it, or joins an identical request under way.
-    public func render(
-        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?,
-        limits: SourceLimits
-    ) async throws(ImageServiceError) -> RenderOutcome {
-        let key = CoalescingKey(
-            path: path, options: options.cacheKey, filters: filters.cacheKey,
-            negotiated: negotiated.cacheKey, ifNoneMatch: ifNoneMatch
-        )
+    /// Answers a request for the original at `path`: from the cache, from an identical miss
+    /// under way, or by fetching and rendering it.
+    func answer(_ request: RenderRequest, path: SourcePath, limits: SourceLimits) async throws(ImageServiceError) -> ServedAnswer {
+        let known = try await version(of: path)
+        let rendering = request.rendering(encoding: encoding)
+        if let known, let hit = await lookup(key(path, known, rendering), ifNoneMatch: request.ifNoneMatch) {
+            return hit
+        }
+        let missKey = MissKey(path: path, version: known, rendering: rendering, ifNoneMatch: request.ifNoneMatch)
         do {
-            return try await coalescer.run(key) {
+            let (answer, joined) = try await misses.run(missKey) {
                 try await withPlace { place throws(ImageServiceError) in
-                    try await fetchAndRender(
-                        path: path, options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch,
-                        limits: limits, place: place)
+                    try await fetchAndRender(request, path: path, known: known, rendering: rendering, limits: limits, place: place)
                 }
             }
+            return joined ? ServedAnswer(outcome: answer.outcome, cacheStatus: .coalesced, renderedAt: answer.renderedAt) : answer
         } catch let error as ImageServiceError {
             throw error
         } catch {
@@ -55,23 +71,110 @@ public struct ImageService: Sendable {
         }
     }
 
+    /// Answers an upload the caller has received (perhaps through a transform module), from
+    /// the cache when uploads are cached and this body was rendered so before.
+    func answer(
+        _ request: RenderRequest, upload input: JobInput, limits: SourceLimits, place: ImageWorkers.Place
+    ) async throws(ImageServiceError) -> ServedAnswer {
+        guard cachesUploads else {
+            let outcome = try await render(input, request, limits: limits, place: place)
+            return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
+        }
+        let digest = try await run(in: place) { input.digest.hexString }
+        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: request.rendering(encoding: encoding))
+        if let hit = await lookup(key, ifNoneMatch: request.ifNoneMatch) {
+            return hit
+        }
+        return try await renderAndStore(input, request, key: key, limits: limits, place: place)
+    }
+
+    /// The version of the source at `path`: the one learnt lately, else the origin's answer now.
+    /// Nil when the origin tells none, or fails to, so the content must be fetched to know.
+    /// - Throws: `.origin(.notFound)` when a fetch found nothing lately; a timeout.
+    private func version(of path: SourcePath) async throws(ImageServiceError) -> String? {
+        switch versions.withLockedValue({ $0.known(path, at: .now) }) {
+        case .version(let version):
+            return version
+        case .missing:
+            throw .origin(.notFound)
+        case nil:
+            do {
+                let (version, _) = try await probes.run(path) { try await origin.version(of: path) }
+                learn(.version(version), for: path)
+                return version
+            } catch OriginError.notFound, OriginError.unavailable {
+                // Some origins answer HEAD otherwise than GET: the fetch has the last word.
+                return nil
+            } catch let error as OriginError {
+                throw .origin(error)
+            } catch {
+                throw .overloaded
+            }
+        }
+    }
+
+    private func learn(_ known: SourceVersions.Known, for path: SourcePath) {
+        versions.withLockedValue { $0.learn(known, for: path, at: .now) }
+    }
+
+    private func key(_ path: SourcePath, _ version: String, _ rendering: String) -> VariantKey {
+        VariantKey(source: "origin:\(originName)|\(path)", version: version, rendering: rendering)
+    }
+
+    /// The cached answer for `key`, if a tier has it.
+    private func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> ServedAnswer? {
+        guard let (hit, status) = await cache.lookup(key, ifNoneMatch: ifNoneMatch) else { return nil }
+        switch hit {
+        case .variant(let variant):
+            let image = RenderedImage(
+                body: variant.body, format: variant.header.format, validators: variant.header.validators, timings: StageTimings())
+            return ServedAnswer(outcome: .image(image), cacheStatus: status, renderedAt: variant.header.renderedAt)
+        case .notModified(let header):
+            return ServedAnswer(outcome: .notModified(header.validators), cacheStatus: status, renderedAt: header.renderedAt)
+        }
+    }
+
+    /// Fetches the source and renders it, unless the version it turns out to have is cached.
     private func fetchAndRender(
-        path: SourcePath, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat, ifNoneMatch: String?,
-        limits: SourceLimits, place: ImageWorkers.Place
-    ) async throws(ImageServiceError) -> RenderOutcome {
+        _ request: RenderRequest, path: SourcePath, known: String?, rendering: String, limits: SourceLimits,
+        place: ImageWorkers.Place
+    ) async throws(ImageServiceError) -> ServedAnswer {
         var timings = StageTimings()
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = ContinuousClock.now
         let source: SourceImage
         do {
             source = try await origin.fetch(path, limit: limits.maxSourceBytes)
+        } catch .notFound {
+            learn(.missing, for: path)
+            throw .origin(.notFound)
         } catch {
             throw .origin(error)
         }
-        timings.add(clock.now - start, to: .fetch)
-        return try await render(
-            .encoded(source), options: options, filters: filters, negotiated: negotiated, ifNoneMatch: ifNoneMatch, limits: limits,
-            place: place, timings: timings)
+        timings.add(.now - start, to: .fetch)
+        let input = JobInput.encoded(source)
+        let version: String
+        if let told = source.version {
+            version = told
+        } else {
+            version = "sha256:" + (try await run(in: place) { input.digest.hexString })
+        }
+        learn(.version(version), for: path)
+        let key = key(path, version, rendering)
+        if version != known, let hit = await lookup(key, ifNoneMatch: request.ifNoneMatch) {
+            return hit
+        }
+        return try await renderAndStore(input, request, key: key, limits: limits, place: place, timings: timings)
+    }
+
+    private func renderAndStore(
+        _ input: JobInput, _ request: RenderRequest, key: VariantKey, limits: SourceLimits, place: ImageWorkers.Place,
+        timings: StageTimings = StageTimings()
+    ) async throws(ImageServiceError) -> ServedAnswer {
+        let outcome = try await render(input, request, limits: limits, place: place, timings: timings)
+        if case .image(let image) = outcome {
+            await cache.store(CachedVariant(image, renderedAt: Int(Date.now.timeIntervalSince1970)), for: key)
+        }
+        return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
     }
 
     /// Runs `body` holding a worker place: from receiving an upload to the end of its job.
@@ -94,16 +197,26 @@ public struct ImageService: Sendable {
         }
     }
 
-    /// Renders a source the caller already has: an upload, perhaps read by a transform module.
-    func render(
-        _ input: JobInput, options: ProcessingOptions, filters: RequestFilters, negotiated: NegotiatedFormat,
-        ifNoneMatch: String?, limits: SourceLimits, place: ImageWorkers.Place, timings: StageTimings = StageTimings()
+    /// Runs short blocking work (hashing a source) on a worker thread.
+    private func run<Result: Sendable>(
+        in place: ImageWorkers.Place, _ work: @escaping @Sendable () -> Result
+    ) async throws(ImageServiceError) -> Result {
+        do {
+            return try await workers.run(in: place, work)
+        } catch {
+            throw .overloaded  // the pool has shut down
+        }
+    }
+
+    /// Renders a source on a worker thread.
+    private func render(
+        _ input: JobInput, _ request: RenderRequest, limits: SourceLimits, place: ImageWorkers.Place,
+        timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
         let job = RenderJob(
-            input: input, options: options, filters: filters, negotiated: negotiated,
-            ifNoneMatch: ifNoneMatch,
-            limits: limits, encoding: encoding, timings: timings, budget: budget
+            input: input, options: request.options, filters: request.filters, negotiated: request.negotiated,
+            ifNoneMatch: request.ifNoneMatch, limits: limits, encoding: encoding, timings: timings, budget: budget
         )
         do {
             // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
@@ -118,5 +231,21 @@ public struct ImageService: Sendable {
             // The pool fails once it has shut down.
             throw .overloaded
         }
+    }
+}
+
+extension CachedVariant {
+    /// The variant `image` is, rendered at `renderedAt`.
+    init(_ image: RenderedImage, renderedAt: Int) {
+        header = Header(
+            format: image.format, entityTag: image.validators.entityTag, lastModified: image.validators.lastModified,
+            renderedAt: renderedAt)
+        body = image.body
+    }
+}
+
+extension CachedVariant.Header {
+    var validators: RenderedImage.Validators {
+        RenderedImage.Validators(entityTag: entityTag, lastModified: lastModified)
     }
 }

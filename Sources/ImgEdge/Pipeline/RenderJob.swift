@@ -1,5 +1,6 @@
 import Crypto
 import Filters
+import NIOCore
 import Vips
 
 /// One request's libvips work, run start to finish on one worker thread.
@@ -50,7 +51,7 @@ struct RenderJob: Sendable {
                 throw .vips(error)
             }
         }
-        return .image(RenderedImage(bytes: bytes, format: format, validators: validators, timings: timings))
+        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), format: format, validators: validators, timings: timings))
     }
 
     /// Opens the source (through its transform module, if any) and refuses exotic band counts

@@ -1,3 +1,4 @@
+public import NIOCore
 public import Vips
 
 /// The outcome of rendering one request: an encoded image, or "not modified".
@@ -17,8 +18,27 @@ public struct RenderedImage: Sendable {
         public var lastModified: String?
     }
 
-    public var bytes: [UInt8]
+    /// The encoded image.
+    public var body: ByteBuffer
     public var format: ImageFormat
     public var validators: Validators
     public var timings: StageTimings
+}
+
+/// Where an answer came from, as the `X-Cache` header says.
+public enum CacheStatus: String, Sendable {
+    case hitMemory = "HIT-MEMORY"
+    case hitDisk = "HIT-DISK"
+    /// Rendered for this request.
+    case miss = "MISS"
+    /// Rendered for an identical request under way when this one arrived.
+    case coalesced = "COALESCED"
+}
+
+/// What the service answers one request with.
+public struct ServedAnswer: Sendable {
+    public var outcome: RenderOutcome
+    public var cacheStatus: CacheStatus
+    /// When a cached answer was rendered, in seconds since 1970, for `Age`; nil for a fresh render.
+    public var renderedAt: Int?
 }

@@ -19,14 +19,17 @@ final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
     }
 
     /// Runs `work` for `key`, or joins the run already under way for it.
+    /// - Returns: the value, and whether it came from a run another caller started.
     /// - Throws: what `work` throws, or `CancellationError` when the caller is cancelled.
-    func run(_ key: Key, _ work: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    func run(_ key: Key, _ work: @escaping @Sendable () async throws -> Value) async throws -> (value: Value, joined: Bool) {
         let ticket = Mutex<Table.Ticket?>(nil)
-        return try await withTaskCancellationHandler {
+        var joinedAnother = true
+        let value = try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (waiter: Waiter) in
                 let (joined, run) = table.withLock { $0.join(key, waiter: waiter) }
                 ticket.withLock { $0 = joined }
                 if let run {
+                    joinedAnother = false
                     start(work, for: key, run: run)
                 }
                 // A cancellation before the ticket existed found nothing to leave.
@@ -39,6 +42,7 @@ final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
                 leave(joined)
             }
         }
+        return (value, joinedAnother)
     }
 
     private func start(_ work: @escaping @Sendable () async throws -> Value, for key: Key, run: Int) {

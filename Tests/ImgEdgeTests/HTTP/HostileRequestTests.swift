@@ -6,14 +6,6 @@ import ImgEdge
 import NIOCore
 import Testing
 
-/// A temporary origin directory for one test, removed after it.
-private func withOriginDirectory<Value>(_ body: (URL) async throws -> Value) async throws -> Value {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-origin-\(UUID())")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
-    return try await body(directory)
-}
-
 @Suite("Hostile requests: each refused with a 4xx, quickly, and the next request served")
 struct HostileRequestTests {
     @Test("a Content-Length over the limit is answered 413 before any body is read")

@@ -12,11 +12,11 @@ private final class Counter: Sendable {
 
 @Suite("Request coalescing")
 struct RequestCoalescerTests {
-    @Test("concurrent calls for one key run the work once and all get its result")
+    @Test("concurrent calls for one key run the work once and all get its result; one led, the rest joined")
     func coalesces() async throws {
         let coalescer = RequestCoalescer<String, Int>()
         let runs = Counter()
-        let results = try await withThrowingTaskGroup(of: Int.self) { group in
+        let results = try await withThrowingTaskGroup(of: (value: Int, joined: Bool).self) { group in
             for _ in 0..<20 {
                 group.addTask {
                     try await coalescer.run("same") {
@@ -28,7 +28,8 @@ struct RequestCoalescerTests {
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(results == Array(repeating: 42, count: 20))
+        #expect(results.map(\.value) == Array(repeating: 42, count: 20))
+        #expect(results.filter(\.joined).count == 19)
         #expect(runs.value == 1)
     }
 
@@ -37,11 +38,12 @@ struct RequestCoalescerTests {
         let coalescer = RequestCoalescer<String, String>()
         let runs = Counter()
         for key in ["a", "b", "a"] {
-            let value = try await coalescer.run(key) {
+            let (value, joined) = try await coalescer.run(key) {
                 runs.increment()
                 return key.uppercased()
             }
             #expect(value == key.uppercased())
+            #expect(!joined)
         }
         #expect(runs.value == 3)
     }
@@ -56,7 +58,7 @@ struct RequestCoalescerTests {
                     try await coalescer.run(1) {
                         try await Task.sleep(for: .milliseconds(100))
                         throw Failure()
-                    }
+                    }.value
                 }
             }
             for _ in 0..<5 {

@@ -27,6 +27,14 @@ func withModulesDirectory<Value>(copying modules: [String], _ body: (URL) async 
     return try await body(directory)
 }
 
+/// A temporary origin directory for one test, removed after it.
+func withOriginDirectory<Value>(_ body: (URL) async throws -> Value) async throws -> Value {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-origin-\(UUID())")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
 /// A configuration serving `TestImages/` with the built filter modules on a free loopback port.
 func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }) -> ImgEdgeConfiguration {
     var configuration = ImgEdgeConfiguration()

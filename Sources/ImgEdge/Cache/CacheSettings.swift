@@ -1,0 +1,40 @@
+/// The variant cache's bounds, and how long what is learnt of sources is trusted.
+public struct CacheSettings: Sendable {
+    /// The memory tier's bound in bytes; 0 turns it off.
+    public var memoryBytes = 256 << 20
+    /// The disk tier's directory; empty: no disk tier, so a default server keeps no state.
+    public var directory = ""
+    /// The disk tier's bound in bytes.
+    public var diskBytes = 2 << 30
+    /// How long a source's version is trusted before the origin is asked again (a `stat` of a
+    /// file, a HEAD request to an HTTP origin).
+    public var revalidateAfter: Duration = .seconds(60)
+    /// How long a source the origin said was missing is answered 404 without asking it again.
+    public var missingFor: Duration = .seconds(10)
+    /// Whether `POST /resize` results are cached too, keyed by the body's SHA-256.
+    public var cachesUploads = false
+
+    public init() {}
+
+    /// The settings of this concern, under `cache.` in a config file.
+    static let configurationKeys: [ConfigurationKey<Self>] = [
+        .integer(
+            "cache.memory_bytes", flag: "memory-cache-bytes", \.memoryBytes, in: 0...(1 << 40),
+            help: "Bytes of variants kept in memory, least recently used evicted first (0: none)."),
+        .text(
+            "cache.directory", flag: "cache-dir", \.directory, allowed: "a directory, or empty for none",
+            help: "Directory of the disk tier, which survives restarts; empty: no disk tier."),
+        .integer(
+            "cache.disk_bytes", flag: "disk-cache-bytes", \.diskBytes, in: 1 << 20...(1 << 50),
+            help: "Bytes of variants kept in the cache directory, least recently used evicted first."),
+        .seconds(
+            "cache.origin_revalidate_seconds", flag: "origin-revalidate-seconds", \.revalidateAfter, in: 0...86_400,
+            help: "How long a source's version is trusted before the origin is asked again (stat or HEAD)."),
+        .seconds(
+            "cache.not_found_seconds", flag: "not-found-seconds", \.missingFor, in: 0...3600,
+            help: "How long a missing source is answered 404 without asking the origin again."),
+        .boolean(
+            "cache.uploads", flag: "cache-uploads", \.cachesUploads,
+            help: "Whether POST /resize results are cached too, keyed by the body's SHA-256."),
+    ]
+}

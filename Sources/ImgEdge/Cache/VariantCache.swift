@@ -1,0 +1,42 @@
+/// The variant cache: a memory tier in front of a disk tier, either of which may be off.
+///
+/// A lookup tries memory, then disk; a disk hit is promoted to memory. A conditional request
+/// whose `If-None-Match` names the cached tag is answered from the tier's index alone, without
+/// reading a body from disk.
+struct VariantCache: Sendable {
+    /// What a lookup found.
+    enum Hit: Sendable {
+        case variant(CachedVariant)
+        /// The client's `If-None-Match` names the cached variant's tag.
+        case notModified(CachedVariant.Header)
+    }
+
+    let memory: (any VariantTier)?
+    let disk: (any VariantTier)?
+
+    /// The cached answer for `key`, and the tier that had it, or nil on a miss.
+    func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> (hit: Hit, status: CacheStatus)? {
+        if let memory, let variant = await memory.variant(for: key) {
+            return (Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant), .hitMemory)
+        }
+        guard let disk, let header = await disk.header(for: key) else { return nil }
+        if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
+            return (notModified, .hitDisk)
+        }
+        guard let variant = await disk.variant(for: key) else { return nil }
+        await memory?.store(variant, for: key)
+        return (.variant(variant), .hitDisk)
+    }
+
+    /// Keeps `variant` in every tier.
+    func store(_ variant: CachedVariant, for key: VariantKey) async {
+        await memory?.store(variant, for: key)
+        await disk?.store(variant, for: key)
+    }
+
+    /// `.notModified` when `ifNoneMatch` names the header's tag.
+    private static func answer(_ header: CachedVariant.Header, ifNoneMatch: String?) -> Hit? {
+        guard let ifNoneMatch, EntityTag.isMatched(header.entityTag, byIfNoneMatch: ifNoneMatch) else { return nil }
+        return .notModified(header)
+    }
+}

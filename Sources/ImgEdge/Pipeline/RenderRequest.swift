@@ -1,0 +1,82 @@
+import Filters
+import HTTPTypes
+
+/// One image request as the pipeline takes it: which source, rendered how, for which client.
+///
+/// Built by a pure initialiser from the query and the headers, before any I/O: every option is
+/// parsed and checked, every filter resolved to its loaded module and the format negotiated,
+/// so a bad request fails here, fast, with the parameter it got wrong.
+struct RenderRequest: Sendable {
+    /// Where the original comes from.
+    enum Source: Sendable {
+        /// A path at the configured origin (`GET /<path>`).
+        case origin(SourcePath)
+        /// The request body (`POST /resize`).
+        case upload
+    }
+
+    var source: Source
+    var options: ProcessingOptions
+    var filters: RequestFilters
+    var negotiated: NegotiatedFormat
+    /// The client's `If-None-Match`, answered with a 304 when it names the variant's tag.
+    var ifNoneMatch: String?
+
+    /// - Parameters:
+    ///   - query: the query's parameters in order, percent-decoded.
+    ///   - registry: the filter modules current when the request started.
+    /// - Throws: `.options` for a malformed, unknown or out-of-range parameter, `.unknownModule`
+    ///   for a filter or transform no loaded module of the right kind answers to.
+    init(
+        source: Source, query: [(name: String, value: String)], headers: HTTPFields, settings: RequestSettings,
+        registry: FilterRegistry
+    ) throws(RequestError) {
+        let acceptsTransform = if case .upload = source { true } else { false }
+        let chain: FilterChain
+        do {
+            options = try ProcessingOptions(
+                query: query, maxOutputDimension: settings.limits.maxOutputDimension,
+                passthroughNames: acceptsTransform ? ["filter", "transform", "sig"] : ["filter", "sig"])
+            chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
+        } catch {
+            throw .options(error)
+        }
+        var steps: [ResolvedFilter] = []
+        for step in chain.steps {
+            let module = try Self.module(named: step.name, in: registry, parameter: "filter") { $0.isPixelFilter }
+            steps.append(ResolvedFilter(module: module, arguments: step.arguments))
+        }
+        let transform = try options.passthrough["transform"].map { (name) throws(RequestError) in
+            try Self.module(named: name, in: registry, parameter: "transform") { $0 == .transform }
+        }
+        self.source = source
+        filters = RequestFilters(registry: registry, transform: transform, steps: steps)
+        negotiated = settings.negotiator.negotiate(
+            explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
+        ifNoneMatch = headers[.ifNoneMatch]
+    }
+
+    /// The loaded module called `name` whose kind suits `parameter`.
+    private static func module(
+        named name: String, in registry: FilterRegistry, parameter: String, suits: (FilterKind) -> Bool
+    ) throws(RequestError) -> FilterModule {
+        if let module = registry.modules[name], suits(module.kind) {
+            return module
+        }
+        let available = registry.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
+        throw .unknownModule(parameter: parameter, name: name, available: available)
+    }
+
+    /// Everything besides the source that decides the output bytes, for the variant key.
+    func rendering(encoding: EncodingSettings) -> String {
+        [options.cacheKey, filters.cacheKey, negotiated.cacheKey, encoding.cacheKey, RendererVersion.current]
+            .joined(separator: "|")
+    }
+}
+
+/// Why a request could not be turned into a `RenderRequest`.
+enum RequestError: Error, Sendable {
+    case options(OptionsError)
+    /// `filter=` or `transform=` names no loaded module of its kind; `available` are those that are.
+    case unknownModule(parameter: String, name: String, available: [String])
+}

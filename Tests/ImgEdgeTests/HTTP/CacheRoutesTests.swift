@@ -1,0 +1,158 @@
+import AsyncHTTPClient
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// The variant cache seen through HTTP: `X-Cache`, `Age`, 304s from the index, coalescing,
+/// source changes and the 404 memo, against the real server over a socket.
+@Suite("The variant cache, end to end")
+struct CacheRoutesTests {
+    @Test("a repeat request is a memory hit with the very bytes and ETag of the miss, and an Age")
+    func memoryHit() async throws {
+        try await withServer { client in
+            let miss = try await client.get("/landscape.jpg?w=300", [.accept: BrowserAccept.chromium])
+            let hit = try await client.get("/landscape.jpg?w=300", [.accept: BrowserAccept.chromium])
+            #expect(miss.status == .ok)
+            #expect(miss.headers[.xCache] == "MISS")
+            #expect(miss.headers[.age] == nil)
+            #expect(hit.headers[.xCache] == "HIT-MEMORY")
+            #expect(hit.body == miss.body)
+            #expect(hit.headers[.eTag] == miss.headers[.eTag])
+            #expect(hit.headers[.vary] == "Accept")
+            #expect(hit.headers[.contentType] == miss.headers[.contentType])
+            #expect(hit.headers[.age].flatMap(Int.init).map { $0 >= 0 && $0 < 60 } == true)
+        }
+    }
+
+    @Test("the same options spelt another way, in another order, hit the same variant")
+    func normalisedOptions() async throws {
+        try await withServer { client in
+            let miss = try await client.get("/landscape.jpg?w=150&dpr=2&q=70")
+            let hit = try await client.get("/landscape.jpg?quality=70&width=300")
+            #expect(miss.headers[.xCache] == "MISS")
+            #expect(hit.headers[.xCache] == "HIT-MEMORY")
+            #expect(hit.headers[.eTag] == miss.headers[.eTag])
+        }
+    }
+
+    @Test("If-None-Match naming the cached tag is a 304 from the cache; another Accept is another variant")
+    func conditionalFromCache() async throws {
+        try await withServer { client in
+            let miss = try await client.get("/portrait.jpg?w=120", [.accept: BrowserAccept.firefox])
+            let tag = try #require(miss.headers[.eTag])
+            let revalidated = try await client.get("/portrait.jpg?w=120", [.accept: BrowserAccept.firefox, .ifNoneMatch: tag])
+            #expect(revalidated.status == .notModified)
+            #expect(revalidated.headers[.xCache] == "HIT-MEMORY")
+            #expect(revalidated.headers[.eTag] == tag)
+            #expect(revalidated.body.readableBytes == 0)
+            let legacy = try await client.get("/portrait.jpg?w=120", [.accept: "image/*"])
+            #expect(legacy.headers[.xCache] == "MISS")
+            #expect(legacy.headers[.eTag] != tag)
+        }
+    }
+
+    @Test("16 identical concurrent misses are rendered once: one MISS, the rest coalesced or hits")
+    func coalescedMisses() async throws {
+        try await withServer { client in
+            let port = try #require(client.port)
+            // Sixteen connections of their own: the test client sends one request at a time.
+            let statuses = try await withThrowingTaskGroup(of: (String?, UInt).self) { group in
+                for _ in 0..<16 {
+                    group.addTask {
+                        let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/large-20mp.jpg?w=640&format=webp")
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                        return (response.headers.first(name: "x-cache"), response.status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.1 == 200 })
+            #expect(statuses.filter { $0.0 == "MISS" }.count == 1)
+            #expect(statuses.allSatisfy { ["MISS", "COALESCED", "HIT-MEMORY"].contains($0.0) })
+            #expect(statuses.contains { $0.0 == "COALESCED" }, "a 20 MP decode outlasts the 15 requests' arrival")
+        }
+    }
+
+    @Test("a source rewritten in place gets a new ETag on the next request after revalidation, never the old variant")
+    func sourceRewritten() async throws {
+        try await withOriginDirectory { directory in
+            let file = directory.appendingPathComponent("photo.jpg")
+            try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/landscape.jpg")).write(to: file)
+            let configuration = testConfiguration {
+                $0.origin = directory.path
+                $0.cache.revalidateAfter = .zero
+            }
+            try await withServer(configuration) { client in
+                let before = try await client.get("/photo.jpg?w=200")
+                let cached = try await client.get("/photo.jpg?w=200")
+                #expect(cached.headers[.xCache] == "HIT-MEMORY")
+                // Rewritten in place: same inode, new content.
+                let handle = try FileHandle(forWritingTo: file)
+                try handle.truncate(atOffset: 0)
+                try handle.write(contentsOf: Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/portrait.jpg")))
+                try handle.close()
+                let after = try await client.get("/photo.jpg?w=200")
+                #expect(after.status == .ok)
+                #expect(after.headers[.xCache] == "MISS")
+                #expect(after.headers[.eTag] != before.headers[.eTag])
+                #expect(after.body != before.body)
+            }
+        }
+    }
+
+    @Test("a missing source is answered 404 from memory for not-found-seconds, then looked for again")
+    func notFoundMemo() async throws {
+        try await withOriginDirectory { directory in
+            let file = directory.appendingPathComponent("later.jpg")
+            let remembering = testConfiguration {
+                $0.origin = directory.path
+                $0.cache.missingFor = .seconds(600)
+            }
+            try await withServer(remembering) { client in
+                #expect(try await client.get("/later.jpg?w=50").status == .notFound)
+                try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/tiny.png")).write(to: file)
+                #expect(try await client.get("/later.jpg?w=50").status == .notFound, "remembered as missing")
+            }
+            try FileManager.default.removeItem(at: file)
+            let forgetting = testConfiguration {
+                $0.origin = directory.path
+                $0.cache.missingFor = .zero
+            }
+            try await withServer(forgetting) { client in
+                #expect(try await client.get("/later.jpg?w=50").status == .notFound)
+                try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/tiny.png")).write(to: file)
+                #expect(try await client.get("/later.jpg?w=50").status == .ok)
+            }
+        }
+    }
+
+    @Test("uploads are rendered every time unless cache.uploads is on; then the same body is a hit", arguments: [false, true])
+    func uploads(cached: Bool) async throws {
+        let body = ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/portrait.jpg")))
+        try await withServer(testConfiguration { $0.cache.cachesUploads = cached }) { client in
+            let first = try await client.execute(uri: "/resize?w=90", method: .post, body: body) { $0 }
+            let second = try await client.execute(uri: "/resize?w=90", method: .post, body: body) { $0 }
+            #expect(first.headers[.xCache] == "MISS")
+            #expect(second.headers[.xCache] == (cached ? "HIT-MEMORY" : "MISS"))
+            #expect(second.headers[.eTag] == first.headers[.eTag])
+            #expect(second.body == first.body)
+        }
+    }
+
+    @Test("with the memory tier off and no cache directory, every request is rendered")
+    func cacheOff() async throws {
+        try await withServer(testConfiguration { $0.cache.memoryBytes = 0 }) { client in
+            _ = try await client.get("/tiny.png?w=8")
+            #expect(try await client.get("/tiny.png?w=8").headers[.xCache] == "MISS")
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let xCache = HTTPField.Name("X-Cache")!
+}
