@@ -40,9 +40,14 @@ public func buildApplication(
         Reloader(
             catalog: modules, interval: configuration.moduleCheckInterval, readConfiguration: readConfiguration, live: live,
             logger: logger))
+    var disk: DiskTier?
+    if !configuration.cache.directory.isEmpty {
+        let tier = DiskTier(directory: configuration.cache.directory, capacity: configuration.cache.diskBytes, logger: logger)
+        resources.append(ResourceService(release: { await tier.settle() }))
+        disk = tier
+    }
     let cache = VariantCache(
-        memory: configuration.cache.memoryBytes > 0 ? MemoryTier(capacity: configuration.cache.memoryBytes) : nil,
-        disk: nil)
+        memory: configuration.cache.memoryBytes > 0 ? MemoryTier(capacity: configuration.cache.memoryBytes) : nil, disk: disk)
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules)

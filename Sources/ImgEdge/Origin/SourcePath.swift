@@ -17,7 +17,9 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
         guard !trimmed.isEmpty, trimmed.utf8.count <= 1024 else { return nil }
         var segments: [String] = []
         for raw in trimmed.split(separator: "/", omittingEmptySubsequences: false) {
-            guard let segment = String(raw).removingPercentEncoding, Self.isSafe(segment) else { return nil }
+            // Decoding goes through Foundation's string machinery: skipped when there is nothing to decode.
+            let decoded = raw.contains("%") ? String(raw).removingPercentEncoding : String(raw)
+            guard let segment = decoded, Self.isSafe(segment) else { return nil }
             segments.append(segment)
         }
         self.segments = segments

@@ -18,6 +18,8 @@ public struct ImageService: Sendable {
     let originName: String
     let workers: ImageWorkers
     let encoding: EncodingSettings
+    /// The encoder settings and the renderer's version, as they enter every variant key.
+    private let renderer: String
     let cache: VariantCache
     let cachesUploads: Bool
     /// The filter modules, reloadable while serving.
@@ -42,6 +44,7 @@ public struct ImageService: Sendable {
         self.originName = originName
         self.workers = workers
         self.encoding = encoding
+        renderer = encoding.cacheKey + "|" + RendererVersion.current
         self.cache = cache
         self.cachesUploads = settings.cachesUploads
         self.modules = modules
@@ -52,7 +55,7 @@ public struct ImageService: Sendable {
     /// under way, or by fetching and rendering it.
     func answer(_ request: RenderRequest, path: SourcePath, limits: SourceLimits) async throws(ImageServiceError) -> ServedAnswer {
         let known = try await version(of: path)
-        let rendering = request.rendering(encoding: encoding)
+        let rendering = request.rendering(renderer: renderer)
         if let known, let hit = await lookup(key(path, known, rendering), ifNoneMatch: request.ifNoneMatch) {
             return hit
         }
@@ -81,7 +84,7 @@ public struct ImageService: Sendable {
             return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
         }
         let digest = try await run(in: place) { input.digest.hexString }
-        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: request.rendering(encoding: encoding))
+        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: request.rendering(renderer: renderer))
         if let hit = await lookup(key, ifNoneMatch: request.ifNoneMatch) {
             return hit
         }

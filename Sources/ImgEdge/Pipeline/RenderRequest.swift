@@ -68,9 +68,10 @@ struct RenderRequest: Sendable {
     }
 
     /// Everything besides the source that decides the output bytes, for the variant key.
-    func rendering(encoding: EncodingSettings) -> String {
-        [options.cacheKey, filters.cacheKey, negotiated.cacheKey, encoding.cacheKey, RendererVersion.current]
-            .joined(separator: "|")
+    /// - Parameter renderer: the encoder settings' and the renderer's version's part, which
+    ///   is the same for every request (`ImageService` composes it once).
+    func rendering(renderer: String) -> String {
+        [options.cacheKey, filters.cacheKey, negotiated.cacheKey, renderer].joined(separator: "|")
     }
 }
 

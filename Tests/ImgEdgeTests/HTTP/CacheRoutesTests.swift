@@ -144,6 +144,74 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("after a restart the same request is a disk hit with identical bytes and ETag; a corrupted entry is re-rendered")
+    func diskTierAcrossRestarts() async throws {
+        try await withOriginDirectory { cacheDirectory in
+            let configuration = testConfiguration {
+                $0.cache.directory = cacheDirectory.path
+                $0.cache.memoryBytes = 0
+            }
+            let uri = "/portrait.jpg?w=160&format=webp"
+            let first = try await withServer(configuration) { client in try await client.get(uri) }
+            #expect(first.headers[.xCache] == "MISS")
+            try await withServer(configuration) { client in
+                let again = try await Self.firstAnswer(from: client, uri: uri, awaiting: "HIT-DISK")
+                #expect(again.headers[.xCache] == "HIT-DISK")
+                #expect(again.body == first.body)
+                #expect(again.headers[.eTag] == first.headers[.eTag])
+            }
+            let entries = try Self.entryFiles(in: cacheDirectory)
+            #expect(entries.count == 1)
+            for entry in entries {
+                var bytes = try Data(contentsOf: entry)
+                bytes[bytes.count - 10] ^= 0xff
+                try bytes.write(to: entry)
+            }
+            try await withServer(configuration) { client in
+                // Indexed again at start-up, the entry fails its checksum when read: a miss, rendered anew.
+                let answers = [try await client.get(uri), try await client.get(uri)]
+                #expect(answers.allSatisfy { $0.status == .ok && $0.body == first.body }, "never the corrupt bytes")
+                #expect(answers[0].headers[.xCache] == "MISS")
+            }
+        }
+    }
+
+    @Test("a cache directory that cannot be used costs nothing but the cache: requests are still 200")
+    func unusableCacheDirectory() async throws {
+        try await withOriginDirectory { directory in
+            let notADirectory = directory.appendingPathComponent("a-file")
+            try Data("x".utf8).write(to: notADirectory)
+            let configuration = testConfiguration {
+                $0.cache.directory = notADirectory.path
+                $0.cache.memoryBytes = 0
+            }
+            try await withServer(configuration) { client in
+                for _ in 0..<3 {
+                    let response = try await client.get("/tiny.png?w=8")
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.xCache] == "MISS")
+                }
+            }
+        }
+    }
+
+    /// The answer to `uri`, asked again while the tier is still indexing what the last run left.
+    private static func firstAnswer(from client: some TestClientProtocol, uri: String, awaiting status: String) async throws -> TestResponse {
+        for _ in 0..<50 {
+            let response = try await client.get(uri)
+            if response.headers[.xCache] == status { return response }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return try await client.get(uri)
+    }
+
+    /// The entry files of a disk tier: every file under its two-digit shard directories.
+    private static func entryFiles(in directory: URL) throws -> [URL] {
+        try FileManager.default.contentsOfDirectory(at: directory, includingPropertiesForKeys: nil)
+            .filter { $0.lastPathComponent.count == 2 }
+            .flatMap { try FileManager.default.contentsOfDirectory(at: $0, includingPropertiesForKeys: nil) }
+    }
+
     @Test("with the memory tier off and no cache directory, every request is rendered")
     func cacheOff() async throws {
         try await withServer(testConfiguration { $0.cache.memoryBytes = 0 }) { client in

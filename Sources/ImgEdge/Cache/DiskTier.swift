@@ -1,0 +1,145 @@
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Variants kept in files under one directory, bounded in bytes, least recently used evicted
+/// first, kept across restarts.
+///
+/// An entry is the file `<directory>/<first two hex digits of its storageName>/<storageName>`,
+/// laid out as `DiskEntryFormat` says, written to `<directory>/tmp/` and renamed into place. The
+/// index, a `ClockTable` weighted by file length, is all that is held in memory: `header(for:)`
+/// answers from it alone, `variant(for:)` reads and verifies the file, and a file that fails
+/// the check is removed and answered as a miss.
+///
+/// All disk work runs on `NIOThreadPool.singleton`: a read in one hop; writes, evictions and the
+/// start-up scan one at a time in the background (`DiskJobQueue`), so `store` returns at once
+/// and at most `maxPendingBodyBytes` of bodies wait for the disk. Until the scan has indexed
+/// what a previous run left, lookups miss. A directory that cannot be created or written costs
+/// one warning; stores are dropped until `retryInterval` passes, then tried again.
+final class DiskTier: VariantTier {
+    /// What the index holds of one entry file.
+    struct IndexEntry: Sendable {
+        var header: CachedVariant.Header
+        /// The file's length, header and body: the entry's weight.
+        var fileLength: Int
+        /// Tells this indexing of the file from a later one under the same name.
+        var id: UInt64
+    }
+
+    /// The most bytes of bodies waiting to be written; a store past it is dropped.
+    static let maxPendingBodyBytes = 64 << 20
+
+    let directory: String
+    /// The most bytes of entry files kept.
+    let capacity: Int
+    let logger: Logger
+    let index: Mutex<ClockTable<String, IndexEntry>>
+    let availability: Mutex<DiskAvailability>
+    private let jobs = Mutex(DiskJobQueue<CheckedContinuation<Void, Never>>(maxPendingBodyBytes: maxPendingBodyBytes))
+    private let entryIDs = Atomic<UInt64>(0)
+
+    /// Opens the directory (creating it), and indexes the entries already there in the background.
+    ///
+    /// - Parameters:
+    ///   - capacity: the most bytes of entry files kept, headers included.
+    ///   - retryInterval: how long stores are dropped after the directory failed a write.
+    init(directory: String, capacity: Int, logger: Logger, retryInterval: Duration = .seconds(30)) {
+        self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        self.capacity = capacity
+        self.logger = logger
+        index = Mutex(ClockTable(capacity: capacity))
+        availability = Mutex(DiskAvailability(retryInterval: retryInterval))
+        enqueue(.prepare)
+    }
+
+    func header(for key: VariantKey) async -> CachedVariant.Header? {
+        let name = key.storageName
+        return index.withLock { $0.value(for: name)?.header }
+    }
+
+    func variant(for key: VariantKey) async -> CachedVariant? {
+        let name = key.storageName
+        guard let entry = index.withLock({ $0.value(for: name) }) else { return nil }
+        let path = entryPath(name)
+        let found: CachedVariant?
+        do {
+            found = try await NIOThreadPool.singleton.runIfActive {
+                guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
+                return DiskEntryFormat.decodeVerified(file, for: key)
+            }
+        } catch {
+            return nil  // the pool has stopped: shutting down
+        }
+        guard let found else {
+            logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(path)"])
+            forget(name, id: entry.id)
+            return nil
+        }
+        return found
+    }
+
+    /// Queues `variant` to be written and returns; dropped when the directory is unusable, too
+    /// many bytes wait already, or it could never fit.
+    func store(_ variant: CachedVariant, for key: VariantKey) async {
+        guard variant.body.readableBytes < capacity, availability.withLock({ $0.acceptsWrites(at: .now) }) else { return }
+        enqueue(.write(variant, for: key))
+    }
+
+    /// Waits until the start-up scan, queued writes and evictions are done (for tests and shutdown).
+    func settle() async {
+        await withCheckedContinuation { continuation in
+            if !jobs.withLock({ $0.wait(continuation) }) {
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Removes the index entry `id` for `name`, if it is still there, and its file after it.
+    private func forget(_ name: String, id: UInt64) {
+        let removed = index.withLock { table in
+            guard table.peek(name)?.id == id else { return false }
+            table.remove(name)
+            return true
+        }
+        if removed {
+            enqueue(.discard(storageName: name))
+        }
+    }
+
+    func entryPath(_ name: String) -> String {
+        "\(shardPath(name))/\(name)"
+    }
+
+    func shardPath(_ name: String) -> String {
+        "\(directory)/\(name.prefix(2))"
+    }
+
+    var temporaryDirectory: String { "\(directory)/tmp" }
+
+    func nextEntryID() -> UInt64 {
+        entryIDs.wrappingAdd(1, ordering: .relaxed).newValue
+    }
+
+    private func enqueue(_ job: DiskJob) {
+        switch jobs.withLock({ $0.enqueue(job) }) {
+        case .queued, .dropped:
+            break
+        case .startDraining:
+            Task { await self.drain() }
+        }
+    }
+
+    /// Runs the queued jobs one after another until none is left, then wakes the `settle` waiters.
+    private func drain() async {
+        while true {
+            switch jobs.withLock({ $0.next() }) {
+            case .run(let job):
+                await run(job)
+            case .idle(let waiters):
+                for waiter in waiters { waiter.resume() }
+                return
+            }
+        }
+    }
+}
