@@ -31,8 +31,18 @@ struct ImageRoutes: Sendable {
         let settings = live.current
         try checkSignature(of: request, settings: settings)
         let renderRequest = try parse(request, source: .origin(path), settings: settings)
-        return try await respond(renderRequest, settings: settings, logger: logger) { () async throws(ImageServiceError) in
-            try await service.answer(renderRequest, path: path, limits: settings.limits)
+        // A hit is answered at once; only a miss is worth watching the connection for.
+        let lookup = try await runStage(logger: logger, watchingConnection: false) {
+            () async throws(ImageServiceError) in try await service.lookup(renderRequest, path: path)
+        }
+        switch lookup {
+        case .hit(let answer):
+            return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
+        case .miss(let known):
+            let answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
+                try await service.render(renderRequest, path: path, knownVersion: known, limits: settings.limits)
+            }
+            return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
         }
     }
 
@@ -44,7 +54,7 @@ struct ImageRoutes: Sendable {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
         let renderRequest = try parse(request, source: .upload, settings: settings)
-        return try await respond(renderRequest, settings: settings, logger: logger) { () async throws(ImageServiceError) in
+        let answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
             // The place is taken before the body is read: uploads in memory are bounded as jobs are.
             try await service.withPlace { place throws(ImageServiceError) in
                 let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
@@ -58,6 +68,7 @@ struct ImageRoutes: Sendable {
                 return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
             }
         }
+        return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
     }
 
     /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
@@ -102,23 +113,20 @@ struct ImageRoutes: Sendable {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// Renders and shapes the response; failures become `ErrorResponse`s, and those that are
-    /// the server's fault are logged with libvips' or the origin's own text. The render is
-    /// cancelled if the client goes away before its answer.
-    private func respond(
-        _ request: RenderRequest,
-        settings: RequestSettings,
+    /// Runs one stage of answering a request; failures become `ErrorResponse`s, and those that
+    /// are the server's fault are logged with libvips' or the origin's own text. When
+    /// `watchingConnection`, the stage is cancelled if the client goes away before its end: the
+    /// watch costs a task group, so it is kept for stages worth stopping.
+    private func runStage<Value: Sendable>(
         logger: Logger,
-        _ render: @escaping @Sendable () async throws(ImageServiceError) -> ServedAnswer
-    ) async throws -> Response {
+        watchingConnection: Bool = true,
+        _ stage: @escaping @Sendable () async throws(ImageServiceError) -> Value
+    ) async throws -> Value {
         do {
-            let answer =
-                if let connection = ClientConnection.current {
-                    try await connection.cancellingWhenGone { try await render() }
-                } else {
-                    try await render()
-                }
-            return settings.responses.response(for: answer, negotiated: request.negotiated)
+            if watchingConnection, let connection = ClientConnection.current {
+                return try await connection.cancellingWhenGone { try await stage() }
+            }
+            return try await stage()
         } catch let error as ImageServiceError {
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug

@@ -18,7 +18,7 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
         var segments: [String] = []
         for raw in trimmed.split(separator: "/", omittingEmptySubsequences: false) {
             // Decoding goes through Foundation's string machinery: skipped when there is nothing to decode.
-            let decoded = raw.contains("%") ? String(raw).removingPercentEncoding : String(raw)
+            let decoded = raw.utf8.contains(UInt8(ascii: "%")) ? String(raw).removingPercentEncoding : String(raw)
             guard let segment = decoded, Self.isSafe(segment) else { return nil }
             segments.append(segment)
         }
@@ -30,8 +30,11 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
         segments.joined(separator: "/")
     }
 
+    /// NUL, backslash and slash (a decoded `%2F`).
+    private static let forbiddenBytes: Set<UInt8> = [0, UInt8(ascii: "\\"), UInt8(ascii: "/")]
+
     private static func isSafe(_ segment: String) -> Bool {
-        !segment.isEmpty && segment.utf8.count <= 255 && !segment.hasPrefix(".") && !segment.contains("\0") && !segment.contains("\\")
-            && !segment.contains("/")
+        let bytes = segment.utf8
+        return !bytes.isEmpty && bytes.count <= 255 && bytes.first != UInt8(ascii: ".") && !bytes.contains(where: forbiddenBytes.contains)
     }
 }

@@ -7,10 +7,10 @@ import Vips
 /// The pipeline's spine: request → source version → cache lookup → (miss) fetch → render on a
 /// worker → cache store → answer.
 ///
-/// The request comes parsed and negotiated (`RenderRequest`); this type learns the source's
-/// version, answers from the cache when it can, and otherwise fetches or receives the source
-/// and hands the blocking libvips work to `ImageWorkers`. Identical concurrent misses are
-/// fetched and rendered once.
+/// The request comes parsed and negotiated (`RenderRequest`). `lookup` learns the source's
+/// version and asks the cache; on a miss, `render` fetches the source and hands the blocking
+/// libvips work to `ImageWorkers`, once for identical concurrent misses, and stores the result.
+/// Uploads come in received (`answer(_:upload:limits:place:)`).
 public struct ImageService: Sendable {
     let origin: any Origin
     /// The origin as configured, part of every variant key: a disk tier kept across a change
@@ -51,14 +51,27 @@ public struct ImageService: Sendable {
         versions = NIOLockedValueBox(SourceVersions(revalidateAfter: settings.revalidateAfter, missingFor: settings.missingFor))
     }
 
-    /// Answers a request for the original at `path`: from the cache, from an identical miss
-    /// under way, or by fetching and rendering it.
-    func answer(_ request: RenderRequest, path: SourcePath, limits: SourceLimits) async throws(ImageServiceError) -> ServedAnswer {
-        let known = try await version(of: path)
+    /// What the cache holds for a request, as far as the source's version known now says.
+    enum Lookup: Sendable {
+        case hit(ServedAnswer)
+        /// Not cached; `knownVersion` is the version the lookup used, nil when unknown.
+        case miss(knownVersion: String?)
+    }
+
+    /// The hit path: the source's version (as learnt lately, or asked of the origin) and the
+    /// cache tiers, with no fetch, no worker and no libvips.
+    func lookup(_ request: RenderRequest, path: SourcePath) async throws(ImageServiceError) -> Lookup {
+        guard let known = try await version(of: path) else { return .miss(knownVersion: nil) }
+        let key = key(path, known, request.rendering(renderer: renderer))
+        return await lookup(key, ifNoneMatch: request.ifNoneMatch).map(Lookup.hit) ?? .miss(knownVersion: known)
+    }
+
+    /// The miss path: joins an identical miss under way, or fetches and renders the original
+    /// at `path` (unless the version it turns out to have is cached after all).
+    func render(
+        _ request: RenderRequest, path: SourcePath, knownVersion known: String?, limits: SourceLimits
+    ) async throws(ImageServiceError) -> ServedAnswer {
         let rendering = request.rendering(renderer: renderer)
-        if let known, let hit = await lookup(key(path, known, rendering), ifNoneMatch: request.ifNoneMatch) {
-            return hit
-        }
         let missKey = MissKey(path: path, version: known, rendering: rendering, ifNoneMatch: request.ifNoneMatch)
         do {
             let (answer, joined) = try await misses.run(missKey) {
