@@ -51,14 +51,18 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules)
-    let routes = ImageRoutes(service: service, live: live)
+    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge")
+    let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)
     return Application(
         router: router,
-        server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .watchedHTTP1(
+            configuration: .init(
+                additionalChannelHandlers: [MemoryHitHandler { routes.memoryHit(for: $0, date: date) }],
+                idleTimeout: TimeAmount(configuration.idleTimeout))),
         configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "imgedge",
+            address: .hostname(configuration.host, port: configuration.port), serverName: routes.serverName,
             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         services: resources,
         logger: logger

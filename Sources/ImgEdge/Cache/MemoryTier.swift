@@ -37,6 +37,11 @@ final class MemoryTier: VariantTier {
     }
 
     func variant(for key: VariantKey) async -> CachedVariant? {
+        cachedVariant(for: key)
+    }
+
+    /// The variant stored for `key`, without suspending: for the event loop's hit path.
+    func cachedVariant(for key: VariantKey) -> CachedVariant? {
         shard(for: key).table.withLock { $0.value(for: key) }
     }
 

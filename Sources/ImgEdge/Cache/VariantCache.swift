@@ -11,13 +11,13 @@ struct VariantCache: Sendable {
         case notModified(CachedVariant.Header)
     }
 
-    let memory: (any VariantTier)?
+    let memory: MemoryTier?
     let disk: (any VariantTier)?
 
     /// The cached answer for `key`, and the tier that had it, or nil on a miss.
     func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> (hit: Hit, status: CacheStatus)? {
-        if let memory, let variant = await memory.variant(for: key) {
-            return (Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant), .hitMemory)
+        if let hit = memoryHit(key, ifNoneMatch: ifNoneMatch) {
+            return (hit, .hitMemory)
         }
         guard let disk, let header = await disk.header(for: key) else { return nil }
         if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
@@ -26,6 +26,12 @@ struct VariantCache: Sendable {
         guard let variant = await disk.variant(for: key) else { return nil }
         await memory?.store(variant, for: key)
         return (.variant(variant), .hitDisk)
+    }
+
+    /// The memory tier's answer for `key`, without suspending.
+    func memoryHit(_ key: VariantKey, ifNoneMatch: String?) -> Hit? {
+        guard let variant = memory?.cachedVariant(for: key) else { return nil }
+        return Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant)
     }
 
     /// Keeps `variant` in every tier.

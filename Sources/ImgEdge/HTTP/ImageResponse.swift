@@ -10,16 +10,23 @@ struct ImageResponse {
     let cacheControl: String
 
     func response(for answer: ServedAnswer, negotiated: NegotiatedFormat) -> Response {
+        let (head, body) = parts(for: answer, negotiated: negotiated)
+        return Response(status: head.status, headers: head.headerFields, body: body.map { .init(byteBuffer: $0) } ?? .init())
+    }
+
+    /// The response's head, `Content-Length` included, and its body (none for a 304).
+    func parts(for answer: ServedAnswer, negotiated: NegotiatedFormat) -> (head: HTTPResponse, body: ByteBuffer?) {
         switch answer.outcome {
         case .image(let image):
             var headers = cachingHeaders(image.validators, of: answer, negotiated: negotiated)
             headers[.contentType] = image.format.mediaType
+            headers[.contentLength] = String(image.body.readableBytes)
             if answer.renderedAt == nil {
                 headers[.serverTiming] = image.timings.headerValue
             }
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: image.body))
+            return (HTTPResponse(status: .ok, headerFields: headers), image.body)
         case .notModified(let validators):
-            return Response(status: .notModified, headers: cachingHeaders(validators, of: answer, negotiated: negotiated))
+            return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(validators, of: answer, negotiated: negotiated)), nil)
         }
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Filters
 import Hummingbird
+import HummingbirdCore
 import Logging
 import NIOCore
 import Vips
@@ -15,6 +16,8 @@ struct ImageRoutes: Sendable {
     let service: ImageService
     /// The reloadable settings, read once at the start of each request.
     let live: LiveConfiguration
+    /// The `Server` header's value.
+    let serverName: String
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in health() }
@@ -86,6 +89,29 @@ struct ImageRoutes: Sendable {
         } catch {
             throw ErrorResponse(error)
         }
+    }
+
+    /// The response to a `GET` or `HEAD` that the memory tier answers under a version learnt
+    /// lately, built without suspending (see `MemoryHitHandler`); nil for anything else, which
+    /// then takes the routes' way. `Date` and `Server` are set as Hummingbird sets them.
+    func memoryHit(for head: HTTPRequest, date: CurrentHTTPDate) -> (head: HTTPResponse, body: ByteBuffer?)? {
+        guard head.method == .get || head.method == .head, head.headerFields[.connection] == nil, let target = head.path else {
+            return nil
+        }
+        let uri = URI(target)
+        guard let path = SourcePath(urlPath: uri.path) else { return nil }
+        let settings = live.current
+        if let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) { return nil }
+        let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        guard
+            let request = try? RenderRequest(
+                source: .origin(path), query: query, headers: head.headerFields, settings: settings, registry: service.modules.registry),
+            let answer = service.memoryHit(request, path: path)
+        else { return nil }
+        var (response, body) = settings.responses.parts(for: answer, negotiated: request.negotiated)
+        response.headerFields[.date] = date.value
+        response.headerFields[.server] = serverName
+        return (response, head.method == .head ? nil : body)
     }
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.

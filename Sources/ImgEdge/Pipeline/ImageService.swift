@@ -66,6 +66,14 @@ public struct ImageService: Sendable {
         return await lookup(key, ifNoneMatch: request.ifNoneMatch).map(Lookup.hit) ?? .miss(knownVersion: known)
     }
 
+    /// The hit path's quickest case, without suspending: a version learnt lately and a variant in
+    /// the memory tier. Nil when either is missing, for `lookup` to go further.
+    func memoryHit(_ request: RenderRequest, path: SourcePath) -> ServedAnswer? {
+        guard case .version(let known?) = versions.withLockedValue({ $0.known(path, at: .now) }) else { return nil }
+        let key = key(path, known, request.rendering(renderer: renderer))
+        return cache.memoryHit(key, ifNoneMatch: request.ifNoneMatch).map { Self.answer($0, from: .hitMemory) }
+    }
+
     /// The miss path: joins an identical miss under way, or fetches and renders the original
     /// at `path` (unless the version it turns out to have is cached after all).
     func render(
@@ -119,7 +127,9 @@ public struct ImageService: Sendable {
                 learn(.version(version), for: path)
                 return version
             } catch OriginError.notFound, OriginError.unavailable {
-                // Some origins answer HEAD otherwise than GET: the fetch has the last word.
+                // Some origins answer HEAD otherwise than GET: the fetch has the last word, and
+                // until then the origin is not asked again.
+                learn(.version(nil), for: path)
                 return nil
             } catch let error as OriginError {
                 throw .origin(error)
@@ -139,7 +149,11 @@ public struct ImageService: Sendable {
 
     /// The cached answer for `key`, if a tier has it.
     private func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> ServedAnswer? {
-        guard let (hit, status) = await cache.lookup(key, ifNoneMatch: ifNoneMatch) else { return nil }
+        await cache.lookup(key, ifNoneMatch: ifNoneMatch).map { Self.answer($0.hit, from: $0.status) }
+    }
+
+    /// The answer a cache hit makes.
+    private static func answer(_ hit: VariantCache.Hit, from status: CacheStatus) -> ServedAnswer {
         switch hit {
         case .variant(let variant):
             let image = RenderedImage(

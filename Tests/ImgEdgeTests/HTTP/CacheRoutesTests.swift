@@ -29,6 +29,41 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("a memory hit answered on the event loop has the headers of any answer, and HEAD gets the head alone")
+    func memoryHitHeaders() async throws {
+        try await withServer { client in
+            let miss = try await client.get("/landscape.jpg?w=120&format=webp")
+            let hit = try await client.get("/landscape.jpg?w=120&format=webp")
+            let head = try await client.execute(uri: "/landscape.jpg?w=120&format=webp", method: .head) { $0 }
+            #expect(hit.headers[.xCache] == "HIT-MEMORY")
+            let names = { (response: TestResponse) in Set(response.headers.map(\.name.canonicalName)) }
+            #expect(names(hit).subtracting(["age"]) == names(miss).subtracting(["server-timing"]))
+            #expect(hit.headers[.server] == "imgedge")
+            #expect(hit.headers[.date] != nil)
+            #expect(hit.headers[.contentLength] == String(miss.body.readableBytes))
+            #expect(head.status == .ok)
+            #expect(head.headers[.xCache] == "HIT-MEMORY")
+            #expect(head.headers[.contentLength] == String(miss.body.readableBytes))
+            #expect(head.body.readableBytes == 0)
+        }
+    }
+
+    @Test("pipelined requests are answered in order when a hit follows a miss on one connection")
+    func pipelinedOrder() async throws {
+        try await withServer { client in
+            _ = try await client.get("/portrait.jpg?w=64&format=webp")
+            let connection = try RawConnection(port: try #require(client.port))
+            let miss = "GET /landscape.jpg?w=70&format=png HTTP/1.1\r\nHost: x\r\n\r\n"
+            let hit = "GET /portrait.jpg?w=64&format=webp HTTP/1.1\r\nHost: x\r\n\r\n"
+            #expect(await connection.send(Array((miss + hit).utf8)))
+            let answers = await connection.receive(timeout: 30).lowercased()
+            let png = try #require(answers.range(of: "content-type: image/png"))
+            let webp = try #require(answers.range(of: "content-type: image/webp"))
+            #expect(png.lowerBound < webp.lowerBound, "the miss's answer comes first, as it was asked first")
+            #expect(answers.components(separatedBy: "http/1.1 200").count == 3)
+        }
+    }
+
     @Test("the same options spelt another way, in another order, hit the same variant")
     func normalisedOptions() async throws {
         try await withServer { client in
