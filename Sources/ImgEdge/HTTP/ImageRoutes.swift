@@ -95,7 +95,9 @@ struct ImageRoutes: Sendable {
     /// lately, built without suspending (see `MemoryHitHandler`); nil for anything else, which
     /// then takes the routes' way. `Date` and `Server` are set as Hummingbird sets them.
     func memoryHit(for head: HTTPRequest, date: CurrentHTTPDate) -> (head: HTTPResponse, body: ByteBuffer?)? {
-        guard head.method == .get || head.method == .head, head.headerFields[.connection] == nil, let target = head.path else {
+        // `Connection: close` (or an upgrade) is Hummingbird's to honour; browsers send keep-alive.
+        let keepsAlive = head.headerFields[.connection].map { $0.lowercased() == "keep-alive" } ?? true
+        guard head.method == .get || head.method == .head, keepsAlive, let target = head.path else {
             return nil
         }
         let uri = URI(target)

@@ -33,7 +33,7 @@ struct CacheRoutesTests {
     func memoryHitHeaders() async throws {
         try await withServer { client in
             let miss = try await client.get("/landscape.jpg?w=120&format=webp")
-            let hit = try await client.get("/landscape.jpg?w=120&format=webp")
+            let hit = try await client.get("/landscape.jpg?w=120&format=webp", [.connection: "keep-alive"])
             let head = try await client.execute(uri: "/landscape.jpg?w=120&format=webp", method: .head) { $0 }
             #expect(hit.headers[.xCache] == "HIT-MEMORY")
             let names = { (response: TestResponse) in Set(response.headers.map(\.name.canonicalName)) }
