@@ -7,8 +7,8 @@ import Vips
 
 /// Builds the imgedge application from a validated configuration.
 ///
-/// Starts libvips, the worker threads and the origin, registers the routes, and ties the
-/// resources' shutdown to the application's.
+/// Starts libvips, the worker threads, the origin and the cache tiers, registers the routes
+/// (and the event-loop hit path), and ties the resources' shutdown to the application's.
 ///
 /// - Parameter readConfiguration: reads the configuration anew from its sources; on SIGHUP
 ///   its reloadable keys are applied to the running server. Nil when there is nothing to re-read.

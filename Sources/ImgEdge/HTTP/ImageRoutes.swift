@@ -11,7 +11,8 @@ import Vips
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
-/// HEAD is served by the router from GET.
+/// HEAD is served by the router from GET. `memoryHit(for:date:)` does the same for
+/// `MemoryHitHandler`, synchronously, for what the memory tier holds.
 struct ImageRoutes: Sendable {
     let service: ImageService
     /// The reloadable settings, read once at the start of each request.
