@@ -57,10 +57,9 @@ public func buildApplication(
     routes.register(on: router)
     return Application(
         router: router,
-        server: .watchedHTTP1(
-            configuration: .init(
-                additionalChannelHandlers: [MemoryHitHandler { routes.memoryHit(for: $0, date: date) }],
-                idleTimeout: TimeAmount(configuration.idleTimeout))),
+        server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))) {
+            routes.memoryHit(for: $0, date: date)
+        },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: routes.serverName,
             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),

@@ -6,7 +6,7 @@ import NIOHTTPTypes
 ///
 /// A hit costs a few lookups, yet going through Hummingbird's async channel costs hops between
 /// the event loop and the concurrency pool for every request. This handler sits in each
-/// connection's pipeline right after the HTTP codec: for a request head it asks `answer`, which
+/// connection's pipeline just before that channel: for a request head it asks `answer`, which
 /// answers synchronously only what the memory tier holds under a version learnt lately, and
 /// writes that response itself; everything else passes on to Hummingbird untouched. It answers
 /// only while none of the connection's requests is with Hummingbird, so pipelined responses keep

@@ -5,7 +5,8 @@ import NIOCore
 
 /// Hummingbird's HTTP/1.1 child channel with a `ClientConnection` for each connection: its
 /// requests run with it as `ClientConnection.current`, and `ClientDisconnectHandler` at the
-/// front of the pipeline marks it gone.
+/// front of the pipeline marks it gone. A `MemoryHitHandler` answers memory hits before they
+/// reach Hummingbird's async channel.
 struct WatchedHTTP1Channel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         let http: HTTP1Channel.Value
@@ -14,6 +15,8 @@ struct WatchedHTTP1Channel: ServerChildChannel {
     }
 
     let http1: HTTP1Channel
+    /// Answers memory hits on the event loop (see `MemoryHitHandler`).
+    let memoryHit: MemoryHitHandler.Answer
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let connection = ClientConnection()
@@ -22,7 +25,14 @@ struct WatchedHTTP1Channel: ServerChildChannel {
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        return http1.setup(channel: channel, logger: logger).map { Value(http: $0, connection: connection) }
+        return http1.setup(channel: channel, logger: logger).flatMapThrowing { http in
+            // After Hummingbird's connection-state handler, so that its keep-alive and idle
+            // bookkeeping sees the requests answered here and their responses too.
+            let operations = channel.pipeline.syncOperations
+            let state = try operations.context(handlerType: HTTPConnectionStateHandler.self)
+            try operations.addHandler(MemoryHitHandler(answer: memoryHit), position: .after(state.handler))
+            return Value(http: http, connection: connection)
+        }
     }
 
     func handle(value: Value, logger: Logger) async {
@@ -33,10 +43,13 @@ struct WatchedHTTP1Channel: ServerChildChannel {
 }
 
 extension HTTPServerBuilder {
-    /// HTTP/1.1 whose requests learn when their client has gone (`ClientConnection.current`).
-    static func watchedHTTP1(configuration: HTTP1Channel.Configuration) -> HTTPServerBuilder {
+    /// HTTP/1.1 whose requests learn when their client has gone (`ClientConnection.current`),
+    /// and whose memory hits `memoryHit` answers on the event loop.
+    static func watchedHTTP1(
+        configuration: HTTP1Channel.Configuration, memoryHit: @escaping MemoryHitHandler.Answer
+    ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            WatchedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration))
+            WatchedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), memoryHit: memoryHit)
         }
     }
 }

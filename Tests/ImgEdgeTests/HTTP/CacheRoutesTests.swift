@@ -64,6 +64,28 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("a connection kept busy with memory hits is not closed as idle")
+    func busyConnectionStaysOpen() async throws {
+        // The real executable, so that nothing else in the test process is kept waiting long enough to idle out.
+        let server = try await ImgEdgeProcess.Server.start([
+            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--idle-timeout-seconds", "5",
+        ])
+        let connection = try RawConnection(port: server.port)
+        let request = Array("GET /tiny.png?w=8 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
+        var answers: [String] = []
+        // Each round takes over half a second (a quarter second for the answer's end, then a
+        // pause), so the rounds span more than the idle timeout, and a pause between two of them
+        // (the suite beside it) may take seconds without idling out.
+        for _ in 0..<12 {
+            await connection.send(request)
+            answers.append(await connection.receive(timeout: 5).lowercased())
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(answers.allSatisfy { $0.hasPrefix("http/1.1 200") }, "\(answers.map { $0.prefix(60) })")
+        #expect(answers.dropFirst().allSatisfy { $0.contains("x-cache: hit-memory") })
+        #expect(await server.stop() == 0)
+    }
+
     @Test("the same options spelt another way, in another order, hit the same variant")
     func normalisedOptions() async throws {
         try await withServer { client in
