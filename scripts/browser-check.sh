@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Checks with real headless browsers (Chromium, Firefox ESR) that what imgedge sends decodes.
+# Checks with real headless browsers (Chromium, Firefox ESR) that what imgedge sends decodes to the
+# right pixels, alpha included.
 #
 #   scripts/browser-check.sh            # starts imgedge on a free loopback port
 #   IMGEDGE_URL=http://127.0.0.1:8095 scripts/browser-check.sh   # use an imgedge already running
@@ -9,17 +10,28 @@
 #   IMGEDGE_URL      an imgedge already serving TestImages/ (then none is started)
 #   PORT             port for the imgedge this script starts (default: a free one)
 #   BROWSERS         default "chromium firefox"
-#   OUT              scratch/output dir (default /tmp/browser-check): results, logs, screenshots
+#   OUT              scratch/output dir (default /tmp/browser-check): results, logs, screenshots,
+#                    bytes/BROWSER/ (what each browser was sent, and libvips' decode of it)
 #   RESULT_TIMEOUT   seconds to wait for a browser's page to post its results (default 180)
 #   SHOT_TIMEOUT     seconds for a screenshot run (default 90)
 #   INSTALL=1        apt-get install chromium / firefox-esr if missing
+# Needs the `vips` command-line tool (installed with libvips).
 #
 # The page is served by scripts/browser-check/collector.py (Python 3 stdlib, loopback only), which
-# also reverse-proxies every <img> request to imgedge and logs the browser's Accept and the
-# Content-Type imgedge answered. For every source it loads one negotiated <img> (no format=) and
-# one forced <img> per format; an image "decoded" when img.decode() resolves and naturalWidth x
-# naturalHeight equal the expected size. Exits 1 if a NEGOTIATED image failed in any browser (or a
-# browser never reported); forced formats a browser cannot decode are only reported.
+# also reverse-proxies every <img> request to imgedge, logs the browser's Accept and the
+# Content-Type imgedge answered, and keeps the bytes. For every source the page loads one
+# negotiated <img> (no format=) and one forced <img> per format, and posts back for each:
+#   - decoded: img.decode() resolved, at the expected naturalWidth x naturalHeight;
+#   - pixels: the <img> drawn into a canvas (getImageData), per channel max/mean abs diff against
+#     (a) the same bytes decoded by libvips (`vips copy` to PNG, served by the collector) - tight:
+#         catches a browser decoding the same file differently (e.g. Chromium expanding AVIF alpha
+#         as limited range), and
+#     (b) imgedge's own format=png of the same variant - loose: catches a wrong orientation,
+#         colour profile or crop.
+#     Both are drawn through a canvas in the same browser. Animated outputs (GIF/WebP) are not
+#     pixel-compared: the <img> shows whichever frame is current.
+# collector.py report prints the table and the limits it applied. Exits 1 if a NEGOTIATED case
+# failed any check in any browser (or a browser never reported); forced formats are only reported.
 # Screenshots: $OUT/<browser>.png.
 set -euo pipefail
 
@@ -33,7 +45,7 @@ ORIGIN=$ROOT/TestImages
 START=$(date +%s)
 
 mkdir -p "$OUT"
-rm -rf "$OUT"/profile-* "$OUT"/results-*.json "$OUT"/requests.jsonl "$OUT"/collector.port "$OUT"/*.png "$OUT"/*.log
+rm -rf "$OUT"/profile-* "$OUT"/bytes "$OUT"/results-*.json "$OUT"/requests.jsonl "$OUT"/collector.port "$OUT"/*.png "$OUT"/*.log
 
 GROUPS_TO_KILL=()   # process-group ids of everything this script started (each runs under setsid)
 cleanup() {
@@ -91,6 +103,8 @@ for b in $BROWSERS; do
     *) echo "unknown browser $b" >&2; exit 2 ;;
   esac
 done
+
+command -v vips >/dev/null || { echo "vips (libvips command-line tool) not found: apt-get install -y libvips-tools" >&2; exit 2; }
 
 # ---- imgedge
 if [ -n "${IMGEDGE_URL:-}" ]; then

@@ -18,13 +18,24 @@ public struct NegotiatedFormat: Sendable, Hashable {
     /// The format to encode for a source with these properties.
     ///
     /// Explicit: always that format. Animated: the first candidate that can animate, else GIF.
-    /// Otherwise the first candidate (that carries alpha, if the source has it), else JPEG for
-    /// opaque sources and PNG for sources with alpha.
+    /// Otherwise the first candidate (that browsers decode alpha of right, if the source has
+    /// it), else JPEG for opaque sources and PNG for sources with alpha.
     public func format(hasAlpha: Bool, isAnimated: Bool) -> ImageFormat {
         if isExplicit, let fixed = candidates.first { return fixed }
         if isAnimated { return candidates.first(where: \.canAnimate) ?? .gif }
-        if hasAlpha { return candidates.first(where: \.supportsAlpha) ?? .png }
+        if hasAlpha { return candidates.first(where: Self.carriesAlphaToBrowsers) ?? .png }
         return candidates.first ?? .jpeg
+    }
+
+    /// Whether negotiation may answer a source with alpha in `format`.
+    ///
+    /// Not AVIF, although it carries alpha: Chromium 156 reads the alpha plane of AVIF as
+    /// limited range (16 becomes 0, 235 becomes 255), whether libheif or libavif wrote the file
+    /// and although its sequence header says full range, so semi-transparent pixels come out
+    /// wrong (README, "Checked in real browsers"). Every browser that names AVIF also names WebP.
+    /// `format=avif` in the URL still gets AVIF.
+    static func carriesAlphaToBrowsers(_ format: ImageFormat) -> Bool {
+        format.supportsAlpha && format != .avif
     }
 
     /// A short canonical string for cache keys: `auto:avif,webp`, `auto:` (legacy only) or

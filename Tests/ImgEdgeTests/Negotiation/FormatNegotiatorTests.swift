@@ -201,6 +201,9 @@ struct NegotiatedFormatTests {
         ([.avif, .webp], false, false, .avif),
         ([.webp, .avif], true, false, .webp),
         ([.jxl], true, false, .jxl),
+        ([.avif, .webp], true, false, .webp),
+        ([.avif, .jxl, .webp], true, false, .jxl),
+        ([.avif], true, false, .png),
     ])
     func auto(candidates: [ImageFormat], hasAlpha: Bool, isAnimated: Bool, expected: ImageFormat) {
         let negotiated = NegotiatedFormat(candidates: candidates, isExplicit: false, consultedHeaders: ["Accept"])

@@ -76,6 +76,16 @@ struct DecodedImage {
         let name = header.loader.replacingOccurrences(of: "load_buffer", with: "")
         return name == "heif" ? .avif : ImageFormat(rawValue: name)
     }
+
+    /// The format of a response body by its bytes: JPEG XL by its signature, since imgedge's
+    /// libvips refuses to decode it (an untrusted loader), every other format by its decoder.
+    static func format(of body: ByteBuffer) throws -> ImageFormat? {
+        let jxlCodestream: [UInt8] = [0xFF, 0x0A]
+        let jxlContainer: [UInt8] = [0, 0, 0, 0x0C, 0x4A, 0x58, 0x4C, 0x20, 0x0D, 0x0A, 0x87, 0x0A]
+        let bytes = Array(body.readableBytesView.prefix(jxlContainer.count))
+        if bytes.starts(with: jxlCodestream) || bytes == jxlContainer { return .jxl }
+        return try DecodedImage(body).format
+    }
 }
 
 extension TestClientProtocol {
