@@ -29,12 +29,7 @@ BINARY=${IMGEDGE_BIN:-.build/release/imgedge}
 MEMORY_TIER=64000000
 WORK=$(mktemp -d)
 chmod 755 "$WORK"   # nginx's workers run as nobody and read the static root under it
-stop() {   # stop the server whose PID is in the named variable, and forget it
-    [[ -n "${!1:-}" ]] || return 0
-    kill "${!1}" 2>/dev/null || true
-    wait "${!1}" 2>/dev/null || true
-    printf -v "$1" '%s' ""
-}
+source Benchmarks/server-helpers.sh
 trap 'stop IMGEDGE_PID; stop NGINX_PID; rm -rf "$WORK"' EXIT
 
 ((FILL_VARIANTS >= 1 && FILL_VARIANTS <= 1200)) || { echo "FILL_VARIANTS must be 1...1200" >&2; exit 2; }
@@ -47,28 +42,10 @@ if [[ ! -x "$BINARY" ]]; then
     swift build -c release --product imgedge
 fi
 
-# The first port from $1 up that nothing on loopback listens on.
-free_port() {
-    local port=$1
-    while (: <"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
-    echo "$port"
-}
 PORT=$(free_port "${PORT:-8098}")
 NGINX_PORT=$(free_port $((PORT + 1)))
 IMGEDGE_URL="http://127.0.0.1:$PORT"
 NGINX_URL="http://127.0.0.1:$NGINX_PORT"
-
-# Wait until `url` answers 200, failing if the server's process `pid` has exited.
-wait_ready() {
-    local name=$1 pid=$2 url=$3
-    for _ in $(seq 100); do
-        curl -sf -o /dev/null "$url" && return 0
-        kill -0 "$pid" 2>/dev/null || { echo "$name exited at startup (see its messages above)" >&2; exit 1; }
-        sleep 0.1
-    done
-    echo "$name did not answer $url within 10 s" >&2
-    exit 1
-}
 
 start_imgedge() {   # extra `serve` flags; the server refuses unknown IMGEDGE_* variables, so not ours
     env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$PORT" --origin TestImages "$@" --log-level warning &

@@ -5,12 +5,15 @@
 #
 # For a 20 MP JPEG resized to 800 px wide, as JPEG and as WebP:
 #   baseline  libvips' thumbnail + save in a C loop in one process (Benchmarks/vips_baseline.c),
-#   server    `imgedge serve` under wrk with 4 connections, every request distinct so none is
-#             coalesced (Benchmarks/distinct-requests.lua); its CPU time (utime + stime from
-#             /proc) divided by the requests answered.
+#   server    `imgedge serve` with its memory tier off (--memory-cache-bytes 0) under wrk with 4
+#             connections, every request distinct so none is coalesced
+#             (Benchmarks/distinct-requests.lua): every request a miss. Its CPU time (utime +
+#             stime from /proc) divided by the requests answered.
 # Both encode with the same settings (q=80; WebP effort 4).
-# Prints CPU ms per image for each, their ratio, and the server's peak RSS; then the same 800 px
-# JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter.
+# Prints CPU ms per image for each, their ratio, and the server's peak RSS; then the server's CPU
+# per miss in every output format at imgedge's defaults (no q) against JPEG's, with the budget a
+# format's defaults must keep (<= 1.5x the JPEG miss; README, "Encoding defaults"); then the same
+# 800 px JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +28,7 @@ trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/vips_baseline"
 
-"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --log-level warning &
+"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --memory-cache-bytes 0 --log-level warning &
 SERVER_PID=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
 
@@ -52,6 +55,16 @@ for format in jpeg webp; do
     server_ms=$(server_ms_per_image "$url")
     awk -v f="$format" -v b="$baseline_ms" -v m="$server_ms" -v bb="$baseline_bytes" -v sb="$server_bytes" \
         'BEGIN { printf "%-6s %14.1f %14.1f %8.2f %12d %12d\n", f, b, m, m / b, bb, sb }'
+done
+
+printf '\n%-6s %14s %12s %8s\n' format "server ms" "server B" "x jpeg"
+for format in jpeg webp avif jxl; do
+    url="http://127.0.0.1:$PORT/$SOURCE?w=$WIDTH&format=$format"
+    server_bytes=$(curl -sf "$url" | wc -c)
+    server_ms=$(server_ms_per_image "$url")
+    [[ $format == jpeg ]] && jpeg_ms=$server_ms
+    awk -v f="$format" -v m="$server_ms" -v j="$jpeg_ms" -v sb="$server_bytes" \
+        'BEGIN { printf "%-6s %14.1f %12d %8.2f %s\n", f, m, sb, m / j, m / j <= 1.5 ? "within 1.5x" : "OVER 1.5x" }'
 done
 
 printf '\n%-16s %14s %8s\n' filter "server ms" ratio
