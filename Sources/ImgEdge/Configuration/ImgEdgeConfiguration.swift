@@ -46,8 +46,7 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Per-format quality and effort defaults.
     public var encoding = EncodingSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
-    /// AVIF is smallest and cheap at effort 0; JPEG XL is a fifth smaller than WebP at equal
-    /// quality and costs more to encode (README, "Encoding defaults").
+    /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (README, "Encoding defaults").
     public var formatPreference = FormatNegotiator.defaultPreference
 
     public init() {}

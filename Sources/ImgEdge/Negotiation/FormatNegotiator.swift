@@ -12,9 +12,9 @@ public struct FormatNegotiator: Sendable {
     /// The formats that need negotiating; JPEG, PNG and GIF are the fallback every client takes.
     static let modernFormats: [ImageFormat] = [.avif, .webp, .jxl]
 
-    /// The server's preference unless configured: smallest at equal quality first, among cheap
-    /// encoders (README, "Encoding defaults").
-    public static let defaultPreference: [ImageFormat] = [.avif, .jxl, .webp]
+    /// The server's preference unless configured: fewest bytes at equal quality first, each at
+    /// its default settings, whose encodes cost about the same (README, "Encoding defaults").
+    public static let defaultPreference: [ImageFormat] = [.jxl, .avif, .webp]
 
     /// The server's order among modern formats the client accepts equally.
     let modernPreference: [ImageFormat]

@@ -2,14 +2,15 @@ public import Vips
 
 /// Per-format quality and encoder effort used when the URL does not set `q`.
 ///
-/// The defaults give every format about the quality of JPEG at q80 — the web's customary
-/// setting — by butteraugli distance on 800 px photos, and keep every encode cheap because
-/// every cache miss pays it. Measured with `Benchmarks/encoders.sh` (README, "Encoding
-/// defaults"): AVIF at effort 0 matches WebP's encode cost for a third fewer bytes, while
-/// libvips' default effort 4 costs 20 times more for 5% fewer bytes.
+/// The defaults give every format at least the SSIMULACRA2 score of JPEG at q80 — the web's
+/// customary setting — on 800 px photos that are not ours, at the fewest bytes whose encode
+/// keeps a miss within 1.5 times the cost of the same JPEG miss, because every cache miss pays
+/// it. Measured with `Benchmarks/encoders.sh` and `Benchmarks/run.sh` (README, "Encoding
+/// defaults"): JPEG XL and AVIF at their lowest efforts land a third below JPEG's bytes; their
+/// next efforts save a fifth more but double the cost of a miss.
 public struct EncodingSettings: Sendable, Hashable {
     /// Quality 1–100 by format, used when `q` is absent.
-    public var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 85, .avif: 75, .jxl: 82, .png: 100, .gif: 100]
+    public var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 88, .avif: 77, .jxl: 83, .png: 100, .gif: 100]
     /// Encoder CPU effort by format, in each encoder's own range.
     public var effort: [ImageFormat: Int] = [.webp: 4, .avif: 0, .jxl: 4, .gif: 7, .jpeg: 0, .png: 0]
 

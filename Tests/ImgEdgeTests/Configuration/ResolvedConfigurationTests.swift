@@ -26,7 +26,7 @@ struct ResolvedConfigurationTests {
         let resolved = try resolve()
         #expect(resolved.value.port == 8080)
         #expect(resolved.value.limits.maxSourceBytes == 32 * 1024 * 1024)
-        #expect(resolved.value.formatPreference == [.avif, .jxl, .webp])
+        #expect(resolved.value.formatPreference == [.jxl, .avif, .webp])
         #expect(resolved.sources.values.allSatisfy { $0 == .defaultValue })
         #expect(resolved.sources.count == ImgEdgeConfiguration.keys.count)
     }

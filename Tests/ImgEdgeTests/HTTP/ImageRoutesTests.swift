@@ -12,7 +12,7 @@ struct ImageRoutesTests {
     @Test("a resized image carries every caching header and decodes to the requested size")
     func resizedImageHeaders() async throws {
         try await withServer { client in
-            let response = try await client.get("/landscape.jpg?w=400", [.accept: BrowserAccept.chromium])
+            let response = try await client.get("/landscape.jpg?w=400", [.accept: BrowserAccept.firefox])
             #expect(response.status == .ok)
             let image = try DecodedImage(response.body)
             #expect(image.format == .avif)

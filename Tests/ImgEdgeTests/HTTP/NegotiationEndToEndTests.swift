@@ -14,9 +14,9 @@ struct NegotiationEndToEndTests {
     @Test(
         "each browser gets the best format it accepts, and Vary names what decided",
         arguments: [
-            (BrowserAccept.chromium, nil, "landscape.jpg", ImageFormat.avif, "Accept"),
+            (BrowserAccept.chromium, nil, "landscape.jpg", ImageFormat.jxl, "Accept"),
             (BrowserAccept.firefox, nil, "landscape.jpg", .avif, "Accept"),
-            (BrowserAccept.safari17, nil, "landscape.jpg", .avif, "Accept"),
+            (BrowserAccept.safari17, nil, "landscape.jpg", .jxl, "Accept"),
             (BrowserAccept.safari13, nil, "landscape.jpg", .jpeg, "Accept"),
             (BrowserAccept.edge18, nil, "landscape.jpg", .jpeg, "Accept"),
             (BrowserAccept.edge18, nil, "alpha.png", .png, "Accept"),

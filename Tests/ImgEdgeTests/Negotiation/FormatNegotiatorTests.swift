@@ -22,7 +22,7 @@ private let chrome120UserAgent =
 
 @Suite("Format negotiation")
 struct FormatNegotiatorTests {
-    /// The server's default preference: AVIF, then JPEG XL, then WebP.
+    /// The server's default preference: JPEG XL, then AVIF, then WebP.
     let negotiator = FormatNegotiator()
 
     @Test("real browsers' image Accept headers give their modern formats, varying on Accept only", arguments: [
@@ -30,7 +30,7 @@ struct FormatNegotiatorTests {
             name: "Chromium 156",
             accept: chromium156Accept,
             userAgent: chrome120UserAgent,
-            candidates: [.avif, .jxl, .webp], vary: acceptOnly
+            candidates: [.jxl, .avif, .webp], vary: acceptOnly
         ),
         NegotiationCase(
             name: "Firefox 128",
@@ -42,7 +42,7 @@ struct FormatNegotiatorTests {
             name: "Safari 17",
             accept: "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5",
             userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Safari/605.1.15",
-            candidates: [.avif, .jxl, .webp], vary: acceptOnly
+            candidates: [.jxl, .avif, .webp], vary: acceptOnly
         ),
         NegotiationCase(
             name: "Safari 13 names PNG, so its User-Agent is not consulted",
@@ -169,7 +169,7 @@ struct FormatNegotiatorTests {
     }
 
     @Test("the cache key names the mode and candidates in order", arguments: [
-        (chromium156Accept, "auto:avif,jxl,webp"),
+        (chromium156Accept, "auto:jxl,avif,webp"),
         ("image/webp;q=0.9,image/avif;q=0.5", "auto:webp,avif"),
         ("image/png", "auto:"),
     ])
