@@ -5,7 +5,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
 
-.PHONY: deps build release run test bench modules fuzz
+.PHONY: deps build release dist run test bench modules fuzz
 
 deps:
 	@pkg-config --exists vips 2>/dev/null || { \
@@ -16,8 +16,19 @@ deps:
 build: deps modules
 	swift build
 
+# The Swift runtime is linked in, so the binary needs only the system's libraries (libvips').
 release: deps
-	swift build -c release --product imgedge
+	swift build -c release --product imgedge --static-swift-stdlib
+
+# dist/imgedge, stripped, and the filter modules beside it; fails if it needs a library that a
+# Debian 12 box with only libvips' runtime packages would lack (anything outside /lib, /usr/lib).
+dist: release modules
+	mkdir -p dist/modules
+	strip -o dist/imgedge .build/release/imgedge
+	cp Modules/build/*.wasm dist/modules/
+	@! ldd dist/imgedge | grep -v -e '=> /lib/' -e '=> /usr/lib/' -e linux-vdso -e ld-linux || \
+		{ echo "dist/imgedge needs the libraries above"; exit 1; }
+	@ls -l dist/imgedge; echo "dist/imgedge links $$(ldd dist/imgedge | wc -l) shared libraries, all from the system"
 
 run: release modules
 	.build/release/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
