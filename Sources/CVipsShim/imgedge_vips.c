@@ -37,9 +37,12 @@ int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks
     return 0;
 }
 
-void imgedge_limit_malloc_arenas(int count) {
+void imgedge_tune_malloc(int arenas) {
     if (getenv("MALLOC_ARENA_MAX") == NULL) {
-        mallopt(M_ARENA_MAX, count);
+        mallopt(M_ARENA_MAX, arenas);
+    }
+    if (getenv("MALLOC_MMAP_THRESHOLD_") == NULL) {
+        mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
     }
 }
 

@@ -24,9 +24,11 @@
 /// warnings and enables leak checking when asked. Returns -1 if libvips could not start.
 int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks);
 
-/// Caps glibc's malloc arenas at `count` (mallopt M_ARENA_MAX), unless MALLOC_ARENA_MAX is set.
-/// Threads started afterwards share those arenas instead of getting one each.
-void imgedge_limit_malloc_arenas(int count);
+/// Caps glibc's malloc arenas at `arenas` (M_ARENA_MAX), so threads started afterwards share
+/// them instead of getting one each, and maps every allocation of 1 MiB or more on its own
+/// (M_MMAP_THRESHOLD), so it goes back to the system when freed; each unless its environment
+/// variable (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) is set.
+void imgedge_tune_malloc(int arenas);
 
 /// What a source declares in its header, read without decoding pixels.
 typedef struct {

@@ -19,7 +19,7 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
     try Libvips.start()
-    Libvips.limitMallocArenas(to: configuration.workers.workers)
+    Libvips.tuneAllocator(arenas: configuration.workers.workers)
     let workers = ImageWorkers(settings: configuration.workers)
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
     let origin: any Origin
