@@ -13,8 +13,10 @@ deps:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEBIAN_PACKAGES); \
 	}
 
+# With the tests, so that `make test` and `make run` share one debug build (plain `swift build`
+# and `swift build --build-tests` recompile part of the dependencies back and forth).
 build: deps modules
-	swift build
+	swift build --build-tests
 
 # The Swift runtime is linked in, so the binary needs only the system's libraries (libvips').
 release: deps
@@ -30,16 +32,17 @@ dist: release modules
 		{ echo "dist/imgedge needs the libraries above"; exit 1; }
 	@ls -l dist/imgedge; echo "dist/imgedge links $$(ldd dist/imgedge | wc -l) shared libraries, all from the system"
 
-run: release modules
-	.build/release/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
+# The debug build `make test` already made, so `make run` after it only starts the server: libvips
+# does the pixel work either way (a miss costs about 3 % more than in release); `make dist` is the
+# production binary.
+run: build
+	.build/debug/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
 
-test: deps modules
-	swift build --build-tests
+test: build
 	swift test --skip-build
 
 # Longer seeded fuzz runs of the parsers and signature check than `make test` does.
-fuzz: deps modules
-	swift build --build-tests
+fuzz: build
 	IMGEDGE_FUZZ_RUNS=200000 swift test --skip-build --filter ParserFuzzTests
 
 # The WebAssembly filter modules (Modules/, Embedded Swift) into Modules/build/.
