@@ -39,7 +39,7 @@ command -v nginx >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninterac
 command -v pgrep >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q procps; }
 if [[ ! -x "$BINARY" ]]; then
     [[ -z "${IMGEDGE_BIN:-}" ]] || { echo "IMGEDGE_BIN=$IMGEDGE_BIN is not an executable" >&2; exit 1; }
-    swift build -c release --product imgedge
+    make release
 fi
 
 PORT=$(free_port "${PORT:-8098}")

@@ -23,7 +23,7 @@ source Benchmarks/server-helpers.sh
 trap 'stop IMGEDGE_PID; stop THUMBOR_PID; rm -rf "$WORK"' EXIT
 if [[ ! -x "$BINARY" ]]; then
     [[ -z "${IMGEDGE_BIN:-}" ]] || { echo "IMGEDGE_BIN=$IMGEDGE_BIN is not an executable" >&2; exit 1; }
-    swift build -c release --product imgedge
+    make release
 fi
 
 ticks=$(getconf CLK_TCK)
@@ -34,16 +34,8 @@ THUMBOR_PORT=$(free_port $((PORT + 1)))
 env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$PORT" --origin "$CORPUS" \
     --memory-cache-bytes 0 --log-level warning &
 IMGEDGE_PID=$!
-cat >"$WORK/thumbor.conf" <<EOF
-LOADER = 'thumbor.loaders.file_loader'
-FILE_LOADER_ROOT_PATH = '$CORPUS'
-STORAGE = 'thumbor.storages.no_storage'
-RESULT_STORAGE = None
-EOF
-"$VENV/bin/thumbor" --ip 127.0.0.1 --port "$THUMBOR_PORT" --conf "$WORK/thumbor.conf" --log-level error &
-THUMBOR_PID=$!
 wait_ready imgedge "$IMGEDGE_PID" "http://127.0.0.1:$PORT/healthz"
-wait_ready thumbor "$THUMBOR_PID" "http://127.0.0.1:$THUMBOR_PORT/healthcheck"
+start_thumbor "$VENV" "$CORPUS" "$THUMBOR_PORT" "$WORK"
 
 for photo in "$CORPUS"/*.jpg; do
     name=$(basename "$photo" .jpg)

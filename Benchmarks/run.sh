@@ -13,7 +13,9 @@
 # Prints CPU ms per image for each, their ratio, and the server's peak RSS; then the server's CPU
 # per miss in every output format at imgedge's defaults (no q) against JPEG's, with the budget a
 # format's defaults must keep (<= 1.5x the JPEG miss; README, "Encoding defaults"); then the same
-# 800 px JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter.
+# 800 px JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter; last,
+# thumbor 7.8 with its defaults (JPEG q80, Benchmarks/python-venv.sh installs it) asked for the same
+# 800 px image the same way, against imgedge's JPEG miss, with both servers' peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,30 +24,34 @@ SOURCE=large-20mp.jpg
 WIDTH=800
 BINARY=${IMGEDGE:-.build/release/imgedge}
 PORT=${PORT:-8097}
+VENV=$(Benchmarks/python-venv.sh)
 WORK=$(mktemp -d)
-trap 'kill "${SERVER_PID:-}" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+source Benchmarks/server-helpers.sh
+trap 'stop SERVER_PID; stop THUMBOR_PID; rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/vips_baseline"
 
 "$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --memory-cache-bytes 0 --log-level warning &
 SERVER_PID=$!
-for _ in $(seq 50); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.1; done
+wait_ready imgedge "$SERVER_PID" "http://127.0.0.1:$PORT/healthz"
 
 ticks=$(getconf CLK_TCK)
-server_cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$SERVER_PID/stat"; }
+cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
+peak_rss() { awk '/VmHWM/ { print $2, $3 }' "/proc/$1/status"; }
 
-# The server's CPU milliseconds per image for `url`, under wrk with 4 connections.
-server_ms_per_image() {
-    curl -sf "$1" >/dev/null   # warm-up
-    local before after requests
-    before=$(server_cpu_ms)
-    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$1" >"$WORK/wrk.txt"
+# The CPU milliseconds per image that process `pid` spends on `url`, under wrk with 4 connections.
+ms_per_image() {
+    local pid=$1 url=$2 before after requests
+    curl -sf "$url" >/dev/null   # warm-up
+    before=$(cpu_ms "$pid")
+    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
     if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; exit 1; fi
     requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    after=$(server_cpu_ms)
+    after=$(cpu_ms "$pid")
     awk -v a="$after" -v s="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - s) / n }'
 }
+server_ms_per_image() { ms_per_image "$SERVER_PID" "$1"; }
 
 printf '%-6s %14s %14s %8s %12s %12s\n' format "baseline ms" "server ms" ratio "baseline B" "server B"
 for format in jpeg webp; do
@@ -75,4 +81,13 @@ for filter in sepia "vignette(0.4)"; do
     awk -v f="$filter" -v m="$filtered" -v p="$plain" 'BEGIN { printf "%-16s %14.1f %8.2f\n", f, m, m / p }'
 done
 echo "server requests measured per format: wrk -t2 -c4 -d${SECONDS_PER_RUN}s"
-echo "peak RSS of the server (VmHWM): $(awk '/VmHWM/ { print $2, $3 }' "/proc/$SERVER_PID/status")"
+echo "peak RSS of the server (VmHWM): $(peak_rss "$SERVER_PID")"
+
+THUMBOR_PORT=$(free_port $((PORT + 1)))
+start_thumbor "$VENV" "$PWD/TestImages" "$THUMBOR_PORT" "$WORK"
+thumbor_ms=$(ms_per_image "$THUMBOR_PID" "http://127.0.0.1:$THUMBOR_PORT/unsafe/${WIDTH}x0/$SOURCE")
+printf '\n%-22s %14s %8s\n' "800 px JPEG q80 miss" "server ms" "x thumbor"
+printf '%-22s %14.1f %8.2f\n' "thumbor 7.8" "$thumbor_ms" 1
+awk -v i="$jpeg_ms" -v t="$thumbor_ms" 'BEGIN { printf "%-22s %14.1f %8.2f\n", "imgedge", i, i / t }'
+echo "peak RSS of thumbor (VmHWM): $(peak_rss "$THUMBOR_PID")"
+

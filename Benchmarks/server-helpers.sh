@@ -27,3 +27,20 @@ wait_ready() {
     echo "$name did not answer $url within 30 s" >&2
     exit 1
 }
+
+# Starts thumbor 7.8 from the venv `venv` (Benchmarks/python-venv.sh) on loopback port `port` with
+# its defaults (JPEG q80), loading originals from the directory `root`, storing nothing and
+# caching no result, and waits until it answers; its PID is left in THUMBOR_PID. Its
+# configuration is written into the directory `work`.
+start_thumbor() {
+    local venv=$1 root=$2 port=$3 work=$4
+    cat >"$work/thumbor.conf" <<CONF
+LOADER = 'thumbor.loaders.file_loader'
+FILE_LOADER_ROOT_PATH = '$root'
+STORAGE = 'thumbor.storages.no_storage'
+RESULT_STORAGE = None
+CONF
+    "$venv/bin/thumbor" --ip 127.0.0.1 --port "$port" --conf "$work/thumbor.conf" --log-level error &
+    THUMBOR_PID=$!
+    wait_ready thumbor "$THUMBOR_PID" "http://127.0.0.1:$port/healthcheck"
+}

@@ -3,7 +3,7 @@
 # (`imgedge config --markdown-table`); a test fails when the README's copy differs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build --product imgedge >/dev/null 2>&1
+swift build --build-tests >/dev/null 2>&1   # the build `make test` and `make run` share
 table=$(.build/debug/imgedge config --markdown-table)
 python3 - "$table" <<'PY'
 import re, sys
