@@ -51,7 +51,7 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules)
-    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge")
+    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics())
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)

@@ -11,17 +11,17 @@ import Vips
 struct ErrorResponse: HTTPResponseError {
     let status: HTTPResponse.Status
     let reason: String
-    /// A metric and log label naming the kind of failure.
-    let kind: String
+    /// What went wrong, for logs and metrics.
+    let kind: ErrorKind
 
-    init(status: HTTPResponse.Status, reason: String, kind: String) {
+    init(status: HTTPResponse.Status, reason: String, kind: ErrorKind) {
         self.status = status
         self.reason = reason
         self.kind = kind
     }
 
     init(_ error: OptionsError) {
-        self.init(status: .badRequest, reason: error.reason, kind: "invalid-options")
+        self.init(status: .badRequest, reason: error.reason, kind: .invalidOptions)
     }
 
     init(_ error: RequestError) {
@@ -32,54 +32,54 @@ struct ErrorResponse: HTTPResponseError {
             self.init(
                 status: .badRequest,
                 reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
-                kind: "unknown-\(parameter)")
+                kind: parameter == "transform" ? .unknownTransform : .unknownFilter)
         }
     }
 
     init(_ error: ImageServiceError) {
         switch error {
         case .origin(.notFound):
-            self.init(status: .notFound, reason: "no image at this path", kind: "not-found")
+            self.init(status: .notFound, reason: "no image at this path", kind: .notFound)
         case .origin(.tooLarge(let limit)), .source(.tooLarge(let limit)):
-            self.init(status: .contentTooLarge, reason: "source is larger than \(limit) bytes", kind: "too-large")
+            self.init(status: .contentTooLarge, reason: "source is larger than \(limit) bytes", kind: .tooLarge)
         case .source(.uploadCutOff):
-            self.init(status: .badRequest, reason: "the upload was cut off before its end", kind: "upload-cut-off")
+            self.init(status: .badRequest, reason: "the upload was cut off before its end", kind: .uploadCutOff)
         case .source(.uploadTooSlow(let limit)):
-            self.init(status: .requestTimeout, reason: "the upload took longer than \(limit)", kind: "upload-too-slow")
+            self.init(status: .requestTimeout, reason: "the upload took longer than \(limit)", kind: .uploadTooSlow)
         case .origin(.unavailable):
-            self.init(status: .badGateway, reason: "origin failed", kind: "origin-failed")
+            self.init(status: .badGateway, reason: "origin failed", kind: .originFailed)
         case .origin(.timedOut):
-            self.init(status: .gatewayTimeout, reason: "origin timed out", kind: "origin-timeout")
+            self.init(status: .gatewayTimeout, reason: "origin timed out", kind: .originTimeout)
         case .source(.unsupportedFormat):
-            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP or AVIF/HEIF)", kind: "unsupported-format")
+            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP or AVIF/HEIF)", kind: .unsupportedFormat)
         case .source(.tooManyPixels(let width, let height, let frames, let limit)):
             self.init(
                 status: .unprocessableContent, reason: "image is \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
-                kind: "too-many-pixels")
+                kind: .tooManyPixels)
         case .source(.tooManyBands(let bands)):
-            self.init(status: .unprocessableContent, reason: "image has \(bands) bands, more than 4", kind: "too-many-bands")
+            self.init(status: .unprocessableContent, reason: "image has \(bands) bands, more than 4", kind: .tooManyBands)
         case .source(.outputTooLarge(let width, let height, let limit)):
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side",
-                kind: "output-too-large")
+                kind: .outputTooLarge)
         case .source(.outputTooManyPixels(let width, let height, let frames, let limit)):
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
-                kind: "output-too-large")
+                kind: .outputTooLarge)
         case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed), .source(.corruptChunks):
-            self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: "undecodable")
+            self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: .undecodable)
         case .vips(.stopped), .filter(.stopped):
-            self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: "stopped")
+            self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
         case .vips(.encodeFailed), .vips(.startFailed):
-            self.init(status: .internalServerError, reason: "encoding failed", kind: "encode-failed")
+            self.init(status: .internalServerError, reason: "encoding failed", kind: .encodeFailed)
         case .filter(let failure):
             if case .failed = failure {
-                self.init(status: .unprocessableContent, reason: failure.reason, kind: "filter-failed")
+                self.init(status: .unprocessableContent, reason: failure.reason, kind: .filterFailed)
             } else {
-                self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: "filter-invalid")
+                self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: .filterInvalid)
             }
         case .overloaded:
-            self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: "overloaded")
+            self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: .overloaded)
         }
     }
 

@@ -7,7 +7,8 @@ import Logging
 import NIOCore
 import Vips
 
-/// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules` and `GET /healthz`.
+/// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`
+/// and `GET /healthz`.
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
@@ -19,10 +20,13 @@ struct ImageRoutes: Sendable {
     let live: LiveConfiguration
     /// The `Server` header's value.
     let serverName: String
+    let metrics: ServiceMetrics
 
     func register(on router: Router<BasicRequestContext>) {
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in health() }
         router.get("/modules") { _, _ in try modules() }
+        router.get("/metrics") { _, _ in exposition() }
         router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
         router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
@@ -30,7 +34,7 @@ struct ImageRoutes: Sendable {
     /// `GET /<path>?…`: the original comes from the origin.
     private func fetchAndResize(_ request: Request, logger: Logger) async throws -> Response {
         guard let path = SourcePath(urlPath: request.uri.path) else {
-            throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: "invalid-path")
+            throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: .invalidPath)
         }
         let settings = live.current
         try checkSignature(of: request, settings: settings)
@@ -39,15 +43,17 @@ struct ImageRoutes: Sendable {
         let lookup = try await runStage(logger: logger, watchingConnection: false) {
             () async throws(ImageServiceError) in try await service.lookup(renderRequest, path: path)
         }
+        let answer: ServedAnswer
         switch lookup {
-        case .hit(let answer):
-            return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
+        case .hit(let hit):
+            answer = hit
         case .miss(let known):
-            let answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
+            answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
                 try await service.render(renderRequest, path: path, knownVersion: known, limits: settings.limits)
             }
-            return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
         }
+        metrics.countAnswer(answer)
+        return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
@@ -72,13 +78,14 @@ struct ImageRoutes: Sendable {
                 return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
             }
         }
+        metrics.countAnswer(answer)
         return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
     }
 
     /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
     private func checkSignature(of request: Request, settings: RequestSettings) throws {
         guard let signer = settings.signer, !signer.isValid(path: request.uri.path, query: request.uri.query) else { return }
-        throw ErrorResponse(status: .forbidden, reason: "missing or invalid signature (sig)", kind: "bad-signature")
+        throw ErrorResponse(status: .forbidden, reason: "missing or invalid signature (sig)", kind: .badSignature)
     }
 
     /// The pipeline's request, parsed and negotiated from the query and headers before any I/O.
@@ -114,6 +121,8 @@ struct ImageRoutes: Sendable {
         var (response, body) = settings.responses.parts(for: answer, negotiated: request.negotiated)
         response.headerFields[.date] = date.value
         response.headerFields[.server] = serverName
+        metrics.countRequest(.image, status: response.status)
+        metrics.countAnswer(answer)
         return (response, head.method == .head ? nil : body)
     }
 
@@ -121,6 +130,13 @@ struct ImageRoutes: Sendable {
     private func health() -> String {
         let failures = service.modules.registry.failures.sorted { $0.key < $1.key }.map { "module \($0.key) not loaded: \($0.value)\n" }
         return "ok\n" + failures.joined()
+    }
+
+    /// `/metrics`: every counter, in Prometheus' text format.
+    private func exposition() -> Response {
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
     }
 
     /// `/modules`: the loaded filter modules with their kinds and arguments, as JSON.
@@ -159,11 +175,11 @@ struct ImageRoutes: Sendable {
         } catch let error as ImageServiceError {
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug
-            logger.log(level: level, "\(response.kind): \(error)")
+            logger.log(level: level, "\(response.kind.rawValue): \(error)")
             throw response
         } catch is ClientConnection.Gone {
             logger.debug("client-gone: the client left before its answer; its job was stopped")
-            throw ErrorResponse(status: .serviceUnavailable, reason: "client gone", kind: "client-gone")
+            throw ErrorResponse(status: .serviceUnavailable, reason: "client gone", kind: .clientGone)
         }
     }
 }

@@ -26,7 +26,7 @@ public struct RenderedImage: Sendable {
 }
 
 /// Where an answer came from, as the `X-Cache` header says.
-public enum CacheStatus: String, Sendable {
+public enum CacheStatus: String, CaseIterable, Sendable {
     case hitMemory = "HIT-MEMORY"
     case hitDisk = "HIT-DISK"
     /// Rendered for this request.

@@ -1,0 +1,58 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImgEdge
+import NIOCore
+import Testing
+
+@Suite("GET /metrics through the live server")
+struct MetricsRoutesTests {
+    @Test("the counters move by exactly the requests sent, the event-loop memory hit included")
+    func countsWhatWasSent() async throws {
+        try await withServer { client in
+            let miss = try await client.get("/landscape.jpg?w=64&format=webp")
+            let hit = try await client.get("/landscape.jpg?w=64&format=webp")
+            #expect(miss.headers[.xCache] == "MISS")
+            #expect(hit.headers[.xCache] == "HIT-MEMORY")
+            _ = try await client.get("/landscape.jpg?w=abc")
+            _ = try await client.get("/missing.jpg")
+            _ = try await client.get("/healthz")
+            let scrape = try await client.get("/metrics")
+            #expect(scrape.status == .ok)
+            #expect(scrape.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            let values = Self.samples(String(buffer: scrape.body))
+            #expect(values[#"imgedge_http_requests_total{route="image",status_class="2xx"}"#] == 2)
+            #expect(values[#"imgedge_http_requests_total{route="image",status_class="4xx"}"#] == 2)
+            #expect(values[#"imgedge_http_requests_total{route="healthz",status_class="2xx"}"#] == 1)
+            #expect(values[#"imgedge_http_requests_total{route="metrics",status_class="2xx"}"#] == 0)
+            #expect(values[#"imgedge_cache_results_total{result="miss"}"#] == 1)
+            #expect(values[#"imgedge_cache_results_total{result="hit_memory"}"#] == 1)
+            #expect(values[#"imgedge_output_images_total{format="webp"}"#] == 2)
+            #expect(values[#"imgedge_output_bytes_total{format="webp"}"#] == miss.body.readableBytes + hit.body.readableBytes)
+            #expect(values[#"imgedge_rejections_total{kind="invalid-options"}"#] == 1)
+            #expect(values[#"imgedge_rejections_total{kind="not-found"}"#] == 1)
+            #expect(values[#"imgedge_rejections_total{kind="overloaded"}"#] == 0)
+        }
+    }
+
+    @Test("every series exists before anything is counted, and no label value comes from a request")
+    func closedLabelSets() async throws {
+        try await withServer { client in
+            _ = try await client.get("/some/path/nobody/has.jpg?w=12")
+            let values = Self.samples(String(buffer: try await client.get("/metrics").body))
+            #expect(values.keys.filter { $0.hasPrefix("imgedge_http_requests_total") }.count == 6 * 5)
+            #expect(values.keys.filter { $0.hasPrefix("imgedge_rejections_total") }.count > 20)
+            #expect(!values.keys.contains { $0.contains("some/path") || $0.contains("has.jpg") })
+        }
+    }
+
+    /// Sample lines of a Prometheus text exposition, by series (name and labels as written).
+    private static func samples(_ text: String) -> [String: Int] {
+        var values: [String: Int] = [:]
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            guard let space = line.lastIndex(of: " "), let value = Int(line[line.index(after: space)...]) else { continue }
+            values[String(line[..<space])] = value
+        }
+        return values
+    }
+}
