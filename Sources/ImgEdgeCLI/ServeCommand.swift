@@ -2,10 +2,15 @@ import ArgumentParser
 import Hummingbird
 import ImgEdge
 import Logging
+import ServiceLifecycle
+import UnixSignals
 import Vips
 
 /// `imgedge serve`: resolves the configuration from flags, environment and config file, and
 /// serves until SIGTERM or SIGINT; SIGHUP re-reads the file.
+///
+/// On SIGTERM or SIGINT, `/readyz` turns 503 and the server serves on for the drain delay, then
+/// stops accepting and gives in-flight requests the drain time to finish.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -20,10 +25,15 @@ struct ServeCommand: AsyncParsableCommand {
         var logger = Logger(label: "imgedge")
         logger.logLevel = configuration.logLevel
         let options = options
-        let application = try buildApplication(configuration: configuration, logger: logger) { () throws(ConfigurationError) in
-            try options.readConfiguration().value
+        let readiness = Readiness()
+        let application = try buildApplication(configuration: configuration, logger: logger, readiness: readiness) {
+            () throws(ConfigurationError) in try options.readConfiguration().value
         }
-        try await application.runService()
+        var group = ServiceGroupConfiguration(
+            services: [application, Readiness.Drain(readiness, delay: configuration.drainDelay)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        group.maximumGracefulShutdownDuration = configuration.drainDelay + configuration.drainTimeout
+        try await ServiceGroup(configuration: group).run()
         Libvips.shutdown()
     }
 }

@@ -10,11 +10,14 @@ import Vips
 /// Starts libvips, the worker threads, the origin and the cache tiers, registers the routes
 /// (and the event-loop hit path), and ties the resources' shutdown to the application's.
 ///
-/// - Parameter readConfiguration: reads the configuration anew from its sources; on SIGHUP
-///   its reloadable keys are applied to the running server. Nil when there is nothing to re-read.
+/// - Parameters:
+///   - readiness: what `/readyz` answers; `Readiness.Drain` turns it at shutdown.
+///   - readConfiguration: reads the configuration anew from its sources; on SIGHUP its
+///     reloadable keys are applied to the running server. Nil when there is nothing to re-read.
 public func buildApplication(
     configuration: ImgEdgeConfiguration,
     logger: Logger = Logger(label: "imgedge"),
+    readiness: Readiness = Readiness(),
     readConfiguration: (@Sendable () throws(ConfigurationError) -> ImgEdgeConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
@@ -51,7 +54,7 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules)
-    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics())
+    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), readiness: readiness)
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)

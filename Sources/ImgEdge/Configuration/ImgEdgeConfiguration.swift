@@ -23,6 +23,10 @@ public struct ImgEdgeConfiguration: Sendable {
     public var idleTimeout: Duration = .seconds(30)
     /// The longest an upload's whole body may take to arrive.
     public var uploadTimeout: Duration = .seconds(30)
+    /// How long, after SIGTERM, the server goes on accepting requests while `/readyz` says 503.
+    public var drainDelay: Duration = .zero
+    /// How long, once the server has stopped accepting, in-flight requests get to finish.
+    public var drainTimeout: Duration = .seconds(25)
     /// Connections held open at once; the server stops accepting at this count, and later ones
     /// wait in the kernel's accept queue.
     public var maxConnections = 1024
@@ -71,6 +75,12 @@ public struct ImgEdgeConfiguration: Sendable {
         .seconds(
             "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
             help: "The longest an upload's body may take to arrive (408 after)."),
+        .seconds(
+            "server.drain_delay_seconds", \.drainDelay, in: 0...3600,
+            help: "After SIGTERM, how long to go on serving while /readyz answers 503, for load balancers to notice."),
+        .seconds(
+            "server.drain_seconds", \.drainTimeout, in: 0.1...3600,
+            help: "After SIGTERM and the drain delay, how long in-flight requests get to finish."),
         .integer(
             "server.max_connections", \.maxConnections, in: 1...1_000_000,
             help: "Connections held open at once; past it the server accepts no more until one closes."),

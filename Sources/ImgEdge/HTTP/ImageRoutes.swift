@@ -7,8 +7,8 @@ import Logging
 import NIOCore
 import Vips
 
-/// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`
-/// and `GET /healthz`.
+/// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`,
+/// `GET /healthz` and `GET /readyz`.
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
@@ -21,10 +21,12 @@ struct ImageRoutes: Sendable {
     /// The `Server` header's value.
     let serverName: String
     let metrics: ServiceMetrics
+    let readiness: Readiness
 
     func register(on router: Router<BasicRequestContext>) {
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.get("/healthz") { _, _ in health() }
+        router.get("/readyz") { _, _ in ready() }
         router.get("/modules") { _, _ in try modules() }
         router.get("/metrics") { _, _ in exposition() }
         router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
@@ -137,6 +139,14 @@ struct ImageRoutes: Sendable {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
+    }
+
+    /// `/readyz`: 200 while the server wants requests, 503 once it is shutting down.
+    private func ready() -> Response {
+        let (status, text) = readiness.isReady ? (HTTPResponse.Status.ok, "ready\n") : (.serviceUnavailable, "draining\n")
+        return Response(
+            status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
     /// `/modules`: the loaded filter modules with their kinds and arguments, as JSON.

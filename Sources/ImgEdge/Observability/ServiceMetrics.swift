@@ -14,12 +14,13 @@ import Vips
 final class ServiceMetrics: Sendable {
     /// Which handler answered a request: the `route` label.
     enum Route: String, CaseIterable, Sendable {
-        case image, resize, modules, healthz, metrics, other
+        case image, resize, modules, healthz, readyz, metrics, other
 
         /// The route `method` and `path` reach.
         init(method: HTTPRequest.Method, path: String) {
             switch (method, path) {
             case (.get, "/healthz"), (.head, "/healthz"): self = .healthz
+            case (.get, "/readyz"), (.head, "/readyz"): self = .readyz
             case (.get, "/modules"), (.head, "/modules"): self = .modules
             case (.get, "/metrics"), (.head, "/metrics"): self = .metrics
             case (.post, "/resize"): self = .resize

@@ -96,7 +96,12 @@ struct ImgEdgeProcess {
         /// Stops the server with SIGTERM and returns its exit status.
         func stop() async -> Int32 {
             send(SIGTERM)
-            return await offCooperativePool {
+            return await exitStatus()
+        }
+
+        /// Waits for the server to exit and returns its exit status.
+        func exitStatus() async -> Int32 {
+            await offCooperativePool {
                 self.process.waitUntilExit()
                 return self.process.terminationStatus
             }
