@@ -110,6 +110,7 @@ struct ImageRoutes: Sendable {
         guard head.method == .get || head.method == .head, keepsAlive, let target = head.path else {
             return nil
         }
+        let start = ContinuousClock.now
         let uri = URI(target)
         guard let path = SourcePath(urlPath: uri.path) else { return nil }
         let settings = live.current
@@ -123,7 +124,7 @@ struct ImageRoutes: Sendable {
         var (response, body) = settings.responses.parts(for: answer, negotiated: request.negotiated)
         response.headerFields[.date] = date.value
         response.headerFields[.server] = serverName
-        metrics.countRequest(.image, status: response.status)
+        metrics.countRequest(.image, status: response.status, duration: .now - start)
         metrics.countAnswer(answer)
         return (response, head.method == .head ? nil : body)
     }

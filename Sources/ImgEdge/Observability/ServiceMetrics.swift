@@ -40,9 +40,22 @@ final class ServiceMetrics: Sendable {
     private let outputBytes: [ImageFormat: CoreMetrics.Counter]
     /// `imgedge_rejections_total{kind}`: refused or failed requests by what went wrong.
     private let rejections: [ErrorKind: CoreMetrics.Counter]
+    /// `imgedge_request_duration_seconds{route}`: from the request's head to its response.
+    private let requestDurations: [Route: CoreMetrics.Timer]
+    /// `imgedge_stage_duration_seconds{stage}`: each pipeline stage of a render.
+    private let stageDurations: [StageTimings.Stage: CoreMetrics.Timer]
+
+    /// Histogram buckets for image work: a memory hit takes tens of microseconds, a 20 MP
+    /// render about a tenth of a second, the slowest allowed ones tens of seconds.
+    static let durationBuckets: [Duration] = [
+        .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+        .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+        .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10), .seconds(30),
+    ]
 
     init() {
-        let factory = PrometheusMetricsFactory(registry: registry)
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = Self.durationBuckets
         func counter(_ name: String, _ label: String, _ value: String) -> CoreMetrics.Counter {
             CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
         }
@@ -65,26 +78,47 @@ final class ServiceMetrics: Sendable {
             uniqueKeysWithValues: ImageFormat.allCases.map { ($0, counter("imgedge_output_bytes_total", "format", $0.rawValue)) })
         rejections = Dictionary(
             uniqueKeysWithValues: ErrorKind.allCases.map { ($0, counter("imgedge_rejections_total", "kind", $0.rawValue)) })
+        requestDurations = Dictionary(
+            uniqueKeysWithValues: Route.allCases.map {
+                ($0, CoreMetrics.Timer(label: "imgedge_request_duration_seconds", dimensions: [("route", $0.rawValue)], factory: factory))
+            })
+        stageDurations = Dictionary(
+            uniqueKeysWithValues: StageTimings.Stage.allCases.map {
+                ($0, CoreMetrics.Timer(label: "imgedge_stage_duration_seconds", dimensions: [("stage", $0.rawValue)], factory: factory))
+            })
     }
 
-    /// Counts a request answered by `route` with `status`.
-    func countRequest(_ route: Route, status: HTTPResponse.Status) {
+    /// Counts a request answered by `route` with `status`, `duration` after its head arrived.
+    func countRequest(_ route: Route, status: HTTPResponse.Status, duration: Duration) {
         let statusClass = min(max(status.code / 100, 1), 5)
         requests[route]?[statusClass - 1].increment()
+        requestDurations[route]?.recordNanoseconds(Self.nanoseconds(duration))
     }
 
-    /// Counts an image answer: where it came from and, for a 200, its format and size.
+    /// Counts an image answer: where it came from, for a 200 its format and size, and for a
+    /// render the time of each stage.
     func countAnswer(_ answer: ServedAnswer) {
         cacheResults[answer.cacheStatus]?.increment()
-        if case .image(let image) = answer.outcome {
-            outputImages[image.format]?.increment()
-            outputBytes[image.format]?.increment(by: Int64(image.body.readableBytes))
+        guard case .image(let image) = answer.outcome else { return }
+        outputImages[image.format]?.increment()
+        outputBytes[image.format]?.increment(by: Int64(image.body.readableBytes))
+        if answer.cacheStatus == .miss {
+            for (stage, timer) in stageDurations {
+                if let duration = image.timings.duration(of: stage) {
+                    timer.recordNanoseconds(Self.nanoseconds(duration))
+                }
+            }
         }
     }
 
     /// Counts a request refused or failed for `kind`.
     func countRejection(_ kind: ErrorKind) {
         rejections[kind]?.increment()
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
     /// Every series, in Prometheus' text exposition format (version 0.0.4).

@@ -25,6 +25,11 @@ public struct StageTimings: Sendable {
         seconds[stage, default: 0] += Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 
+    /// The time spent in `stage`; nil if the request did not go through it.
+    func duration(of stage: Stage) -> Duration? {
+        seconds[stage].map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+    }
+
     /// The `Server-Timing` value, e.g. `fetch;dur=1.2, decode;dur=30.5, encode;dur=12.0`.
     public var headerValue: String {
         Stage.allCases.compactMap { stage in

@@ -32,6 +32,11 @@ struct MetricsRoutesTests {
             #expect(values[#"imgedge_rejections_total{kind="invalid-options"}"#] == 1)
             #expect(values[#"imgedge_rejections_total{kind="not-found"}"#] == 1)
             #expect(values[#"imgedge_rejections_total{kind="overloaded"}"#] == 0)
+            #expect(values[#"imgedge_request_duration_seconds_count{route="image"}"#] == 4)
+            #expect(values[#"imgedge_request_duration_seconds_count{route="healthz"}"#] == 1)
+            for stage in ["fetch", "decode", "encode"] {  // the miss alone was rendered
+                #expect(values[#"imgedge_stage_duration_seconds_count{stage="\#(stage)"}"#] == 1)
+            }
         }
     }
 
