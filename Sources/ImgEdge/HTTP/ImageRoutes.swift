@@ -135,7 +135,7 @@ struct ImageRoutes: Sendable {
         return "ok\n" + failures.joined()
     }
 
-    /// `/metrics`: every counter, in Prometheus' text format.
+    /// `/metrics`: every metric, in Prometheus' text format.
     private func exposition() -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
