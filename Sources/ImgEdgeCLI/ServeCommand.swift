@@ -22,6 +22,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let configuration = try options.resolve().value
+        let format = configuration.logFormat
+        LoggingSystem.bootstrap { format.handler(label: $0) }
         var logger = Logger(label: "imgedge")
         logger.logLevel = configuration.logLevel
         let options = options

@@ -54,7 +54,9 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules)
-    let routes = ImageRoutes(service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), readiness: readiness)
+    let routes = ImageRoutes(
+        service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
+        readiness: readiness)
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
     routes.register(on: router)

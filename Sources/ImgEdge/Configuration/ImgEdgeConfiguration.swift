@@ -16,8 +16,10 @@ public struct ImgEdgeConfiguration: Sendable {
     public var origin = "TestImages"
     /// `Cache-Control` of image responses.
     public var cacheControl = "public, max-age=31536000, immutable"
-    /// The least severe log messages written.
+    /// The least severe log messages written; info includes a line per request.
     public var logLevel = Logger.Level.info
+    /// How log lines are written.
+    public var logFormat = LogFormat.text
     /// How long a connection may send nothing, while a request's head or body is being read
     /// or between requests, before it is closed.
     public var idleTimeout: Duration = .seconds(30)
@@ -95,7 +97,8 @@ public struct ImgEdgeConfiguration: Sendable {
         .list(
             "encoding.format_preference", \.formatPreference, of: FormatNegotiator.modernFormats, reloadable: true,
             help: "Modern formats in the order to prefer them, among those the browser accepts."),
-        .choice("server.log_level", \.logLevel, help: "The least severe log messages written."),
+        .choice("server.log_level", \.logLevel, help: "The least severe log messages written; info logs a line per request."),
+        .choice("server.log_format", \.logFormat, help: "Log lines as swift-log's text, or one JSON object per line."),
         .textList(
             "security.signing_keys", flag: "signing-key", environment: "IMGEDGE_SIGNING_KEYS", \.signingKeys, secret: true,
             reloadable: true, help: "Keys for HMAC-SHA256 signed URLs (sig=); repeat for rotation, the first signs. None: no signing."),

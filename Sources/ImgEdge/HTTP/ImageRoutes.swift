@@ -21,10 +21,11 @@ struct ImageRoutes: Sendable {
     /// The `Server` header's value.
     let serverName: String
     let metrics: ServiceMetrics
+    let accessLog: AccessLog
     let readiness: Readiness
 
     func register(on router: Router<BasicRequestContext>) {
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ObservingMiddleware(metrics: metrics, accessLog: accessLog))
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in ready() }
         router.get("/modules") { _, _ in try modules() }
@@ -124,8 +125,10 @@ struct ImageRoutes: Sendable {
         var (response, body) = settings.responses.parts(for: answer, negotiated: request.negotiated)
         response.headerFields[.date] = date.value
         response.headerFields[.server] = serverName
-        metrics.countRequest(.image, status: response.status, duration: .now - start)
+        let duration = ContinuousClock.now - start
+        metrics.countRequest(.image, status: response.status, duration: duration)
         metrics.countAnswer(answer)
+        accessLog.record(head.method, target, status: response.status, headers: response.headerFields, duration: duration)
         return (response, head.method == .head ? nil : body)
     }
 

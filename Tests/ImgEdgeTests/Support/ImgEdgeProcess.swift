@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The `imgedge` executable this test run was built with, run as a child process.
@@ -52,6 +53,7 @@ struct ImgEdgeProcess {
     final class Server: @unchecked Sendable {
         let process = Process()
         let port: Int
+        private let logged = LogText()
 
         /// Starts `imgedge serve arguments…` and waits up to 60 s for its "listening" log line.
         static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> Server {
@@ -73,15 +75,34 @@ struct ImgEdgeProcess {
                 if chunk.isEmpty { break }
                 seen += String(decoding: chunk, as: UTF8.self)
             }
+            // "… listening on 127.0.0.1:PORT", at the end of a text line or inside a JSON one.
             guard let line = seen.split(separator: "\n").first(where: { $0.contains("listening on") }),
-                let port = line.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespaces)) })
+                let address = line.split(separator: "listening on ").last,
+                let port = address.split(separator: ":").dropFirst().first.flatMap({ Int($0.prefix(while: \.isNumber)) })
             else {
                 process.terminate()
                 throw ServerDidNotStart(log: seen)
             }
             self.port = port
+            logged.append(seen)
             // Keeps reading the log, so that a server that logs much never blocks on a full pipe.
-            log.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
+            log.fileHandleForReading.readabilityHandler = { [logged] handle in
+                logged.append(String(decoding: handle.availableData, as: UTF8.self))
+            }
+        }
+
+        /// Everything the server has logged so far.
+        var log: String {
+            logged.text.withLock { $0 }
+        }
+
+        /// The server's log as it arrives, appended to by the pipe's reader.
+        private final class LogText: Sendable {
+            let text = Mutex("")
+
+            func append(_ chunk: String) {
+                text.withLock { $0 += chunk }
+            }
         }
 
         struct ServerDidNotStart: Error {

@@ -31,6 +31,14 @@ final class RawConnection: @unchecked Sendable {
         close(socket)
     }
 
+    /// The status code of a `GET target` to the server on `port`, on a connection of its own.
+    static func status(ofGet target: String, port: Int) async -> String {
+        guard let connection = try? RawConnection(port: port) else { return "no connection" }
+        await connection.send(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        let answer = await connection.receive(timeout: 10)
+        return String(answer.dropFirst("HTTP/1.1 ".count).prefix(3))
+    }
+
     /// Sends all of `bytes`; false when the peer has closed.
     @discardableResult
     func send(_ bytes: [UInt8]) async -> Bool {

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImgEdge
+import Logging
 import NIOCore
 import Vips
 
@@ -45,12 +46,15 @@ func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }
     return configuration
 }
 
-/// Runs `test` against the real server, started over a real socket on a free port.
+/// Runs `test` against the real server, started over a real socket on a free port; it logs
+/// warnings and errors only (no access-log line per request).
 func withServer<Value: Sendable>(
     _ configuration: ImgEdgeConfiguration = testConfiguration(),
     _ test: @Sendable (any TestClientProtocol) async throws -> Value
 ) async throws -> Value {
-    let application = try buildApplication(configuration: configuration)
+    var logger = Logger(label: "imgedge")
+    logger.logLevel = .warning
+    let application = try buildApplication(configuration: configuration, logger: logger)
     return try await application.test(.live, test)
 }
 
