@@ -1,5 +1,5 @@
 import HTTPTypes
-public import Logging
+import Logging
 
 /// One line per answered request, at info level: method and target as the message; status,
 /// format, cache result, bytes and milliseconds as metadata. `--log-level notice` turns it off.
