@@ -6,8 +6,8 @@ import Logging
 struct AccessLog: Sendable {
     let logger: Logger
 
-    /// Logs a request for `target` answered with `response` `duration` after its head arrived;
-    /// `kind` names what went wrong, for a refusal.
+    /// Logs a request for `target` answered with `status` and `headers`, `duration` after its
+    /// head arrived; `kind` names what went wrong, for a refusal.
     func record(
         _ method: HTTPRequest.Method, _ target: String, status: HTTPResponse.Status, headers: HTTPFields = [:],
         kind: ErrorKind? = nil, duration: Duration
