@@ -1,16 +1,24 @@
 # imgedge: `make run` serves TestImages/ on 127.0.0.1:8080; `make test` runs the whole suite.
-# Both install libvips' Debian packages first if pkg-config cannot find libvips.
+# Both install libvips' Debian packages first if pkg-config cannot find libvips; `make test`
+# installs Varnish and nginx too, which the CDN and load-balancer tests run.
 
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
+TEST_DEBIAN_PACKAGES := varnish nginx
 
-.PHONY: deps build release dist run test bench modules fuzz
+.PHONY: deps test-deps build release dist run test bench modules fuzz
 
 deps:
 	@pkg-config --exists vips 2>/dev/null || { \
 		echo "Installing $(DEBIAN_PACKAGES)"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEBIAN_PACKAGES); \
+	}
+
+test-deps:
+	@test -x /usr/sbin/varnishd -a -x /usr/sbin/nginx || { \
+		echo "Installing $(TEST_DEBIAN_PACKAGES)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_DEBIAN_PACKAGES); \
 	}
 
 # With the tests, so that `make test` and `make run` share one debug build (plain `swift build`
@@ -38,7 +46,7 @@ dist: release modules
 run: build
 	.build/debug/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
 
-test: build
+test: build test-deps
 	swift test --skip-build
 
 # Longer seeded fuzz runs of the parsers and signature check than `make test` does.

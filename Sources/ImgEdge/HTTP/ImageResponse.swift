@@ -34,7 +34,10 @@ struct ImageResponse {
     private func cachingHeaders(
         _ validators: RenderedImage.Validators, of answer: ServedAnswer, negotiated: NegotiatedFormat
     ) -> HTTPFields {
-        var headers: HTTPFields = [.cacheControl: cacheControl, .eTag: validators.entityTag, .xCache: answer.cacheStatus.rawValue]
+        var headers: HTTPFields = [
+            .cacheControl: cacheControl, .eTag: validators.entityTag, .xVariant: validators.format.rawValue,
+            .xCache: answer.cacheStatus.rawValue,
+        ]
         if let lastModified = validators.lastModified {
             headers[.lastModified] = lastModified
         }
@@ -51,4 +54,6 @@ struct ImageResponse {
 extension HTTPField.Name {
     static let serverTiming = HTTPField.Name("Server-Timing")!
     static let xCache = HTTPField.Name("X-Cache")!
+    /// The format of the variant served (`avif`, `jpeg`, ...), for CDN rules and logs to key on.
+    static let xVariant = HTTPField.Name("X-Variant")!
 }

@@ -157,7 +157,7 @@ public struct ImageService: Sendable {
         switch hit {
         case .variant(let variant):
             let image = RenderedImage(
-                body: variant.body, format: variant.header.format, validators: variant.header.validators, timings: StageTimings())
+                body: variant.body, validators: variant.header.validators, timings: StageTimings())
             return ServedAnswer(outcome: .image(image), cacheStatus: status, renderedAt: variant.header.renderedAt)
         case .notModified(let header):
             return ServedAnswer(outcome: .notModified(header.validators), cacheStatus: status, renderedAt: header.renderedAt)
@@ -276,6 +276,6 @@ extension CachedVariant {
 
 extension CachedVariant.Header {
     var validators: RenderedImage.Validators {
-        RenderedImage.Validators(entityTag: entityTag, lastModified: lastModified)
+        RenderedImage.Validators(format: format, entityTag: entityTag, lastModified: lastModified)
     }
 }

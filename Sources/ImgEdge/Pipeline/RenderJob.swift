@@ -32,7 +32,7 @@ struct RenderJob: Sendable {
             throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
         }
         let tag = entityTag(format: format)
-        let validators = RenderedImage.Validators(entityTag: tag.description, lastModified: input.lastModified)
+        let validators = RenderedImage.Validators(format: format, entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
@@ -51,7 +51,7 @@ struct RenderJob: Sendable {
                 throw .vips(error)
             }
         }
-        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), format: format, validators: validators, timings: timings))
+        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), validators: validators, timings: timings))
     }
 
     /// Opens the source (through its transform module, if any) and refuses exotic band counts

@@ -12,6 +12,8 @@ public enum RenderOutcome: Sendable {
 public struct RenderedImage: Sendable {
     /// What identifies this variant for caches.
     public struct Validators: Sendable {
+        /// The format the variant is encoded in, which `X-Variant` names.
+        public var format: ImageFormat
         /// The quoted strong `ETag`.
         public var entityTag: String
         /// The source's `Last-Modified`, when the origin told it.
@@ -20,9 +22,10 @@ public struct RenderedImage: Sendable {
 
     /// The encoded image.
     public var body: ByteBuffer
-    public var format: ImageFormat
     public var validators: Validators
     public var timings: StageTimings
+
+    public var format: ImageFormat { validators.format }
 }
 
 /// Where an answer came from, as the `X-Cache` header says.

@@ -5,9 +5,7 @@ import Testing
 struct AccessLogTests {
     @Test("with --log-format json every line is a JSON object, and each request has one with its outcome")
     func jsonLines() async throws {
-        let server = try await ImgEdgeProcess.Server.start([
-            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--log-format", "json",
-        ])
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--log-format", "json"])
         let image = "/landscape.jpg?w=64&format=webp"
         #expect(await RawConnection.status(ofGet: image, port: server.port) == "200")
         #expect(await RawConnection.status(ofGet: image, port: server.port) == "200")

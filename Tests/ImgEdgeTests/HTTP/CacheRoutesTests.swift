@@ -67,9 +67,7 @@ struct CacheRoutesTests {
     @Test("a connection kept busy with memory hits is not closed as idle")
     func busyConnectionStaysOpen() async throws {
         // The real executable, so that nothing else in the test process is kept waiting long enough to idle out.
-        let server = try await ImgEdgeProcess.Server.start([
-            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--idle-timeout-seconds", "5",
-        ])
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--idle-timeout-seconds", "5"])
         let connection = try RawConnection(port: server.port)
         let request = Array("GET /tiny.png?w=8 HTTP/1.1\r\nHost: x\r\n\r\n".utf8)
         var answers: [String] = []

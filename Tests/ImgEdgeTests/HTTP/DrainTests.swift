@@ -5,9 +5,7 @@ import Testing
 struct DrainTests {
     @Test("after SIGTERM /readyz answers 503 while /healthz and images answer 200, until the drain delay ends")
     func readinessTurnsFirst() async throws {
-        let server = try await ImgEdgeProcess.Server.start([
-            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--drain-delay-seconds", "3",
-        ])
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--drain-delay-seconds", "3"])
         #expect(await RawConnection.status(ofGet: "/readyz", port: server.port) == "200")
         let signalled = ContinuousClock.now
         server.send(SIGTERM)

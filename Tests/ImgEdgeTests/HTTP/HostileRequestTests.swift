@@ -56,9 +56,7 @@ struct HostileRequestTests {
     @Test("past the connection cap the server accepts no more connections until one closes")
     func connectionCap() async throws {
         // The real executable: Hummingbird's test harness drops the cap from the configuration.
-        let server = try await ImgEdgeProcess.Server.start([
-            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--max-connections", "2",
-        ])
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--max-connections", "2"])
         // Each served once, so that each was accepted before the next connects: the server
         // takes up to a few connections per accept wake-up, so the cap holds per wake-up.
         var idle: [RawConnection] = []
@@ -78,9 +76,7 @@ struct HostileRequestTests {
 
     @Test("SIGTERM with a long job under way exits within the processing deadline, not after the job")
     func shutdownBoundedByDeadline() async throws {
-        let server = try await ImgEdgeProcess.Server.start([
-            "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--max-processing-seconds", "2",
-        ])
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--max-processing-seconds", "2"])
         let connection = try RawConnection(port: server.port)
         await connection.send(
             Array("GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))

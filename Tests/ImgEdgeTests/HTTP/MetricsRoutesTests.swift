@@ -20,7 +20,7 @@ struct MetricsRoutesTests {
             let scrape = try await client.get("/metrics")
             #expect(scrape.status == .ok)
             #expect(scrape.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
-            let values = Self.samples(String(buffer: scrape.body))
+            let values = prometheusSamples(String(buffer: scrape.body))
             #expect(values[#"imgedge_http_requests_total{route="image",status_class="2xx"}"#] == 2)
             #expect(values[#"imgedge_http_requests_total{route="image",status_class="4xx"}"#] == 2)
             #expect(values[#"imgedge_http_requests_total{route="healthz",status_class="2xx"}"#] == 1)
@@ -44,21 +44,11 @@ struct MetricsRoutesTests {
     func closedLabelSets() async throws {
         try await withServer { client in
             _ = try await client.get("/some/path/nobody/has.jpg?w=12")
-            let values = Self.samples(String(buffer: try await client.get("/metrics").body))
+            let values = prometheusSamples(String(buffer: try await client.get("/metrics").body))
             // image, resize, modules, healthz, readyz, metrics, other × 1xx…5xx
             #expect(values.keys.filter { $0.hasPrefix("imgedge_http_requests_total") }.count == 7 * 5)
             #expect(values.keys.filter { $0.hasPrefix("imgedge_rejections_total") }.count > 20)
             #expect(!values.keys.contains { $0.contains("some/path") || $0.contains("has.jpg") })
         }
-    }
-
-    /// Sample lines of a Prometheus text exposition, by series (name and labels as written).
-    private static func samples(_ text: String) -> [String: Int] {
-        var values: [String: Int] = [:]
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Int(line[line.index(after: space)...]) else { continue }
-            values[String(line[..<space])] = value
-        }
-        return values
     }
 }

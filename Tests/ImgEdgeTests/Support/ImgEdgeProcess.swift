@@ -60,6 +60,12 @@ struct ImgEdgeProcess {
             try await offCooperativePool { try Server(arguments, environment: environment) }
         }
 
+        /// Starts a server of `TestImages/` with the built filter modules on `port` (0: a free
+        /// one), with the further `arguments`.
+        static func servingTestImages(port: Int = 0, _ arguments: [String] = []) async throws -> Server {
+            try await start(["--port", String(port), "--origin", testImagesDirectory, "--modules", builtModulesDirectory] + arguments)
+        }
+
         private init(_ arguments: [String], environment: [String: String]) throws {
             process.executableURL = ImgEdgeProcess.executable
             process.arguments = ["serve"] + arguments
