@@ -44,6 +44,9 @@ final class ServiceMetrics: Sendable {
     private let requestDurations: [Route: CoreMetrics.Timer]
     /// `imgedge_stage_duration_seconds{stage}`: each pipeline stage of a render.
     private let stageDurations: [StageTimings.Stage: CoreMetrics.Timer]
+    /// `imgedge_jobs_running` and `imgedge_jobs_queued`: the workers' load, read at each scrape.
+    private let jobsRunning: CoreMetrics.Gauge
+    private let jobsQueued: CoreMetrics.Gauge
 
     /// Histogram buckets for image work: a memory hit takes tens of microseconds, a 20 MP
     /// render about a tenth of a second, the slowest allowed ones tens of seconds.
@@ -86,6 +89,8 @@ final class ServiceMetrics: Sendable {
             uniqueKeysWithValues: StageTimings.Stage.allCases.map {
                 ($0, CoreMetrics.Timer(label: "imgedge_stage_duration_seconds", dimensions: [("stage", $0.rawValue)], factory: factory))
             })
+        jobsRunning = CoreMetrics.Gauge(label: "imgedge_jobs_running", factory: factory)
+        jobsQueued = CoreMetrics.Gauge(label: "imgedge_jobs_queued", factory: factory)
     }
 
     /// Counts a request answered by `route` with `status`, `duration` after its head arrived.
@@ -121,8 +126,11 @@ final class ServiceMetrics: Sendable {
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 
-    /// Every series, in Prometheus' text exposition format (version 0.0.4).
-    func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+    /// Every series, in Prometheus' text exposition format (version 0.0.4), with the jobs
+    /// gauges set to `load`, the workers' load now.
+    func exposition(load: (running: Int, queued: Int)) -> [UInt8] {
+        jobsRunning.record(load.running)
+        jobsQueued.record(load.queued)
+        return registry.emitToBuffer()
     }
 }

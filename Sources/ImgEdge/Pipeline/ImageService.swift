@@ -251,7 +251,12 @@ public struct ImageService: Sendable {
         do {
             // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
             return try await withTaskCancellationHandler {
-                try await workers.run(in: place) { try job.run() }
+                let enqueued = ContinuousClock.now
+                return try await workers.run(in: place) {
+                    var job = job
+                    job.timings.add(.now - enqueued, to: .queue)
+                    return try job.run()
+                }
             } onCancel: {
                 budget.cancel()
             }

@@ -45,6 +45,8 @@ public final class ImageWorkers: Sendable {
     private let pool: NIOThreadPool
     /// Places taken: requests fetching or receiving their source, waiting, or running.
     private let taken = Atomic<Int>(0)
+    /// Jobs running on a worker thread now.
+    private let running = Atomic<Int>(0)
 
     /// Starts the worker threads; call `shutdown()` when done.
     public init(settings: Settings) {
@@ -75,7 +77,18 @@ public final class ImageWorkers: Sendable {
     /// Runs `job` on a worker thread, for the holder of a place.
     /// - Throws: what `job` throws, or the pool's error once it has shut down.
     func run<Result: Sendable>(in place: Place, _ job: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await pool.runIfActive(job)
+        try await pool.runIfActive {
+            self.running.add(1, ordering: .relaxed)
+            defer { self.running.subtract(1, ordering: .relaxed) }
+            return try job()
+        }
+    }
+
+    /// Jobs on a worker thread now, and the other places taken: requests fetching or receiving
+    /// their source, or waiting for a thread.
+    var load: (running: Int, queued: Int) {
+        let running = running.load(ordering: .relaxed)
+        return (running, max(0, taken.load(ordering: .relaxed) - running))
     }
 
     /// Lets running jobs finish and stops the threads.

@@ -3,6 +3,8 @@ public struct StageTimings: Sendable {
     /// A stage's name, as it appears in `Server-Timing`.
     public enum Stage: String, Sendable, CaseIterable {
         case fetch
+        /// Waiting for a worker thread, once the source is in.
+        case queue
         case decode   // header, decode, resize: libvips' lazy pipeline up to pixels in memory
         case encode
     }

@@ -97,7 +97,7 @@ struct ReplicaTests {
             replicas.servers[victim]?.send(SIGKILL)
         }
         print("load through nginx, replica \(victim) killed at 3 s: \(outcome.succeeded) answered, \(outcome.failed) failed")
-        #expect(outcome.succeeded > 100)
+        #expect(outcome.succeeded > 400)
         // nginx retries a GET whose replica dies mid-flight, so none should fail; at most those
         // in flight on it (one per load task) may.
         #expect(outcome.failed <= Self.loadConcurrency, "\(outcome.failed) requests failed")
@@ -115,9 +115,10 @@ struct ReplicaTests {
         #expect(rejoined, "replica \(victim) was not sent its shard again")
     }
 
-    static let loadConcurrency = 8
+    static let loadConcurrency = 4
 
-    /// Requests `targets` in turn from `loadConcurrency` tasks for `seconds`, calling `disrupt`
+    /// Requests `targets` in turn from `loadConcurrency` tasks, each pausing 10 ms between its
+    /// requests, for `seconds`, calling `disrupt`
     /// after 3 s; counts the 200s and everything else (other statuses and transport errors).
     private func load(
         _ nginx: Nginx, targets: [String], seconds: Int, disrupt: @escaping @Sendable () -> Void
@@ -141,6 +142,8 @@ struct ReplicaTests {
                         } else {
                             failed += 1
                         }
+                        // Paced, so that the suites running beside this one keep their share of the cores.
+                        try await Task.sleep(for: .milliseconds(10))
                     }
                     return (succeeded, failed)
                 }

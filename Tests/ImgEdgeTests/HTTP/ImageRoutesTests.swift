@@ -25,7 +25,7 @@ struct ImageRoutesTests {
             let etag = try #require(response.headers[.eTag])
             #expect(etag.hasPrefix("\"") && etag.hasSuffix("\"") && etag.count == 34)
             let timing = try #require(response.headers[HTTPField.Name("Server-Timing")!])
-            for stage in ["fetch;dur=", "decode;dur=", "encode;dur="] {
+            for stage in ["fetch;dur=", "queue;dur=", "decode;dur=", "encode;dur="] {
                 #expect(timing.contains(stage))
             }
         }

@@ -34,7 +34,9 @@ struct MetricsRoutesTests {
             #expect(values[#"imgedge_rejections_total{kind="overloaded"}"#] == 0)
             #expect(values[#"imgedge_request_duration_seconds_count{route="image"}"#] == 4)
             #expect(values[#"imgedge_request_duration_seconds_count{route="healthz"}"#] == 1)
-            for stage in ["fetch", "decode", "encode"] {  // the miss alone was rendered
+            #expect(values["imgedge_jobs_running"] == 0)
+            #expect(values["imgedge_jobs_queued"] == 0)
+            for stage in ["fetch", "queue", "decode", "encode"] {  // the miss alone was rendered
                 #expect(values[#"imgedge_stage_duration_seconds_count{stage="\#(stage)"}"#] == 1)
             }
         }

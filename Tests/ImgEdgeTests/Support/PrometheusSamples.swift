@@ -1,12 +1,15 @@
 import AsyncHTTPClient
 import NIOCore
 
-/// The integer samples of a Prometheus text exposition, by series (name and labels as written,
+/// The whole-number samples of a Prometheus text exposition, by series (name and labels as written,
 /// e.g. `imgedge_cache_results_total{result="miss"}`).
 func prometheusSamples(_ text: String) -> [String: Int] {
     var values: [String: Int] = [:]
     for line in text.split(separator: "\n") where !line.hasPrefix("#") {
-        guard let space = line.lastIndex(of: " "), let value = Int(line[line.index(after: space)...]) else { continue }
+        guard let space = line.lastIndex(of: " ") else { continue }
+        let text = line[line.index(after: space)...]
+        // Counters print as integers, gauges as `2.0`.
+        guard let value = Int(text) ?? Double(text).flatMap({ Int(exactly: $0) }) else { continue }
         values[String(line[..<space])] = value
     }
     return values
