@@ -187,6 +187,9 @@ struct ImageRoutes: Sendable {
             }
             return try await stage()
         } catch let error as ImageServiceError {
+            if case .filter(let failure) = error {
+                metrics.countModuleFailure(failure)
+            }
             let response = ErrorResponse(error)
             let level: Logger.Level = response.status.code >= 500 ? .error : .debug
             logger.log(level: level, "\(response.kind.rawValue): \(error)")

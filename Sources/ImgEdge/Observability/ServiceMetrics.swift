@@ -1,4 +1,5 @@
 import CoreMetrics
+import Filters
 import HTTPTypes
 import NIOCore
 import Prometheus
@@ -31,6 +32,7 @@ final class ServiceMetrics: Sendable {
     }
 
     private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
     /// `imgedge_http_requests_total{route, status_class}`, by route and then status class 1…5.
     private let requests: [Route: [CoreMetrics.Counter]]
     /// `imgedge_cache_results_total{result}`: where each image answer came from.
@@ -59,6 +61,7 @@ final class ServiceMetrics: Sendable {
     init() {
         var factory = PrometheusMetricsFactory(registry: registry)
         factory.defaultDurationHistogramBuckets = Self.durationBuckets
+        self.factory = factory
         func counter(_ name: String, _ label: String, _ value: String) -> CoreMetrics.Counter {
             CoreMetrics.Counter(label: name, dimensions: [(label, value)], factory: factory)
         }
@@ -114,6 +117,24 @@ final class ServiceMetrics: Sendable {
                 }
             }
         }
+    }
+
+    /// Counts a call into a filter or transform module that failed, as
+    /// `imgedge_module_failures_total{module, kind}` (kind: invalid-format, out-of-memory,
+    /// processing-failed for a trap or spent fuel, stopped). Made on the first failure: the
+    /// module names are the loaded modules' (the operator's files), never a request's words.
+    func countModuleFailure(_ failure: FilterError) {
+        let (module, kind): (String, String)
+        switch failure {
+        case .invalidModule:
+            return  // not a call: a module that failed to load, which /healthz names
+        case .failed(let name, let failureKind, _):
+            (module, kind) = (name, failureKind.rawValue)
+        case .stopped(let name):
+            (module, kind) = (name, "stopped")
+        }
+        CoreMetrics.Counter(label: "imgedge_module_failures_total", dimensions: [("module", module), ("kind", kind)], factory: factory)
+            .increment()
     }
 
     /// Counts a request refused or failed for `kind`.

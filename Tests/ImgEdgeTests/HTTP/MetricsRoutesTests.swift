@@ -42,6 +42,21 @@ struct MetricsRoutesTests {
         }
     }
 
+    @Test("a module call that fails is counted under the module's name and the failure's kind")
+    func moduleFailures() async throws {
+        try await withServer { client in
+            let refused = try await client.execute(
+                uri: "/resize?transform=qoi&w=10", method: .post, body: ByteBuffer(bytes: Array("qoif but not really".utf8))) { $0 }
+            #expect(refused.status == .unprocessableContent)
+            _ = try await client.get("/landscape.jpg?w=40&filter=sepia")
+            let values = prometheusSamples(String(buffer: try await client.get("/metrics").body))
+            let failures = values.filter { $0.key.hasPrefix("imgedge_module_failures_total") }
+            #expect(failures.count == 1, "\(failures)")
+            #expect(failures.first.map { $0.key.contains(#"module="qoi""#) && $0.key.contains(#"kind="invalid-format""#) } == true)
+            #expect(failures.first?.value == 1)
+        }
+    }
+
     @Test("every series exists before anything is counted, and no label value comes from a request")
     func closedLabelSets() async throws {
         try await withServer { client in
