@@ -10,8 +10,8 @@ import Vips
 /// Counted through swift-metrics into a Prometheus registry of their own, so that every
 /// application counts alone (the tests run many in one process) and nothing depends on the
 /// process-wide `MetricsSystem`. Every label takes its values from a closed set, and every
-/// series is made up front, so a scrape lists all of them from the start and counting is one
-/// atomic add.
+/// series but the per-module failures is made up front, so a scrape lists them from the start
+/// and counting is one atomic add.
 final class ServiceMetrics: Sendable {
     /// Which handler answered a request: the `route` label.
     enum Route: String, CaseIterable, Sendable {

@@ -25,6 +25,7 @@ public struct RenderedImage: Sendable {
     public var validators: Validators
     public var timings: StageTimings
 
+    /// The format the image is encoded in.
     public var format: ImageFormat { validators.format }
 }
 

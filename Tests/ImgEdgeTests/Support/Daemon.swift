@@ -12,9 +12,9 @@ let deployDirectory: String = URL(fileURLWithPath: testImagesDirectory).deleting
 /// process, with a temporary directory of its own for its configuration and state; stopped by
 /// its PID, and its directory removed, by `stop()`.
 ///
-/// Spawned with `posix_spawn` and an empty signal mask rather than with Foundation's `Process`,
-/// which passes on the mask of the Dispatch thread it runs on: with SIGTERM blocked, varnishd
-/// and nginx would never stop. Waiting blocks, so it runs on a Dispatch thread (see
+/// Spawned with `posix_spawn`, an empty signal mask and none of the test process's descriptors
+/// rather than with Foundation's `Process`, which passes on the mask of the Dispatch thread it
+/// runs on: with SIGTERM blocked, varnishd and nginx would never stop. Waiting blocks, so it runs on a Dispatch thread (see
 /// `ImgEdgeProcess.Server`).
 final class Daemon: @unchecked Sendable {
     let pid: pid_t
@@ -22,6 +22,8 @@ final class Daemon: @unchecked Sendable {
     let directory: URL
     /// What the daemon writes to its standard output and error.
     private let output: URL
+    /// Whether the daemon has been reaped, after which its PID may be another process's.
+    private var reaped = false
 
     /// A new, empty directory for a daemon's files, which `stop()` removes.
     static func makeDirectory(for name: String) throws -> URL {
@@ -93,9 +95,11 @@ final class Daemon: @unchecked Sendable {
 
     /// Reaps the daemon if it has exited, or once it does when `waiting`; true when it is gone.
     private func reap(waiting: Bool) -> Bool {
+        guard !reaped else { return true }
         var status: Int32 = 0
         let result = waitpid(pid, &status, waiting ? 0 : WNOHANG)
-        return result == pid || (result == -1 && errno == ECHILD)
+        reaped = result == pid || (result == -1 && errno == ECHILD)
+        return reaped
     }
 
     /// Stops the daemon with SIGTERM (SIGKILL after 10 s), waits for it to exit, removes its
@@ -103,7 +107,9 @@ final class Daemon: @unchecked Sendable {
     @discardableResult
     func stop() async -> String {
         await offCooperativePool {
-            kill(self.pid, SIGTERM)
+            if !self.reaped {
+                kill(self.pid, SIGTERM)
+            }
             let deadline = Date().addingTimeInterval(10)
             while !self.reap(waiting: false) {
                 if Date() > deadline {
