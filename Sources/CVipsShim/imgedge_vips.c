@@ -4,6 +4,7 @@
 // object, so that every early return releases them by releasing the parent.
 
 #include "imgedge_vips.h"
+#include "frames.h"
 
 #include <math.h>
 #include <malloc.h>
@@ -131,39 +132,6 @@ int imgedge_vips_page_count(VipsImage *image) {
     return page_height > 0 ? vips_image_get_height(image) / page_height : 1;
 }
 
-/// An operation on one frame; `argument` carries its parameters.
-typedef int (*frame_operation)(VipsImage *frame, VipsImage **out, const void *argument);
-
-/// Applies `operation` to every frame of `in` and stacks the results again.
-static int map_frames(VipsImage *in, frame_operation operation, const void *argument,
-                      VipsImage **out) {
-    int pages = imgedge_vips_page_count(in);
-    if (pages == 1) {
-        return operation(in, out, argument);
-    }
-    int page_height = vips_image_get_page_height(in);
-    VipsObject *scope = VIPS_OBJECT(vips_image_new());
-    VipsImage **frames = (VipsImage **)vips_object_local_array(scope, pages);
-    VipsImage **results = (VipsImage **)vips_object_local_array(scope, pages);
-    VipsImage **joined = (VipsImage **)vips_object_local_array(scope, 1);
-    for (int page = 0; page < pages; page++) {
-        if (vips_extract_area(in, &frames[page], 0, page * page_height,
-                              vips_image_get_width(in), page_height, NULL) != 0 ||
-            operation(frames[page], &results[page], argument) != 0) {
-            g_object_unref(scope);
-            return -1;
-        }
-    }
-    if (vips_arrayjoin(results, &joined[0], pages, "across", 1, NULL) != 0 ||
-        vips_copy(joined[0], out, NULL) != 0) {
-        g_object_unref(scope);
-        return -1;
-    }
-    vips_image_set_int(*out, VIPS_META_PAGE_HEIGHT, vips_image_get_height(results[0]));
-    g_object_unref(scope);
-    return 0;
-}
-
 typedef struct {
     VipsCompassDirection direction;
     int width;
@@ -180,40 +148,7 @@ static int crop_frame(VipsImage *frame, VipsImage **out, const void *argument) {
 int imgedge_vips_crop(VipsImage *in, VipsCompassDirection direction, int width, int height,
                       VipsImage **out) {
     crop_argument argument = {direction, width, height};
-    return map_frames(in, crop_frame, &argument, out);
-}
-
-typedef struct {
-    int width;
-    int height;
-    const double *rgba;
-} letterbox_argument;
-
-static int letterbox_frame(VipsImage *frame, VipsImage **out, const void *argument) {
-    const letterbox_argument *box = argument;
-    VipsArrayDouble *background = vips_array_double_new(box->rgba, vips_image_get_bands(frame));
-    int status = vips_gravity(frame, out, VIPS_COMPASS_DIRECTION_CENTRE, box->width, box->height,
-                              "extend", VIPS_EXTEND_BACKGROUND, "background", background, NULL);
-    vips_area_unref(VIPS_AREA(background));
-    return status;
-}
-
-int imgedge_vips_letterbox(VipsImage *in, int width, int height, const double rgba[4],
-                           VipsImage **out) {
-    VipsImage *source = in;
-    VipsImage *with_alpha = NULL;
-    if (rgba[3] < 255 && !vips_image_hasalpha(in)) {
-        if (vips_bandjoin_const1(in, &with_alpha, 255, NULL) != 0) {
-            return -1;
-        }
-        source = with_alpha;
-    }
-    letterbox_argument argument = {width, height, rgba};
-    int status = map_frames(source, letterbox_frame, &argument, out);
-    if (with_alpha != NULL) {
-        g_object_unref(with_alpha);
-    }
-    return status;
+    return imgedge_map_frames(in, crop_frame, &argument, out);
 }
 
 int imgedge_vips_flatten(VipsImage *in, const double rgb[3], VipsImage **out) {
@@ -375,7 +310,7 @@ static int convolve_frame(VipsImage *frame, VipsImage **out, const void *argumen
 
 int imgedge_vips_convolve(VipsImage *in, int size, double scale, const double *weights, VipsImage **out) {
     kernel_argument argument = {size, scale, weights};
-    return map_frames(in, convolve_frame, &argument, out);
+    return imgedge_map_frames(in, convolve_frame, &argument, out);
 }
 
 int imgedge_vips_copy_pixels(VipsImage *in, void **data, size_t *length) {

@@ -82,22 +82,6 @@ public struct Image: ~Copyable {
         return Image(taking: out, source: pixels, budget: budget)
     }
 
-    /// Cuts every frame to at most `width` x `height`, keeping the part `direction` names.
-    public consuming func cropped(width: Int, height: Int, keeping direction: CompassDirection) throws(VipsError) -> Image {
-        try transformed { imgedge_vips_crop($0, direction.vipsDirection, Int32(width), Int32(height), &$1) }
-    }
-
-    /// Centres every frame on a `width` x `height` canvas of `background` (letterboxing).
-    /// - Parameter background: red, green, blue, alpha, each 0–255.
-    public consuming func letterboxed(width: Int, height: Int, background: [Double]) throws(VipsError) -> Image {
-        precondition(background.count == 4, "background is red, green, blue, alpha")
-        return try transformed { input, out in
-            background.withUnsafeBufferPointer {
-                imgedge_vips_letterbox(input, Int32(width), Int32(height), $0.baseAddress, &out)
-            }
-        }
-    }
-
     /// Blends the alpha channel onto an opaque `background`; images without alpha are unchanged.
     /// - Parameter background: red, green, blue, each 0–255.
     public consuming func flattened(onto background: [Double]) throws(VipsError) -> Image {
@@ -159,7 +143,7 @@ public struct Image: ~Copyable {
 
 extension ThumbnailRequest {
     /// The request as the shim's options struct.
-    fileprivate var shimOptions: imgedge_vips_thumbnail_options {
+    var shimOptions: imgedge_vips_thumbnail_options {
         imgedge_vips_thumbnail_options(
             width: Int32(width ?? Int(VIPS_MAX_COORD)),
             height: Int32(height ?? Int(VIPS_MAX_COORD)),
@@ -187,22 +171,6 @@ extension Optional where Wrapped == ThumbnailRequest.SmartCrop {
         case .centre: VIPS_INTERESTING_CENTRE
         case .attention: VIPS_INTERESTING_ATTENTION
         case .entropy: VIPS_INTERESTING_ENTROPY
-        }
-    }
-}
-
-extension CompassDirection {
-    fileprivate var vipsDirection: VipsCompassDirection {
-        switch self {
-        case .centre: VIPS_COMPASS_DIRECTION_CENTRE
-        case .north: VIPS_COMPASS_DIRECTION_NORTH
-        case .northEast: VIPS_COMPASS_DIRECTION_NORTH_EAST
-        case .east: VIPS_COMPASS_DIRECTION_EAST
-        case .southEast: VIPS_COMPASS_DIRECTION_SOUTH_EAST
-        case .south: VIPS_COMPASS_DIRECTION_SOUTH
-        case .southWest: VIPS_COMPASS_DIRECTION_SOUTH_WEST
-        case .west: VIPS_COMPASS_DIRECTION_WEST
-        case .northWest: VIPS_COMPASS_DIRECTION_NORTH_WEST
         }
     }
 }

@@ -128,6 +128,11 @@ public struct Fingerprint: Sendable {
         mapped { column, row in (column, cells - 1 - row) }
     }
 
+    /// The fingerprint of the picture turned a quarter turn clockwise.
+    public var turnedClockwise: Fingerprint {
+        mapped { column, row in (row, cells - 1 - column) }
+    }
+
     /// The fingerprint of the picture turned half a turn.
     public var turnedHalfway: Fingerprint {
         mapped { column, row in (cells - 1 - column, cells - 1 - row) }

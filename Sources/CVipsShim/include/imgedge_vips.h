@@ -69,10 +69,29 @@ int imgedge_vips_thumbnail_pixels(const void *pixels, size_t length, int width, 
 int imgedge_vips_crop(VipsImage *in, VipsCompassDirection direction, int width, int height,
                       VipsImage **out);
 
-/// Places every frame of `in` centred on a `width` x `height` canvas of colour `rgba`
-/// (letterboxing). An alpha channel is added when the colour is not opaque.
-int imgedge_vips_letterbox(VipsImage *in, int width, int height, const double rgba[4],
-                           VipsImage **out);
+/// Turns every frame of `in` clockwise by `angle`, then mirrors it: `flip` bit 0 left to right,
+/// bit 1 top to bottom.
+int imgedge_vips_orient(VipsImage *in, VipsAngle angle, int flip, VipsImage **out);
+
+/// Cuts the `width` x `height` rectangle at `left`, `top` out of every frame of `in`; fails when
+/// it does not lie within the frames.
+int imgedge_vips_extract(VipsImage *in, int left, int top, int width, int height, VipsImage **out);
+
+/// The rectangle of `in`'s frames that holds content: the pixels that differ by more than
+/// `threshold` (0-255) from the first frame's top-left pixel, seen on white, after libvips'
+/// median noise filter; the union over the frames. The whole frame when every pixel is that
+/// colour or a frame is smaller than 3 x 3. Computes the pixels of `in`.
+int imgedge_vips_find_trim(VipsImage *in, double threshold, int *left, int *top, int *width, int *height);
+
+/// Adds a border of colour `rgba` around every frame of `in`, `edges` pixels wide: top, right,
+/// bottom, left (a negative edge cuts into the frame; letterboxing is padding to a box). An
+/// alpha channel is added when the colour is not opaque.
+int imgedge_vips_pad(VipsImage *in, const int edges[4], const double rgba[4], VipsImage **out);
+
+/// Resizes every frame of `in`, already decoded, to the box as `options` say (`frames` is not
+/// read): `imgedge_vips_thumbnail` without the load.
+int imgedge_vips_thumbnail_image(VipsImage *in, const imgedge_vips_thumbnail_options *options,
+                                 VipsImage **out);
 
 /// Blends the alpha channel of `in` onto the opaque colour `rgb`; returns a new reference to
 /// `in` unchanged when it has no alpha.

@@ -8,7 +8,8 @@ import Vips
 /// Builds the imgedge application from a validated configuration.
 ///
 /// Starts libvips, the worker threads, the origin and the cache tiers, registers the routes
-/// (and the event-loop hit path), and ties the resources' shutdown to the application's.
+/// (and the event-loop hit path, and the metrics port's listener when one is set), and ties the
+/// resources' shutdown to the application's.
 ///
 /// - Parameters:
 ///   - readiness: what `/readyz` answers; `Readiness.Drain` turns it at shutdown.
@@ -59,7 +60,19 @@ public func buildApplication(
         readiness: readiness)
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
-    routes.register(on: router)
+    if configuration.metricsPort == 0 {
+        routes.register(on: router)
+    } else {
+        let metricsRouter = Router(options: .autoGenerateHeadEndpoints)
+        routes.register(on: router, metricsRouter: metricsRouter)
+        // Last of the resources, so it stops right after the main listener: probes answer while draining.
+        resources.append(
+            Application(
+                router: metricsRouter,
+                configuration: .init(
+                    address: .hostname(configuration.host, port: configuration.metricsPort), serverName: routes.serverName),
+                logger: logger))
+    }
     return Application(
         router: router,
         server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))) {

@@ -12,6 +12,9 @@ public struct ImgEdgeConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// Port to listen on; 0 picks a free one.
     public var port = 8080
+    /// Port of a second listener, on `host`, serving `/metrics`, `/healthz` and `/readyz` only;
+    /// 0: none, and `/metrics` is served on `port`.
+    public var metricsPort = 0
     /// Where originals come from: a directory, or an `http://` or `https://` base URL.
     public var origin = "TestImages"
     /// `Cache-Control` of image responses.
@@ -71,6 +74,9 @@ public struct ImgEdgeConfiguration: Sendable {
             $0.isEmpty ? "must not be empty" : nil
         },
         .integer("server.port", \.port, in: 0...65_535, help: "Port to listen on (0 picks a free port)."),
+        .integer(
+            "server.metrics_port", \.metricsPort, in: 0...65_535,
+            help: "Port of a second listener for /metrics, /healthz and /readyz only (0: /metrics on the main port)."),
         .seconds(
             "server.idle_timeout_seconds", \.idleTimeout, in: 0.1...3600,
             help: "A connection that sends nothing for this long, mid-request or between requests, is closed."),

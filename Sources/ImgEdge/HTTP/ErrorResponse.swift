@@ -62,6 +62,8 @@ struct ErrorResponse: HTTPResponseError {
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side",
                 kind: .outputTooLarge)
+        case .source(.cropOutside(let width, let height)):
+            self.init(status: .badRequest, reason: "crop lies outside the image, which is \(width)x\(height)", kind: .invalidOptions)
         case .source(.outputTooManyPixels(let width, let height, let frames, let limit)):
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",

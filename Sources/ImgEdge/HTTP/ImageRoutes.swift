@@ -8,7 +8,7 @@ import NIOCore
 import Vips
 
 /// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`,
-/// `GET /healthz` and `GET /readyz`.
+/// `GET /healthz` and `GET /readyz`, the last three also on a listener of their own.
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
@@ -24,14 +24,26 @@ struct ImageRoutes: Sendable {
     let accessLog: AccessLog
     let readiness: Readiness
 
-    func register(on router: Router<BasicRequestContext>) {
+    /// Registers every route on `router`, or, given a `metricsRouter` (the metrics port's),
+    /// `/metrics` there instead, beside the probes.
+    func register(on router: Router<BasicRequestContext>, metricsRouter: Router<BasicRequestContext>? = nil) {
+        registerProbes(on: router)
+        if let metricsRouter {
+            registerProbes(on: metricsRouter)
+            metricsRouter.get("/metrics") { _, _ in exposition() }
+        } else {
+            router.get("/metrics") { _, _ in exposition() }
+        }
+        router.get("/modules") { _, _ in try modules() }
+        router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
+        router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
+    }
+
+    /// The observing middleware (for the routes registered after it) and the probes.
+    private func registerProbes(on router: Router<BasicRequestContext>) {
         router.add(middleware: ObservingMiddleware(metrics: metrics, accessLog: accessLog))
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in ready() }
-        router.get("/modules") { _, _ in try modules() }
-        router.get("/metrics") { _, _ in exposition() }
-        router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
-        router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
 
     /// `GET /<path>?…`: the original comes from the origin.

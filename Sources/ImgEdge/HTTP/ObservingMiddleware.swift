@@ -9,10 +9,10 @@ struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
     let accessLog: AccessLog
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let route = ServiceMetrics.Route(method: request.method, path: request.uri.path)
         let start = ContinuousClock.now
         func observe(_ status: HTTPResponse.Status, headers: HTTPFields = [:], kind: ErrorKind? = nil) {
             let duration = ContinuousClock.now - start
+            let route = ServiceMetrics.Route(endpointPath: context.endpointPath)
             metrics.countRequest(route, status: status, duration: duration)
             kind.map(metrics.countRejection)
             accessLog.record(request.method, request.uri.description, status: status, headers: headers, kind: kind, duration: duration)

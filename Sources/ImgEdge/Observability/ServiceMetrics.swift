@@ -17,16 +17,15 @@ final class ServiceMetrics: Sendable {
     enum Route: String, CaseIterable, Sendable {
         case image, resize, modules, healthz, readyz, metrics, other
 
-        /// The route `method` and `path` reach.
-        init(method: HTTPRequest.Method, path: String) {
-            switch (method, path) {
-            case (.get, "/healthz"), (.head, "/healthz"): self = .healthz
-            case (.get, "/readyz"), (.head, "/readyz"): self = .readyz
-            case (.get, "/modules"), (.head, "/modules"): self = .modules
-            case (.get, "/metrics"), (.head, "/metrics"): self = .metrics
-            case (.post, "/resize"): self = .resize
-            case (.get, _), (.head, _): self = .image
-            default: self = .other
+        /// The route of the router's endpoint `path` (Hummingbird's `endpointPath`, set once a
+        /// request is matched), so that the router alone decides which path and method reach
+        /// which handler; `other` for what it matched to no handler.
+        init(endpointPath path: String?) {
+            switch path {
+            case "/**": self = .image
+            case "/resize": self = .resize
+            case let path?: self = Self(rawValue: String(path.dropFirst())) ?? .other
+            case nil: self = .other
             }
         }
     }

@@ -6,11 +6,15 @@ extension ProcessingOptions {
     /// Accepts `w`/`width`, `h`/`height` (CSS pixels, 1 to `maxOutputDimension`), `dpr` (1–4,
     /// decimals allowed), `fit`, `gravity` (`center` too), `q`/`quality` (1–100),
     /// `format`/`fm` (`auto`, an ``ImageFormat`` raw value, or `jpg`), `enlarge` (`0`, `1`,
-    /// `true`, `false`) and `bg`/`background` (see ``RGBColor/init(hex:)``). Names and keyword
-    /// values are case-sensitive; numbers are plain ASCII digits with no sign.
+    /// `true`, `false`), `bg`/`background` (see ``RGBColor/init(hex:)``), `rotate` (0, 90, 180,
+    /// 270), `flip` (`h`, `v`, `hv`), `crop` (`x,y,w,h`: whole source pixels, or fractions 0–1
+    /// when any of the four has a decimal point), `fp` (`x,y`, fractions 0–1), `trim` (empty
+    /// for the default threshold 10, or 0–255) and `pad` (one to four CSS lengths, as CSS's
+    /// `padding` reads them). Names and keyword values are case-sensitive; numbers are plain
+    /// ASCII digits with no sign.
     ///
-    /// Width and height are multiplied by `dpr` and rounded to the nearest pixel, halves away
-    /// from zero; `dpr` without a size has no effect.
+    /// Width, height and padding are multiplied by `dpr` and rounded to the nearest pixel,
+    /// halves away from zero; `dpr` without a size or padding has no effect.
     ///
     /// - Parameters:
     ///   - maxOutputDimension: The largest pixel width or height allowed after `dpr`; 1 to
@@ -20,7 +24,7 @@ extension ProcessingOptions {
     ///     the parser's.
     /// - Throws: The first problem found, in query order: an unknown parameter, a parameter
     ///   given twice (under the same name or an alias, passthrough names included), an invalid
-    ///   value (an empty one included); then a size over the limit after `dpr`.
+    ///   value (an empty one included, but for `trim`); then a size over the limit after `dpr`.
     public init(
         query: some Sequence<(name: String, value: String)>,
         maxOutputDimension: Int = 8192,
@@ -32,6 +36,7 @@ extension ProcessingOptions {
         var cssWidth: (name: String, value: Int)?
         var cssHeight: (name: String, value: Int)?
         var dpr = 1.0
+        var cssPadding: Padding?
         let sizes = 1...maxOutputDimension
         let sizeExpected = "an integer from 1 to \(maxOutputDimension)"
 
@@ -84,11 +89,62 @@ extension ProcessingOptions {
                 background = try Self.parse(value, for: name, expected: "a hex colour rgb, rrggbb or rrggbbaa") {
                     RGBColor(hex: $0)
                 }
+            case .rotate:
+                rotation = try Self.parse(value, for: name, expected: "one of 0, 90, 180, 270") {
+                    Self.integer($0, in: 0...270).flatMap(Rotation.init(rawValue:))
+                }
+            case .flip:
+                flip = try Self.parse(value, for: name, expected: "one of h, v, hv", Flip.init(rawValue:))
+            case .crop:
+                crop = try Self.parse(value, for: name, expected: Self.cropExpected, Self.cropRegion)
+            case .focalPoint:
+                focalPoint = try Self.parse(value, for: name, expected: "x,y: two fractions from 0 to 1", Self.focalPoint)
+            case .trim:
+                trimThreshold = try Self.parse(value, for: name, expected: "nothing, or a threshold from 0 to 255") { (text) -> Int? in
+                    text.isEmpty ? 10 : Self.integer(text, in: 0...255)
+                }
+            case .pad:
+                cssPadding = try Self.parse(value, for: name, expected: "one to four integers from 0 to \(maxOutputDimension)") {
+                    Self.list($0) { Self.integer($0, in: 0...maxOutputDimension) }.flatMap(Padding.init(css:))
+                }
             }
         }
 
         width = try Self.pixels(cssWidth, dpr: dpr, limit: maxOutputDimension)
         height = try Self.pixels(cssHeight, dpr: dpr, limit: maxOutputDimension)
+        padding = cssPadding.map { css in
+            let scaled = { (length: Int) in Int((Double(length) * dpr).rounded()) }
+            return Padding(top: scaled(css.top), right: scaled(css.right), bottom: scaled(css.bottom), left: scaled(css.left))
+        }
+    }
+
+    private static let cropExpected = "x,y,w,h: whole pixels, or fractions from 0 to 1, with w and h above 0"
+
+    /// `x,y,w,h` in whole pixels, or in fractions when any of the four has a decimal point.
+    private static func cropRegion(_ text: String) -> CropRegion? {
+        let isFractions = text.contains(".")
+        let numbers =
+            isFractions
+            ? list(text) { decimal($0, in: 0...1) }
+            : list(text) { integer($0, in: 0...Int(Int32.max)).map(Double.init) }
+        guard let numbers, numbers.count == 4, numbers[2] > 0, numbers[3] > 0 else { return nil }
+        return CropRegion(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3], unit: isFractions ? .fractions : .pixels)
+    }
+
+    /// `x,y`, each a fraction from 0 to 1.
+    private static func focalPoint(_ text: String) -> FocalPoint? {
+        guard let numbers = list(text, { decimal($0, in: 0...1) }), numbers.count == 2 else { return nil }
+        return FocalPoint(x: numbers[0], y: numbers[1])
+    }
+
+    /// The comma-separated items of `text`, each made by `make`; nil if any is not.
+    private static func list<T>(_ text: String, _ make: (String) -> T?) -> [T]? {
+        var items: [T] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = make(String(item)) else { return nil }
+            items.append(value)
+        }
+        return items
     }
 
     /// `make(value)`, or an ``OptionsError/invalidValue(name:value:expected:)`` if that is nil.

@@ -1,8 +1,9 @@
 public import Vips
 
-/// What a request asks imgedge to do to an image: size, fit, crop, encoding and background.
+/// What a request asks imgedge to do to an image: orientation, crop and trim, size, fit,
+/// padding, encoding and background.
 ///
-/// Sizes are in output pixels, `dpr` already applied. Options parsed by
+/// Sizes and padding are in output pixels, `dpr` already applied; crops in source pixels. Options parsed by
 /// ``init(query:maxOutputDimension:passthroughNames:)`` are validated; the memberwise
 /// initializer trusts its caller.
 public struct ProcessingOptions: Sendable, Hashable {
@@ -23,6 +24,18 @@ public struct ProcessingOptions: Sendable, Hashable {
     public var background: RGBColor
     /// Raw values of the parameters the parser was told to pass through (`filter`, `sig`), by name.
     public var passthrough: [String: String]
+    /// The turn after EXIF orientation.
+    public var rotation: Rotation
+    /// The mirroring after ``rotation``, if any.
+    public var flip: Flip?
+    /// The part of the turned picture to keep, before the resize.
+    public var crop: CropRegion?
+    /// With a threshold (0–255), a border of the first pixel's colour is cut off after the crop.
+    public var trimThreshold: Int?
+    /// The point ``Fit/cover`` keeps in view, instead of ``gravity``.
+    public var focalPoint: FocalPoint?
+    /// A border around the resized picture, in ``background``.
+    public var padding: Padding?
 
     public init(
         width: Int? = nil,
@@ -33,7 +46,13 @@ public struct ProcessingOptions: Sendable, Hashable {
         format: ImageFormat? = nil,
         enlarge: Bool = false,
         background: RGBColor = .white,
-        passthrough: [String: String] = [:]
+        passthrough: [String: String] = [:],
+        rotation: Rotation = .none,
+        flip: Flip? = nil,
+        crop: CropRegion? = nil,
+        trimThreshold: Int? = nil,
+        focalPoint: FocalPoint? = nil,
+        padding: Padding? = nil
     ) {
         self.width = width
         self.height = height
@@ -44,6 +63,12 @@ public struct ProcessingOptions: Sendable, Hashable {
         self.enlarge = enlarge
         self.background = background
         self.passthrough = passthrough
+        self.rotation = rotation
+        self.flip = flip
+        self.crop = crop
+        self.trimThreshold = trimThreshold
+        self.focalPoint = focalPoint
+        self.padding = padding
     }
 
     /// A canonical string of everything here that affects the output, for cache keys and ETags.
@@ -54,7 +79,9 @@ public struct ProcessingOptions: Sendable, Hashable {
     /// - `q`: left out when nil,
     /// - `fm`: the format's raw value, or `auto` when nil,
     /// - `enlarge`: `0` or `1`,
-    /// - `bg`: ``RGBColor/hex``, eight lowercase digits.
+    /// - `bg`: ``RGBColor/hex``, eight lowercase digits,
+    /// - then, each only when set: `rotate` (degrees), `flip`, `crop` (as written, pixels or
+    ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels).
     ///
     /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
@@ -74,6 +101,12 @@ public struct ProcessingOptions: Sendable, Hashable {
         pairs.append("fm=\(format?.rawValue ?? "auto")")
         pairs.append("enlarge=\(enlarge ? 1 : 0)")
         pairs.append("bg=\(background.hex)")
+        if rotation != .none { pairs.append("rotate=\(rotation.rawValue)") }
+        if let flip { pairs.append("flip=\(flip.rawValue)") }
+        if let crop { pairs.append("crop=\(crop.urlValue)") }
+        if let trimThreshold { pairs.append("trim=\(trimThreshold)") }
+        if let focalPoint { pairs.append("fp=\(focalPoint.x),\(focalPoint.y)") }
+        if let padding { pairs.append("pad=\(padding.top),\(padding.right),\(padding.bottom),\(padding.left)") }
         return "v1:" + pairs.joined(separator: "&")
     }
 }

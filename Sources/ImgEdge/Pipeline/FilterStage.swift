@@ -10,8 +10,16 @@ import Vips
 struct FilterStage {
     let registry: FilterRegistry
     let budget: EvaluationBudget
+    /// The time spent in strip filters' modules so far. Recipe filters join libvips' lazy
+    /// pipeline, so their time is the decode's.
+    private(set) var moduleTime = Duration.zero
 
-    func apply(_ filters: [ResolvedFilter], to image: consuming Image) throws(ImageServiceError) -> Image {
+    init(registry: FilterRegistry, budget: EvaluationBudget) {
+        self.registry = registry
+        self.budget = budget
+    }
+
+    mutating func apply(_ filters: [ResolvedFilter], to image: consuming Image) throws(ImageServiceError) -> Image {
         var image = image
         for filter in filters {
             do {
@@ -27,7 +35,7 @@ struct FilterStage {
         return image
     }
 
-    private func apply(_ filter: ResolvedFilter, to image: consuming Image) throws -> Image {
+    private mutating func apply(_ filter: ResolvedFilter, to image: consuming Image) throws -> Image {
         switch filter.module.kind {
         case .lookupTable, .colourMatrix, .kernel:
             switch try registry.recipe(filter.module, arguments: filter.arguments) {
@@ -40,7 +48,12 @@ struct FilterStage {
             }
         case .strips:
             let (width, frameHeight, bands) = (image.width, image.frameHeight, image.bands)
+            let (registry, budget) = (registry, budget)
+            var moduleTime = Duration.zero
+            defer { self.moduleTime += moduleTime }
             return try image.rewritingPixels { (pixels) throws(FilterError) in
+                let start = ContinuousClock.now
+                defer { moduleTime += ContinuousClock.now - start }
                 let frameBytes = width * frameHeight * bands
                 for start in stride(from: 0, to: pixels.count, by: frameBytes) {
                     let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])

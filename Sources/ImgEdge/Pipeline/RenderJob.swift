@@ -6,7 +6,7 @@ import Vips
 /// One request's libvips work, run start to finish on one worker thread.
 ///
 /// Reads in the pipeline's order: sniff → header → limits → format → tag (304?) → plan →
-/// decode and resize → filters → encode. libvips is lazy and its per-thread state must be released on
+/// decode, turn, crop, trim, resize and pad → filters → encode. libvips is lazy and its per-thread state must be released on
 /// the thread that used it, so nothing here may hop threads. The job computes within `budget`:
 /// its clock starts when the job does, and libvips and the strip filters stop once it is spent.
 struct RenderJob: Sendable {
@@ -37,9 +37,7 @@ struct RenderJob: Sendable {
             return .notModified(validators)
         }
         let plan = try plan(for: header, frames: frames)
-        let image = try timings.measure(.decode) { () throws(ImageServiceError) in
-            try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha)
-        }
+        let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             do throws(VipsError) {
                 return try image.encoded(
@@ -70,7 +68,12 @@ struct RenderJob: Sendable {
     /// The geometry for this source, refused when the result, over its frames, would exceed
     /// the output limits.
     private func plan(for header: ImageHeader, frames: Int) throws(ImageServiceError) -> ResizePlan {
-        let plan = ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: frames > 1)
+        let plan: ResizePlan
+        do {
+            plan = try ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: frames > 1)
+        } catch {
+            throw .source(error)
+        }
         let (width, height) = (plan.outputWidth, plan.outputHeight)
         guard max(width, height) <= limits.maxOutputDimension else {
             throw .source(.outputTooLarge(width: width, height: height, limit: limits.maxOutputDimension))
@@ -92,17 +95,26 @@ struct RenderJob: Sendable {
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha
-    /// for formats without it, and computes the pixels into memory.
+    /// for formats without it, and computes the pixels into memory. The time in strip filters'
+    /// modules is the filters stage's, the rest the decode's.
     private func decodeAndResize(
-        _ opened: any OpenedSource, plan: ResizePlan, frames: Int, flatten: Bool
+        _ opened: any OpenedSource, plan: ResizePlan, frames: Int, flatten: Bool, timings: inout StageTimings
     ) throws(ImageServiceError) -> Image {
+        let start = ContinuousClock.now
+        var filterStage = FilterStage(registry: filters.registry, budget: budget)
+        defer {
+            timings.add(ContinuousClock.now - start - filterStage.moduleTime, to: .decode)
+            if filterStage.moduleTime > .zero {
+                timings.add(filterStage.moduleTime, to: .filters)
+            }
+        }
         let resized: Image
         do {
-            resized = try thumbnail(opened, plan: plan, frames: frames)
+            resized = try resize(opened, plan: plan, frames: frames)
         } catch {
             throw .vips(error)
         }
-        let filtered = try FilterStage(registry: filters.registry, budget: budget).apply(filters.steps, to: resized)
+        let filtered = try filterStage.apply(filters.steps, to: resized)
         do {
             return try finished(filtered, flatten: flatten)
         } catch {
@@ -110,16 +122,62 @@ struct RenderJob: Sendable {
         }
     }
 
-    /// Decodes with shrink-on-load and applies the plan's crop or letterbox.
-    private func thumbnail(_ opened: any OpenedSource, plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
-        var request = plan.thumbnail
-        request.frames = frames
-        let image = try opened.thumbnail(request, budget: budget)
-        switch plan.finish {
+    /// Decodes with shrink-on-load, prepared when the plan says so, and applies the plan's crop
+    /// or letterbox, then its padding.
+    private func resize(_ opened: any OpenedSource, plan: ResizePlan, frames: Int) throws(VipsError) -> Image {
+        var plan = plan
+        var image: Image
+        if let preparation = plan.preparation {
+            image = try prepare(opened, preparation, plan: &plan, frames: frames).resized(plan.thumbnail)
+        } else {
+            var request = plan.thumbnail
+            request.frames = frames
+            image = try opened.thumbnail(request, budget: budget)
+        }
+        image = try finish(image, plan.finish)
+        guard let padding = plan.padding else { return image }
+        return try image.padded(
+            edges: [padding.top, padding.right, padding.bottom, padding.left], background: options.background.rgbaComponents)
+    }
+
+    /// The source decoded at 1/`shrink` of its size, its region cut out and computed into
+    /// memory (turning reads pixels out of order, and only the region is kept), turned and
+    /// mirrored, then trimmed; `plan` then resizes from the trimmed size.
+    private func prepare(
+        _ opened: any OpenedSource, _ preparation: ResizePlan.Preparation, plan: inout ResizePlan, frames: Int
+    ) throws(VipsError) -> Image {
+        let (sourceWidth, sourceHeight) = (opened.header.width, opened.header.height)
+        let shrink = preparation.shrink
+        let request = ThumbnailRequest(
+            width: (sourceWidth + shrink - 1) / shrink, height: (sourceHeight + shrink - 1) / shrink, frames: frames)
+        let decoded = try opened.thumbnail(request, budget: budget)
+        let region = preparation.region.scaled(
+            from: (sourceWidth, sourceHeight), to: (decoded.width, decoded.frameHeight))
+        var image = try decoded.extracted(left: region.left, top: region.top, width: region.width, height: region.height)
+            .materialized()
+        if preparation.rotation != .none || preparation.flip != nil {
+            image = try image.oriented(
+                turningClockwise: preparation.rotation.rawValue, mirroringHorizontally: preparation.flip?.mirrorsHorizontally == true,
+                mirroringVertically: preparation.flip?.mirrorsVertically == true)
+        }
+        guard let threshold = preparation.trimThreshold else { return image }
+        let box = try image.contentBox(threshold: threshold)
+        plan = plan.trimmed(toWidth: box.width, height: box.height, options: options, animated: frames > 1)
+        return try image.extracted(left: box.left, top: box.top, width: box.width, height: box.height)
+    }
+
+    /// Applies the plan's last step after the resize.
+    private func finish(_ image: consuming Image, _ finish: ResizePlan.Finish) throws(VipsError) -> Image {
+        switch finish {
         case .none:
             return image
         case .crop(let width, let height, let direction):
             return try image.cropped(width: width, height: height, keeping: direction)
+        case .cropAround(let width, let height, let focalPoint):
+            let (cutWidth, cutHeight) = (min(width, image.width), min(height, image.frameHeight))
+            let left = FocalPoint.cutStart(length: cutWidth, extent: image.width, fraction: focalPoint.x)
+            let top = FocalPoint.cutStart(length: cutHeight, extent: image.frameHeight, fraction: focalPoint.y)
+            return try image.extracted(left: left, top: top, width: cutWidth, height: cutHeight)
         case .letterbox(let width, let height):
             return try image.letterboxed(width: width, height: height, background: options.background.rgbaComponents)
         }

@@ -16,6 +16,8 @@ public enum SourceError: Error, Sendable, Equatable {
     case corruptChunks
     /// The requested geometry would produce a result wider or taller than the side limit.
     case outputTooLarge(width: Int, height: Int, limit: Int)
+    /// The crop holds none of the picture, which is `width` x `height` once turned.
+    case cropOutside(width: Int, height: Int)
     /// The requested geometry would produce more pixels, over its frames, than the limit.
     case outputTooManyPixels(width: Int, height: Int, frames: Int, limit: Int)
 }

@@ -1,15 +1,19 @@
-/// Time spent in each pipeline stage, reported in the `Server-Timing` header.
+/// Time spent in each pipeline stage, reported in the `Server-Timing` header and the
+/// `imgedge_stage_duration_seconds` histogram.
 public struct StageTimings: Sendable {
     /// A stage's name, as it appears in `Server-Timing`.
     public enum Stage: String, Sendable, CaseIterable {
         case fetch
         /// Waiting for a worker thread, once the source is in.
         case queue
-        case decode   // header, decode, resize: libvips' lazy pipeline up to pixels in memory
+        /// Header, decode, resize and recipe filters: libvips' lazy pipeline up to pixels in memory.
+        case decode
+        /// Strip filters, in their modules.
+        case filters
         case encode
     }
 
-    private var seconds: [Stage: Double] = [:]
+    private var durations: [Stage: Duration] = [:]
 
     public init() {}
 
@@ -23,19 +27,18 @@ public struct StageTimings: Sendable {
 
     /// Adds `duration` to `stage`.
     mutating func add(_ duration: Duration, to stage: Stage) {
-        let components = duration.components
-        seconds[stage, default: 0] += Double(components.seconds) + Double(components.attoseconds) / 1e18
+        durations[stage, default: .zero] += duration
     }
 
     /// The time spent in `stage`; nil if the request did not go through it.
     func duration(of stage: Stage) -> Duration? {
-        seconds[stage].map { .nanoseconds(Int64(($0 * 1e9).rounded())) }
+        durations[stage]
     }
 
-    /// The `Server-Timing` value, e.g. `fetch;dur=1.2, decode;dur=30.5, encode;dur=12.0`.
+    /// The `Server-Timing` value in milliseconds, e.g. `fetch;dur=1.2, decode;dur=30.5, encode;dur=12.0`.
     public var headerValue: String {
         Stage.allCases.compactMap { stage in
-            seconds[stage].map { "\(stage.rawValue);dur=\(Double(Int($0 * 10_000)) / 10)" }
+            durations[stage].map { "\(stage.rawValue);dur=\(Double(Int($0 / .microseconds(100))) / 10)" }
         }.joined(separator: ", ")
     }
 }

@@ -39,6 +39,40 @@ struct MetricsRoutesTests {
             for stage in ["fetch", "queue", "decode", "encode"] {  // the miss alone was rendered
                 #expect(values[#"imgedge_stage_duration_seconds_count{stage="\#(stage)"}"#] == 1)
             }
+            #expect(values[#"imgedge_stage_duration_seconds_count{stage="filters"}"#] == 0)
+        }
+    }
+
+    @Test("a strip filter's time is a stage of its own; a recipe filter's is the decode's")
+    func filterStage() async throws {
+        try await withServer { client in
+            let stripFiltered = try await client.get("/landscape.jpg?w=64&filter=vignette(0.5)")
+            let recipeFiltered = try await client.get("/landscape.jpg?w=64&filter=sepia")
+            #expect(stripFiltered.headers[HTTPField.Name("Server-Timing")!]?.contains("filters;dur=") == true)
+            #expect(recipeFiltered.headers[HTTPField.Name("Server-Timing")!]?.contains("filters") == false)
+            #expect(recipeFiltered.headers[HTTPField.Name("Server-Timing")!]?.contains("decode;dur=") == true)
+            let values = prometheusSamples(String(buffer: try await client.get("/metrics").body))
+            #expect(values[#"imgedge_stage_duration_seconds_count{stage="filters"}"#] == 1)
+            #expect(values[#"imgedge_stage_duration_seconds_count{stage="decode"}"#] == 2)
+        }
+    }
+
+    @Test("with --metrics-port, /metrics moves there beside the probes and leaves the main port")
+    func metricsPort() async throws {
+        let metricsPort = try freeLoopbackPort()
+        try await withServer(testConfiguration { $0.metricsPort = metricsPort }) { client in
+            let image = try await client.get("/landscape.jpg?w=32")
+            let mainMetrics = try await client.get("/metrics")
+            let mainHealth = try await client.get("/healthz")
+            #expect(image.status == .ok)
+            #expect(mainMetrics.status == .notFound)
+            #expect(mainHealth.status == .ok)
+            for probe in ["/healthz", "/readyz", "/metrics"] {
+                #expect(await RawConnection.status(ofGet: probe, port: metricsPort) == "200", "\(probe)")
+            }
+            #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=32", port: metricsPort) == "404")
+            let answered = try await imageRequestsAnswered(port: metricsPort)
+            #expect(answered == 2)  // the image and the main port's /metrics
         }
     }
 
