@@ -103,6 +103,9 @@ public struct ImgEdgeConfiguration: Sendable {
         .list(
             "encoding.format_preference", \.formatPreference, of: FormatNegotiator.modernFormats, reloadable: true,
             help: "Modern formats in the order to prefer them, among those the browser accepts."),
+        .boolean(
+            "encoding.serve_original_if_smaller", flag: "serve-original-if-smaller", \.encoding.servesOriginalIfSmaller,
+            help: "Serve the original's bytes, as they are, when the render would be larger, the same size, unfiltered and in a format the client takes."),
         .choice("server.log_level", \.logLevel, help: "The least severe log messages written; info logs a line per request."),
         .choice("server.log_format", \.logFormat, help: "Log lines as swift-log's text, or one JSON object per line."),
         .textList(

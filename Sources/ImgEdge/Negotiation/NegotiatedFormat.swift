@@ -27,6 +27,13 @@ public struct NegotiatedFormat: Sendable, Hashable {
         return candidates.first ?? .jpeg
     }
 
+    /// Whether the client takes an image in `format` as it is: the URL's format, or else one
+    /// every browser decodes (JPEG, PNG, GIF) or one it named.
+    public func accepts(_ format: ImageFormat) -> Bool {
+        if isExplicit { return candidates.first == format }
+        return [.jpeg, .png, .gif].contains(format) || candidates.contains(format)
+    }
+
     /// Whether negotiation may answer a source with alpha in `format`.
     ///
     /// Not AVIF, although it carries alpha: Chromium 156 reads the alpha plane of AVIF as

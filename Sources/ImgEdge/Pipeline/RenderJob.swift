@@ -6,8 +6,9 @@ import Vips
 /// One request's libvips work, run start to finish on one worker thread.
 ///
 /// Reads in the pipeline's order: sniff → header → limits → format → tag (304?) → plan →
-/// decode, turn, crop, trim, resize and pad → filters → encode. libvips is lazy and its per-thread state must be released on
-/// the thread that used it, so nothing here may hop threads. The job computes within `budget`:
+/// decode, turn, crop, trim, resize and pad → filters → encode → the original instead, if it is
+/// smaller. libvips is lazy and its per-thread state must be released on the thread that used
+/// it, so nothing here may hop threads. The job computes within `budget`:
 /// its clock starts when the job does, and libvips and the strip filters stop once it is spent.
 struct RenderJob: Sendable {
     var input: JobInput
@@ -49,7 +50,33 @@ struct RenderJob: Sendable {
                 throw .vips(error)
             }
         }
+        if let original = original(ifSmallerThan: bytes.count, header: header, plan: plan, frames: frames, timings: timings) {
+            return original
+        }
         return .image(RenderedImage(body: ByteBuffer(bytes: bytes), validators: validators, timings: timings))
+    }
+
+    /// The original's own bytes, under a tag of their own (the same whatever the URL), when they
+    /// are fewer than the render's and the render changed nothing the client can see: the same
+    /// size and frames, no turn, crop, trim, padding or filter, upright, in a format the client
+    /// takes (JPEG, PNG, GIF or WebP: HEIF sources may be HEIC, which browsers do not show). The
+    /// bytes are served as they are, metadata included.
+    private func original(
+        ifSmallerThan renderedBytes: Int, header: ImageHeader, plan: ResizePlan, frames: Int, timings: StageTimings
+    ) -> RenderOutcome? {
+        guard encoding.servesOriginalIfSmaller, case .encoded(let source) = input, source.bytes.count < renderedBytes,
+            plan.preparation == nil, plan.padding == nil, plan.finish == .none, filters.steps.isEmpty,
+            (plan.resizedWidth, plan.resizedHeight) == (header.width, header.height), frames == header.frames,
+            header.orientation == 1, let format = source.bytes.withUnsafeBytes(SourceSniffer.sniff)?.imageFormat,
+            negotiated.accepts(format)
+        else { return nil }
+        let tag = EntityTag(sourceDigest: input.digest, optionsKey: "original", format: format, encodingKey: "")
+        let validators = RenderedImage.Validators(format: format, entityTag: tag.description, lastModified: input.lastModified)
+        if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
+            return .notModified(validators)
+        }
+        let body = source.bytes.withUnsafeBytes { ByteBuffer(bytes: $0) }
+        return .image(RenderedImage(body: body, validators: validators, timings: timings))
     }
 
     /// Opens the source (through its transform module, if any) and refuses exotic band counts

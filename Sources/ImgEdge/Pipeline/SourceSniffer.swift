@@ -1,3 +1,5 @@
+import Vips
+
 /// Decides from its first bytes whether a source is an image format imgedge accepts.
 ///
 /// The decision never trusts a file extension or a `Content-Type`: only the magic bytes. Anything
@@ -6,6 +8,18 @@ enum SourceSniffer {
     /// The accepted input formats.
     enum Kind: String, Equatable {
         case jpeg, png, gif, webp, heif, tiff
+
+        /// The output format of the same name, for the formats a browser shows as they are;
+        /// nil for HEIF (which may be HEIC) and TIFF.
+        var imageFormat: ImageFormat? {
+            switch self {
+            case .jpeg: .jpeg
+            case .png: .png
+            case .gif: .gif
+            case .webp: .webp
+            case .heif, .tiff: nil
+            }
+        }
     }
 
     /// The format `bytes` start with, or nil when it is not an accepted image.
