@@ -68,6 +68,8 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ],
+            // Compiled into the binary, so `dist/imgedge` needs no resource bundle beside it.
+            resources: [.embedInCode("Resources/playground.html")],
             swiftSettings: swiftSettings
         ),
         // The `imgedge` executable: flags, environment, start-up.

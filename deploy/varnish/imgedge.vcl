@@ -11,8 +11,10 @@ vcl 4.1;
 # Varnish; for the clients whose Accept names none (curl, scripts, stripped proxies),
 # `imgedge_accept_from_user_agent` infers the formats from User-Agent here instead, with the
 # thresholds imgedge itself uses. The cache therefore keys on the URL and the canonical
-# Accept, and imgedge's answer depends on nothing else. imgedge's `X-Variant` header names
-# the format each answer is in.
+# Accept, and imgedge's answer depends on nothing else but what its `Vary` adds: Save-Data
+# (reduced here to "on" or nothing) and, for URLs that leave their size to client hints,
+# Sec-CH-Width, Width, Sec-CH-DPR and DPR, which Varnish's own Vary handling keys on as sent.
+# imgedge's `X-Variant` header names the format each answer is in.
 
 include "backend.vcl";
 
@@ -21,13 +23,18 @@ sub vcl_recv {
         # POST /resize: every upload is its own answer.
         return (pass);
     }
-    if (req.url ~ "^/(healthz|readyz|metrics|modules)(\?|$)") {
+    if (req.url ~ "^/(healthz|readyz|metrics|modules|_playground)(\?|$)") {
         return (pass);
     }
     # Images do not depend on cookies or credentials; without them the request is cacheable.
     unset req.http.Cookie;
     unset req.http.Authorization;
     call imgedge_canonical_accept;
+    if (req.http.Save-Data ~ "(?i)^\s*on\s*$") {
+        set req.http.Save-Data = "on";
+    } else {
+        unset req.http.Save-Data;
+    }
     return (hash);
 }
 

@@ -57,7 +57,7 @@ public func buildApplication(
         settings: configuration.cache, modules: modules)
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
-        readiness: readiness)
+        readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty)
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
     if configuration.metricsPort == 0 {

@@ -3,6 +3,7 @@
 struct RequestSettings: Sendable {
     let limits: SourceLimits
     let negotiator: FormatNegotiator
+    let clientHints: ClientHintSettings
     let responses: ImageResponse
     let uploadTimeout: Duration
     /// Checks `sig` on every image request; nil when signing is off.
@@ -11,6 +12,7 @@ struct RequestSettings: Sendable {
     init(_ configuration: ImgEdgeConfiguration) {
         limits = configuration.limits
         negotiator = FormatNegotiator(modernPreference: configuration.formatPreference)
+        clientHints = configuration.clientHints
         responses = ImageResponse(cacheControl: configuration.cacheControl)
         uploadTimeout = configuration.uploadTimeout
         signer = URLSigner(keys: configuration.signingKeys)

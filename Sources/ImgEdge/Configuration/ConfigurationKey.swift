@@ -195,6 +195,35 @@ extension ConfigurationKey {
         )
     }
 
+    /// A comma-separated list of integers in `range`, strictly ascending, at least one.
+    static func integerList(
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [Int]> & Sendable, in range: ClosedRange<Int>,
+        help: String
+    ) -> Self {
+        let allowed = "a comma-separated, ascending list of integers, \(range.lowerBound)...\(range.upperBound)"
+        return Self(
+            name: name, flag: flag, help: help, allowed: allowed, isReloadable: false,
+            parse: { (root, text) throws(InvalidValue) in
+                var values: [Int] = []
+                for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard let value = Int(item.trimmingCharacters(in: .whitespaces)) else {
+                        throw InvalidValue(reason: "must be \(allowed)")
+                    }
+                    values.append(value)
+                }
+                root[keyPath: field] = values
+            },
+            format: { $0[keyPath: field].map(String.init).joined(separator: ",") },
+            check: { root in
+                let values = root[keyPath: field]
+                guard !values.isEmpty, values.allSatisfy(range.contains), zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                    return "must be \(allowed)"
+                }
+                return nil
+            }
+        )
+    }
+
     /// A comma-separated list of `choices`, in order, each at most once, at least one.
     static func list<Value: RawRepresentable<String> & Hashable & Sendable>(
         _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [Value]> & Sendable, of choices: [Value],

@@ -52,8 +52,12 @@ public struct ImgEdgeConfiguration: Sendable {
     public var filterLimits = FilterLimits()
     /// HMAC-SHA256 keys for signed URLs, the first signing; empty: URLs are not signed.
     public var signingKeys: [String] = []
+    /// Whether `/_playground`, a page for trying the URL API, is served (never with signing on).
+    public var servesPlayground = true
     /// Per-format quality and effort defaults.
     public var encoding = EncodingSettings()
+    /// Whether client hints size requests, and their width buckets.
+    public var clientHints = ClientHintSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
     /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (README, "Encoding defaults").
     public var formatPreference = FormatNegotiator.defaultPreference
@@ -67,6 +71,7 @@ public struct ImgEdgeConfiguration: Sendable {
         + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
         + HTTPOrigin.Settings.configurationKeys.map { $0.lifted(into: \.httpOrigin) }
         + CacheSettings.configurationKeys.map { $0.lifted(into: \.cache) }
+        + ClientHintSettings.configurationKeys.map { $0.lifted(into: \.clientHints) }
         + filterKeys
 
     private static let serverKeys: [ConfigurationKey<Self>] = [
@@ -106,6 +111,9 @@ public struct ImgEdgeConfiguration: Sendable {
         .boolean(
             "encoding.serve_original_if_smaller", flag: "serve-original-if-smaller", \.encoding.servesOriginalIfSmaller,
             help: "Serve the original's bytes, as they are, when the render would be larger, the same size, unfiltered and in a format the client takes."),
+        .boolean(
+            "server.playground", flag: "playground", \.servesPlayground,
+            help: "Serve /_playground, a page for trying the URL API (never while URL signing is on)."),
         .choice("server.log_level", \.logLevel, help: "The least severe log messages written; info logs a line per request."),
         .choice("server.log_format", \.logFormat, help: "Log lines as swift-log's text, or one JSON object per line."),
         .textList(
@@ -135,5 +143,6 @@ public struct ImgEdgeConfiguration: Sendable {
         try workers.validate()
         try HTTPOrigin.Settings.configurationKeys.validate(httpOrigin)
         try CacheSettings.configurationKeys.validate(cache)
+        try ClientHintSettings.configurationKeys.validate(clientHints)
     }
 }

@@ -9,16 +9,17 @@ struct ImageResponse {
     /// The `Cache-Control` value for images.
     let cacheControl: String
 
-    func response(for answer: ServedAnswer, negotiated: NegotiatedFormat) -> Response {
-        let (head, body) = parts(for: answer, negotiated: negotiated)
+    /// - Parameter vary: the request headers the answer depends on.
+    func response(for answer: ServedAnswer, vary: [String]) -> Response {
+        let (head, body) = parts(for: answer, vary: vary)
         return Response(status: head.status, headers: head.headerFields, body: body.map { .init(byteBuffer: $0) } ?? .init())
     }
 
     /// The response's head, `Content-Length` included, and its body (none for a 304).
-    func parts(for answer: ServedAnswer, negotiated: NegotiatedFormat) -> (head: HTTPResponse, body: ByteBuffer?) {
+    func parts(for answer: ServedAnswer, vary: [String]) -> (head: HTTPResponse, body: ByteBuffer?) {
         switch answer.outcome {
         case .image(let image):
-            var headers = cachingHeaders(image.validators, of: answer, negotiated: negotiated)
+            var headers = cachingHeaders(image.validators, of: answer, vary: vary)
             headers[.contentType] = image.format.mediaType
             headers[.contentLength] = String(image.body.readableBytes)
             if answer.renderedAt == nil {
@@ -26,13 +27,13 @@ struct ImageResponse {
             }
             return (HTTPResponse(status: .ok, headerFields: headers), image.body)
         case .notModified(let validators):
-            return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(validators, of: answer, negotiated: negotiated)), nil)
+            return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(validators, of: answer, vary: vary)), nil)
         }
     }
 
     /// Headers a 200 and its 304 share, as RFC 9110 asks, and where the answer came from.
     private func cachingHeaders(
-        _ validators: RenderedImage.Validators, of answer: ServedAnswer, negotiated: NegotiatedFormat
+        _ validators: RenderedImage.Validators, of answer: ServedAnswer, vary: [String]
     ) -> HTTPFields {
         var headers: HTTPFields = [
             .cacheControl: cacheControl, .eTag: validators.entityTag, .xVariant: validators.format.rawValue,
@@ -41,8 +42,8 @@ struct ImageResponse {
         if let lastModified = validators.lastModified {
             headers[.lastModified] = lastModified
         }
-        if !negotiated.consultedHeaders.isEmpty {
-            headers[.vary] = negotiated.consultedHeaders.joined(separator: ", ")
+        if !vary.isEmpty {
+            headers[.vary] = vary.joined(separator: ", ")
         }
         if let renderedAt = answer.renderedAt {
             headers[.age] = String(max(0, Int(Date.now.timeIntervalSince1970) - renderedAt))

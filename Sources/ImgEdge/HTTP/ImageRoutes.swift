@@ -8,7 +8,8 @@ import NIOCore
 import Vips
 
 /// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`,
-/// `GET /healthz` and `GET /readyz`, the last three also on a listener of their own.
+/// `GET /healthz` and `GET /readyz` (the last three also on a listener of their own), and the
+/// playground page, `GET /_playground`.
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
@@ -23,6 +24,8 @@ struct ImageRoutes: Sendable {
     let metrics: ServiceMetrics
     let accessLog: AccessLog
     let readiness: Readiness
+    /// Whether `/_playground` is served.
+    let servesPlayground: Bool
 
     /// Registers every route on `router`, or, given a `metricsRouter` (the metrics port's),
     /// `/metrics` there instead, beside the probes.
@@ -35,6 +38,9 @@ struct ImageRoutes: Sendable {
             router.get("/metrics") { _, _ in exposition() }
         }
         router.get("/modules") { _, _ in try modules() }
+        if servesPlayground {
+            router.get("/_playground") { _, _ in playground() }
+        }
         router.post("/resize") { request, context in try await resize(request, logger: context.logger) }
         router.get("**") { request, context in try await fetchAndResize(request, logger: context.logger) }
     }
@@ -68,7 +74,7 @@ struct ImageRoutes: Sendable {
             }
         }
         metrics.countAnswer(answer)
-        return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
+        return settings.responses.response(for: answer, vary: renderRequest.vary)
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
@@ -94,7 +100,7 @@ struct ImageRoutes: Sendable {
             }
         }
         metrics.countAnswer(answer)
-        return settings.responses.response(for: answer, negotiated: renderRequest.negotiated)
+        return settings.responses.response(for: answer, vary: renderRequest.vary)
     }
 
     /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
@@ -134,7 +140,7 @@ struct ImageRoutes: Sendable {
                 source: .origin(path), query: query, headers: head.headerFields, settings: settings, registry: service.modules.registry),
             let answer = service.memoryHit(request, path: path)
         else { return nil }
-        var (response, body) = settings.responses.parts(for: answer, negotiated: request.negotiated)
+        var (response, body) = settings.responses.parts(for: answer, vary: request.vary)
         response.headerFields[.date] = date.value
         response.headerFields[.server] = serverName
         let duration = ContinuousClock.now - start
@@ -163,6 +169,15 @@ struct ImageRoutes: Sendable {
         return Response(
             status: status, headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
             body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// `/_playground`: one static page, compiled into the binary, for trying the URL API. It asks
+    /// for client hints as a site's own pages would (README, "Client hints").
+    private func playground() -> Response {
+        let headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .acceptCH: "Sec-CH-Width, Sec-CH-DPR, Width, DPR",
+        ]
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.playground_html)))
     }
 
     /// `/modules`: the loaded filter modules with their kinds and arguments, as JSON.

@@ -15,7 +15,7 @@ import Vips
 final class ServiceMetrics: Sendable {
     /// Which handler answered a request: the `route` label.
     enum Route: String, CaseIterable, Sendable {
-        case image, resize, modules, healthz, readyz, metrics, other
+        case image, resize, modules, healthz, readyz, metrics, playground, other
 
         /// The route of the router's endpoint `path` (Hummingbird's `endpointPath`, set once a
         /// request is matched), so that the router alone decides which path and method reach
@@ -24,6 +24,7 @@ final class ServiceMetrics: Sendable {
             switch path {
             case "/**": self = .image
             case "/resize": self = .resize
+            case "/_playground": self = .playground
             case let path?: self = Self(rawValue: String(path.dropFirst())) ?? .other
             case nil: self = .other
             }

@@ -36,6 +36,8 @@ public struct ProcessingOptions: Sendable, Hashable {
     public var focalPoint: FocalPoint?
     /// A border around the resized picture, in ``background``.
     public var padding: Padding?
+    /// Whether the client asked to save data (`Save-Data: on`), which lowers the default quality.
+    public var savesData: Bool
 
     public init(
         width: Int? = nil,
@@ -52,7 +54,8 @@ public struct ProcessingOptions: Sendable, Hashable {
         crop: CropRegion? = nil,
         trimThreshold: Int? = nil,
         focalPoint: FocalPoint? = nil,
-        padding: Padding? = nil
+        padding: Padding? = nil,
+        savesData: Bool = false
     ) {
         self.width = width
         self.height = height
@@ -69,6 +72,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         self.trimThreshold = trimThreshold
         self.focalPoint = focalPoint
         self.padding = padding
+        self.savesData = savesData
     }
 
     /// A canonical string of everything here that affects the output, for cache keys and ETags.
@@ -81,7 +85,8 @@ public struct ProcessingOptions: Sendable, Hashable {
     /// - `enlarge`: `0` or `1`,
     /// - `bg`: ``RGBColor/hex``, eight lowercase digits,
     /// - then, each only when set: `rotate` (degrees), `flip`, `crop` (as written, pixels or
-    ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels).
+    ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels),
+    ///   `save-data=1`.
     ///
     /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
@@ -107,6 +112,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         if let trimThreshold { pairs.append("trim=\(trimThreshold)") }
         if let focalPoint { pairs.append("fp=\(focalPoint.x),\(focalPoint.y)") }
         if let padding { pairs.append("pad=\(padding.top),\(padding.right),\(padding.bottom),\(padding.left)") }
+        if savesData { pairs.append("save-data=1") }
         return "v1:" + pairs.joined(separator: "&")
     }
 }

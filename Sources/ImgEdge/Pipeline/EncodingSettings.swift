@@ -19,9 +19,12 @@ public struct EncodingSettings: Sendable, Hashable {
 
     public init() {}
 
-    /// The quality to encode `format` with: the URL's `q` or the format's default.
-    func quality(for format: ImageFormat, requested: Int?) -> Int {
-        requested ?? quality[format] ?? 80
+    /// The quality to encode `format` with: the URL's `q`, or the format's default, lowered by
+    /// `ClientHints.saveDataQualityStep` (to no less than 1) when the client saves data.
+    func quality(for format: ImageFormat, requested: Int?, savingData: Bool = false) -> Int {
+        if let requested { return requested }
+        let standard = quality[format] ?? 80
+        return savingData ? max(1, standard - ClientHints.saveDataQualityStep) : standard
     }
 
     /// The encoder effort for `format`.

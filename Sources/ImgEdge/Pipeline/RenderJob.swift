@@ -43,7 +43,7 @@ struct RenderJob: Sendable {
             do throws(VipsError) {
                 return try image.encoded(
                     as: format,
-                    quality: encoding.quality(for: format, requested: options.quality),
+                    quality: encoding.quality(for: format, requested: options.quality, savingData: options.savesData),
                     effort: encoding.effort(for: format)
                 )
             } catch {

@@ -4,8 +4,8 @@ import HTTPTypes
 /// One image request as the pipeline takes it: which source, rendered how, for which client.
 ///
 /// Built by a pure initialiser from the query and the headers, before any I/O: every option is
-/// parsed and checked, every filter resolved to its loaded module and the format negotiated,
-/// so a bad request fails here, fast, with the parameter it got wrong.
+/// parsed and checked, the client hints applied, every filter resolved to its loaded module and
+/// the format negotiated, so a bad request fails here, fast, with the parameter it got wrong.
 struct RenderRequest: Sendable {
     /// Where the original comes from.
     enum Source: Sendable {
@@ -19,6 +19,9 @@ struct RenderRequest: Sendable {
     var options: ProcessingOptions
     var filters: RequestFilters
     var negotiated: NegotiatedFormat
+    /// The request headers the answer depends on, for `Vary`: those negotiation consulted and
+    /// the client hints this URL leaves its size or quality to.
+    var vary: [String]
     /// The client's `If-None-Match`, answered with a 304 when it names the variant's tag.
     var ifNoneMatch: String?
 
@@ -41,6 +44,8 @@ struct RenderRequest: Sendable {
         } catch {
             throw .options(error)
         }
+        let hints = ClientHints(query: query, headers: headers, settings: settings.clientHints)
+        options.apply(hints, maxOutputDimension: settings.limits.maxOutputDimension)
         var steps: [ResolvedFilter] = []
         for step in chain.steps {
             let module = try Self.module(named: step.name, in: registry, parameter: "filter") { $0.isPixelFilter }
@@ -53,6 +58,7 @@ struct RenderRequest: Sendable {
         filters = RequestFilters(registry: registry, transform: transform, steps: steps)
         negotiated = settings.negotiator.negotiate(
             explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
+        vary = negotiated.consultedHeaders + hints.consultedHeaders
         ifNoneMatch = headers[.ifNoneMatch]
     }
 

@@ -94,7 +94,9 @@ struct ResizePlan: Equatable {
     private init(resizing sourceWidth: Int, _ sourceHeight: Int, options: ProcessingOptions, animated: Bool) {
         preparation = nil
         padding = nil
-        let scaling: ThumbnailRequest.Scaling = options.enlarge ? .shrinkOrEnlarge : .shrinkOnly
+        // Without a box there is nothing to enlarge to (libvips would take its unbounded box at its word).
+        let hasBox = options.width != nil || options.height != nil
+        let scaling: ThumbnailRequest.Scaling = options.enlarge && hasBox ? .shrinkOrEnlarge : .shrinkOnly
         let source = Size(width: sourceWidth, height: sourceHeight)
         guard let boxWidth = options.width, let boxHeight = options.height else {
             // One side or none: every fit keeps the aspect ratio within that bound.

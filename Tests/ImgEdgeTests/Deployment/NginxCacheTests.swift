@@ -35,7 +35,7 @@ struct NginxCacheTests {
             let response = try await nginx.get(target, client.headers)
             #expect(response.status == 200, "\(client)")
             #expect(response["X-Variant"] == client.format, "\(client)")
-            #expect(response["Vary"] == "Accept", "\(client)")
+            #expect(response["Vary"] == "Accept, Save-Data", "\(client)")
             first[client.description] = response
         }
         #expect(try await imageRequestsAnswered(port: imgedge.port) == 4)

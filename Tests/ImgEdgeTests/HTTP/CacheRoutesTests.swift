@@ -23,7 +23,7 @@ struct CacheRoutesTests {
             #expect(hit.headers[.xCache] == "HIT-MEMORY")
             #expect(hit.body == miss.body)
             #expect(hit.headers[.eTag] == miss.headers[.eTag])
-            #expect(hit.headers[.vary] == "Accept")
+            #expect(hit.headers[.vary] == "Accept, Save-Data")
             #expect(hit.headers[.contentType] == miss.headers[.contentType])
             #expect(hit.headers[.age].flatMap(Int.init).map { $0 >= 0 && $0 < 60 } == true)
         }

@@ -96,8 +96,8 @@ struct MetricsRoutesTests {
         try await withServer { client in
             _ = try await client.get("/some/path/nobody/has.jpg?w=12")
             let values = prometheusSamples(String(buffer: try await client.get("/metrics").body))
-            // image, resize, modules, healthz, readyz, metrics, other × 1xx…5xx
-            #expect(values.keys.filter { $0.hasPrefix("imgedge_http_requests_total") }.count == 7 * 5)
+            // image, resize, modules, healthz, readyz, metrics, playground, other × 1xx…5xx
+            #expect(values.keys.filter { $0.hasPrefix("imgedge_http_requests_total") }.count == 8 * 5)
             #expect(values.keys.filter { $0.hasPrefix("imgedge_rejections_total") }.count > 20)
             #expect(!values.keys.contains { $0.contains("some/path") || $0.contains("has.jpg") })
         }

@@ -20,7 +20,7 @@ struct UploadTests {
             let response = try await client.execute(
                 uri: "/resize?w=250", method: .post, headers: [.accept: BrowserAccept.firefox], body: body) { $0 }
             #expect(response.status == .ok)
-            #expect(response.headers[.vary] == "Accept")
+            #expect(response.headers[.vary] == "Accept, Save-Data")
             let image = try DecodedImage(response.body)
             #expect(image.format == .avif)
             #expect(image.header.width == 250)

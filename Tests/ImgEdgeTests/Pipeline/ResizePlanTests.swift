@@ -165,6 +165,7 @@ struct ResizePlanTests {
     func noSize(fit: Fit, enlarge: Bool) throws {
         let plan = try ResizePlan(options: ProcessingOptions(fit: fit, enlarge: enlarge), sourceWidth: 1280, sourceHeight: 720)
         #expect(plan.thumbnail.width == nil && plan.thumbnail.height == nil)
+        #expect(plan.thumbnail.scaling == .shrinkOnly)
         #expect(plan.finish == .none)
         #expect((plan.outputWidth, plan.outputHeight) == (1280, 720))
     }
