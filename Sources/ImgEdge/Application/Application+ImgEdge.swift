@@ -2,6 +2,8 @@ public import Hummingbird
 public import Logging
 import NIOCore
 import ServiceLifecycle
+import Crypto
+import Foundation
 import Filters
 import Vips
 
@@ -22,6 +24,7 @@ public func buildApplication(
     readConfiguration: (@Sendable () throws(ConfigurationError) -> ImgEdgeConfiguration)? = nil
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
+    let fallback = try fallbackImage(configuration)
     try Libvips.start()
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
     let workers = ImageWorkers(settings: configuration.workers)
@@ -54,7 +57,7 @@ public func buildApplication(
         memory: configuration.cache.memoryBytes > 0 ? MemoryTier(capacity: configuration.cache.memoryBytes) : nil, disk: disk)
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
-        settings: configuration.cache, modules: modules)
+        settings: configuration.cache, modules: modules, fallback: fallback)
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
         readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty)
@@ -84,4 +87,23 @@ public func buildApplication(
         services: resources,
         logger: logger
     )
+}
+
+/// The fallback image the configuration names, read once at start; nil when it names none.
+/// - Throws: `ConfigurationError` when the file cannot be read, is larger than the source
+///   limit, or is not an image format imgedge accepts.
+private func fallbackImage(_ configuration: ImgEdgeConfiguration) throws(ConfigurationError) -> SourceImage? {
+    let path = configuration.fallbackImage
+    guard !path.isEmpty else { return nil }
+    func refused(_ reason: String) -> ConfigurationError {
+        ConfigurationError(key: "origin.fallback_image", setting: "origin.fallback_image=\(path)", reason: reason)
+    }
+    guard let data = FileManager.default.contents(atPath: path) else { throw refused("cannot be read") }
+    guard data.count <= configuration.limits.maxSourceBytes else {
+        throw refused("is larger than max-source-bytes (\(configuration.limits.maxSourceBytes))")
+    }
+    let bytes = SourceBytes(data)
+    guard bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else { throw refused("is not a JPEG, PNG, GIF, WebP or HEIF image") }
+    let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+    return SourceImage(bytes: bytes, lastModified: nil, version: "sha256:" + digest.hexString)
 }

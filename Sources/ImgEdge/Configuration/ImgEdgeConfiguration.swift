@@ -17,6 +17,8 @@ public struct ImgEdgeConfiguration: Sendable {
     public var metricsPort = 0
     /// Where originals come from: a directory, or an `http://` or `https://` base URL.
     public var origin = "TestImages"
+    /// An image served, resized as asked, with status 404 when the original is missing; empty: none.
+    public var fallbackImage = ""
     /// `Cache-Control` of image responses.
     public var cacheControl = "public, max-age=31536000, immutable"
     /// The least severe log messages written; info includes a line per request.
@@ -101,6 +103,9 @@ public struct ImgEdgeConfiguration: Sendable {
             "origin.location", flag: "origin", \.origin, allowed: "a directory, or an http(s):// base URL",
             help: "Where originals come from."
         ) { $0.isEmpty ? "must name a directory or an http(s) URL" : nil },
+        .text(
+            "origin.fallback_image", flag: "fallback-image", \.fallbackImage, allowed: "an image file, or empty for none",
+            help: "An image served, resized as asked, with status 404 when the original is missing."),
         .text(
             "server.cache_control", \.cacheControl, allowed: "a Cache-Control header value", reloadable: true,
             help: "Cache-Control of image responses."

@@ -94,7 +94,7 @@ struct ErrorResponse: HTTPResponseError {
         var headers: HTTPFields = [.contentType: "text/plain; charset=utf-8"]
         switch status {
         case .notFound:
-            headers[.cacheControl] = "public, max-age=60"
+            headers[.cacheControl] = ImageResponse.missingCacheControl
         case .serviceUnavailable:
             headers[.cacheControl] = "no-store"
             headers[.retryAfter] = "1"

@@ -8,6 +8,9 @@ import Vips
 struct ImageResponse {
     /// The `Cache-Control` value for images.
     let cacheControl: String
+    /// The `Cache-Control` value for a 404, the fallback image's included: a missing original
+    /// may appear soon.
+    static let missingCacheControl = "public, max-age=60"
 
     /// - Parameter vary: the request headers the answer depends on.
     func response(for answer: ServedAnswer, vary: [String]) -> Response {
@@ -25,7 +28,7 @@ struct ImageResponse {
             if answer.renderedAt == nil {
                 headers[.serverTiming] = image.timings.headerValue
             }
-            return (HTTPResponse(status: .ok, headerFields: headers), image.body)
+            return (HTTPResponse(status: answer.isFallback ? .notFound : .ok, headerFields: headers), image.body)
         case .notModified(let validators):
             return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(validators, of: answer, vary: vary)), nil)
         }
@@ -36,8 +39,8 @@ struct ImageResponse {
         _ validators: RenderedImage.Validators, of answer: ServedAnswer, vary: [String]
     ) -> HTTPFields {
         var headers: HTTPFields = [
-            .cacheControl: cacheControl, .eTag: validators.entityTag, .xVariant: validators.format.rawValue,
-            .xCache: answer.cacheStatus.rawValue,
+            .cacheControl: answer.isFallback ? Self.missingCacheControl : cacheControl, .eTag: validators.entityTag,
+            .xVariant: validators.format.rawValue, .xCache: answer.cacheStatus.rawValue,
         ]
         if let lastModified = validators.lastModified {
             headers[.lastModified] = lastModified

@@ -60,21 +60,36 @@ struct ImageRoutes: Sendable {
         let settings = live.current
         try checkSignature(of: request, settings: settings)
         let renderRequest = try parse(request, source: .origin(path), settings: settings)
+        let answer: ServedAnswer
+        do {
+            answer = try await lookupOrRender(renderRequest, path: path, limits: settings.limits, logger: logger)
+        } catch let error as ErrorResponse where error.kind == .notFound {
+            let fallback = try await runStage(logger: logger) { () async throws(ImageServiceError) in
+                try await service.fallback(for: renderRequest, limits: settings.limits)
+            }
+            guard let fallback else { throw error }
+            answer = fallback
+        }
+        metrics.countAnswer(answer)
+        return settings.responses.response(for: answer, vary: renderRequest.vary)
+    }
+
+    /// The cached answer, or else the rendered one.
+    private func lookupOrRender(
+        _ renderRequest: RenderRequest, path: SourcePath, limits: SourceLimits, logger: Logger
+    ) async throws -> ServedAnswer {
         // A hit is answered at once; only a miss is worth watching the connection for.
         let lookup = try await runStage(logger: logger, watchingConnection: false) {
             () async throws(ImageServiceError) in try await service.lookup(renderRequest, path: path)
         }
-        let answer: ServedAnswer
         switch lookup {
         case .hit(let hit):
-            answer = hit
+            return hit
         case .miss(let known):
-            answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                try await service.render(renderRequest, path: path, knownVersion: known, limits: settings.limits)
+            return try await runStage(logger: logger) { () async throws(ImageServiceError) in
+                try await service.render(renderRequest, path: path, knownVersion: known, limits: limits)
             }
         }
-        metrics.countAnswer(answer)
-        return settings.responses.response(for: answer, vary: renderRequest.vary)
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.

@@ -22,6 +22,8 @@ public struct ImageService: Sendable {
     private let renderer: String
     let cache: VariantCache
     let cachesUploads: Bool
+    /// The image answered, with status 404, for an original the origin does not have; nil: none.
+    let fallback: SourceImage?
     /// The filter modules, reloadable while serving.
     public let modules: ModuleCatalog
     private let versions: NIOLockedValueBox<SourceVersions>
@@ -38,8 +40,9 @@ public struct ImageService: Sendable {
 
     init(
         origin: any Origin, originName: String, workers: ImageWorkers, encoding: EncodingSettings, cache: VariantCache,
-        settings: CacheSettings, modules: ModuleCatalog
+        settings: CacheSettings, modules: ModuleCatalog, fallback: SourceImage? = nil
     ) {
+        self.fallback = fallback
         self.origin = origin
         self.originName = originName
         self.workers = workers
@@ -93,6 +96,26 @@ public struct ImageService: Sendable {
         } catch {
             throw .overloaded  // only cancellation reaches here: the server is shutting down
         }
+    }
+
+    /// The fallback image rendered as `request` asks, standing in for a missing original; nil
+    /// when there is none. Cached like any variant, under the fallback's own key, and never a
+    /// 304: the answer is a 404 whatever the client holds.
+    func fallback(for request: RenderRequest, limits: SourceLimits) async throws(ImageServiceError) -> ServedAnswer? {
+        guard let fallback, let version = fallback.version else { return nil }
+        var request = request
+        request.ifNoneMatch = nil
+        let key = VariantKey(source: "fallback:", version: version, rendering: request.rendering(renderer: renderer))
+        var answer: ServedAnswer
+        if let hit = await lookup(key, ifNoneMatch: nil) {
+            answer = hit
+        } else {
+            answer = try await withPlace { place throws(ImageServiceError) in
+                try await renderAndStore(.encoded(fallback), request, key: key, limits: limits, place: place)
+            }
+        }
+        answer.isFallback = true
+        return answer
     }
 
     /// Answers an upload the caller has received (perhaps through a transform module), from

@@ -45,4 +45,6 @@ public struct ServedAnswer: Sendable {
     public var cacheStatus: CacheStatus
     /// When a cached answer was rendered, in seconds since 1970, for `Age`; nil for a fresh render.
     public var renderedAt: Int?
+    /// Whether this is the fallback image, standing in for an original the origin does not have.
+    public var isFallback = false
 }
