@@ -4,6 +4,7 @@ struct RequestSettings: Sendable {
     let limits: SourceLimits
     let negotiator: FormatNegotiator
     let clientHints: ClientHintSettings
+    let presets: Presets
     let responses: ImageResponse
     let uploadTimeout: Duration
     /// Checks `sig` on every image request; nil when signing is off.
@@ -13,6 +14,7 @@ struct RequestSettings: Sendable {
         limits = configuration.limits
         negotiator = FormatNegotiator(modernPreference: configuration.formatPreference)
         clientHints = configuration.clientHints
+        presets = Presets(entries: configuration.presets, isExclusive: configuration.presetsOnly)
         responses = ImageResponse(cacheControl: configuration.cacheControl)
         uploadTimeout = configuration.uploadTimeout
         signer = URLSigner(keys: configuration.signingKeys)

@@ -86,7 +86,7 @@ public struct ConfigurationInputs: Sendable {
                         throw ConfigurationError(key: key, reason: "\(key) in \(path) must list strings, numbers or booleans")
                     }
                     return text
-                }.joined(separator: ",")
+                }.joined(separator: "\n")  // a list's items, one a line (see `listItems`)
             case .scalar(let text):
                 values[key] = text
             }

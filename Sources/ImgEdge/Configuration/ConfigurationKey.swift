@@ -142,7 +142,7 @@ extension ConfigurationKey {
             name: name, flag: flag, environment: environment, help: help, allowed: "a comma-separated list", isSecret: secret,
             isList: true, isReloadable: reloadable,
             parse: { root, text in
-                root[keyPath: field] = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                root[keyPath: field] = listItems(text).filter { !$0.isEmpty }
             },
             format: { $0[keyPath: field].joined(separator: ",") }
         )
@@ -195,6 +195,21 @@ extension ConfigurationKey {
         )
     }
 
+    /// A list of URL queries (which hold commas), one a line or separated by spaces; its flag may
+    /// be repeated. `check` says why the list is not allowed.
+    static func queryList(
+        _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable,
+        reloadable: Bool = false, help: String, check: @escaping @Sendable ([String]) -> String?
+    ) -> Self {
+        Self(
+            name: name, flag: flag, environment: environment, help: help, allowed: "a list of queries, separated by spaces",
+            isList: true, isReloadable: reloadable,
+            parse: { root, text in root[keyPath: field] = text.split(whereSeparator: \.isWhitespace).map(String.init) },
+            format: { $0[keyPath: field].joined(separator: " ") },
+            check: { check($0[keyPath: field]) }
+        )
+    }
+
     /// A comma-separated list of integers in `range`, strictly ascending, at least one.
     static func integerList(
         _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, [Int]> & Sendable, in range: ClosedRange<Int>,
@@ -205,8 +220,8 @@ extension ConfigurationKey {
             name: name, flag: flag, help: help, allowed: allowed, isReloadable: false,
             parse: { (root, text) throws(InvalidValue) in
                 var values: [Int] = []
-                for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-                    guard let value = Int(item.trimmingCharacters(in: .whitespaces)) else {
+                for item in listItems(text) {
+                    guard let value = Int(item) else {
                         throw InvalidValue(reason: "must be \(allowed)")
                     }
                     values.append(value)
@@ -234,8 +249,7 @@ extension ConfigurationKey {
             name: name, flag: flag, help: help, allowed: "a comma-separated list of \(names)", isReloadable: reloadable,
             parse: { (root, text) throws(InvalidValue) in
                 var values: [Value] = []
-                for item in text.split(separator: ",", omittingEmptySubsequences: false) {
-                    let trimmed = item.trimmingCharacters(in: .whitespaces)
+                for trimmed in listItems(text) {
                     guard let value = Value(rawValue: trimmed) else {
                         throw InvalidValue(reason: "lists \(names); \"\(trimmed)\" is none of them")
                     }
@@ -264,6 +278,13 @@ extension Array {
             }
         }
     }
+}
+
+/// The items of a list key's text, trimmed: a repeated flag's values and a config file's list
+/// come one a line, an environment variable's or a single flag's comma-separated.
+private func listItems(_ text: String) -> [String] {
+    text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "," || $0 == "\n" })
+        .map { $0.trimmingCharacters(in: .whitespaces) }
 }
 
 /// Seconds as a config value spells them: `30`, `0.5`.

@@ -58,6 +58,10 @@ public struct ImgEdgeConfiguration: Sendable {
     public var servesPlayground = true
     /// Per-format quality and effort defaults.
     public var encoding = EncodingSettings()
+    /// Named queries, each `NAME=QUERY`, that `preset=NAME` stands for.
+    public var presets: [String] = []
+    /// Whether URLs may name only `preset` (and `sig`).
+    public var presetsOnly = false
     /// Whether client hints size requests, and their width buckets.
     public var clientHints = ClientHintSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
@@ -119,6 +123,13 @@ public struct ImgEdgeConfiguration: Sendable {
         .boolean(
             "server.playground", flag: "playground", \.servesPlayground,
             help: "Serve /_playground, a page for trying the URL API (never while URL signing is on)."),
+        .queryList(
+            "presets.entries", flag: "preset", environment: "IMGEDGE_PRESETS", \.presets, reloadable: true,
+            help: "Named queries, NAME=QUERY (e.g. thumb=w=200&h=200&fit=cover), that preset=NAME stands for; repeat the flag."
+        ) { Presets.problem(in: $0) },
+        .boolean(
+            "presets.only", flag: "presets-only", \.presetsOnly, reloadable: true,
+            help: "Refuse every URL parameter but preset (and sig)."),
         .choice("server.log_level", \.logLevel, help: "The least severe log messages written; info logs a line per request."),
         .choice("server.log_format", \.logFormat, help: "Log lines as swift-log's text, or one JSON object per line."),
         .textList(

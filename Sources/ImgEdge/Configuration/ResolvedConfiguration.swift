@@ -71,7 +71,7 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
             "\(name)=\(key.isSecret ? "<redacted>" : text)"
         }
         if let values = inputs.flags[key.flag] {
-            let text = values.joined(separator: ",")
+            let text = values.joined(separator: "\n")  // a list's items, one a line (see `listItems`)
             return (text, .flag, spelled("--\(key.flag)", text))
         }
         if let text = inputs.environment[key.environmentVariable] {

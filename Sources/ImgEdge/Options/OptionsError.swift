@@ -13,6 +13,10 @@ public enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidValue(name: String, value: String, expected: String)
     /// A width or height that is in range itself but whose pixel size after `dpr` is over `limit`.
     case tooLarge(name: String, pixels: Int, limit: Int)
+    /// `preset=` names no configured preset.
+    case unknownPreset(String)
+    /// With `--presets-only`, a parameter other than `preset` (and `sig`).
+    case onlyPresets(name: String)
 
     /// A one-line, human-readable message naming the parameter and what was expected, e.g.
     /// `invalid value "abc" for w: expected an integer from 1 to 8192`.
@@ -30,6 +34,10 @@ public enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
             "invalid value \(Self.quoted(value)) for \(name): expected \(expected)"
         case .tooLarge(let name, let pixels, let limit):
             "\(name) is \(pixels) pixels after dpr, more than the limit of \(limit)"
+        case .unknownPreset(let name):
+            "unknown preset \(Self.quoted(name))"
+        case .onlyPresets(let name):
+            "parameter \(Self.quoted(name)) is not allowed: this server takes preset= only"
         }
     }
 

@@ -26,9 +26,9 @@ struct RenderRequest: Sendable {
     var ifNoneMatch: String?
 
     /// - Parameters:
-    ///   - query: the query's parameters in order, percent-decoded.
+    ///   - query: the query's parameters in order, percent-decoded; a `preset` stands for its own.
     ///   - registry: the filter modules current when the request started.
-    /// - Throws: `.options` for a malformed, unknown or out-of-range parameter, `.unknownModule`
+    /// - Throws: `.options` for a malformed, unknown or out-of-range parameter or preset, `.unknownModule`
     ///   for a filter or transform no loaded module of the right kind answers to.
     init(
         source: Source, query: [(name: String, value: String)], headers: HTTPFields, settings: RequestSettings,
@@ -36,15 +36,17 @@ struct RenderRequest: Sendable {
     ) throws(RequestError) {
         let acceptsTransform = if case .upload = source { true } else { false }
         let chain: FilterChain
+        let expanded: [(name: String, value: String)]
         do {
+            expanded = try settings.presets.expanding(query)
             options = try ProcessingOptions(
-                query: query, maxOutputDimension: settings.limits.maxOutputDimension,
+                query: expanded, maxOutputDimension: settings.limits.maxOutputDimension,
                 passthroughNames: acceptsTransform ? ["filter", "transform", "sig"] : ["filter", "sig"])
             chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
             throw .options(error)
         }
-        let hints = ClientHints(query: query, headers: headers, settings: settings.clientHints)
+        let hints = ClientHints(query: expanded, headers: headers, settings: settings.clientHints)
         options.apply(hints, maxOutputDimension: settings.limits.maxOutputDimension)
         var steps: [ResolvedFilter] = []
         for step in chain.steps {
