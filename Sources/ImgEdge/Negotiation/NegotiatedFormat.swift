@@ -27,6 +27,11 @@ public struct NegotiatedFormat: Sendable, Hashable {
         return candidates.first ?? .jpeg
     }
 
+    /// The negotiation for a placeholder: WebP if the client takes it, else the legacy formats.
+    var forPlaceholder: NegotiatedFormat {
+        NegotiatedFormat(candidates: candidates.filter { $0 == .webp }, isExplicit: false, consultedHeaders: consultedHeaders)
+    }
+
     /// Whether the client takes an image in `format` as it is: the URL's format, or else one
     /// every browser decodes (JPEG, PNG, GIF) or one it named.
     public func accepts(_ format: ImageFormat) -> Bool {

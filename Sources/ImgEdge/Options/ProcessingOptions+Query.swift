@@ -73,6 +73,8 @@ extension ProcessingOptions {
                 }
             case .format where value == "auto":
                 format = nil
+            case .format where value == "lqip":
+                isPlaceholder = true
             case .format:
                 format = try Self.parse(value, for: name, expected: Self.formatExpected) {
                     $0 == "jpg" ? .jpeg : ImageFormat(rawValue: $0)
@@ -116,6 +118,26 @@ extension ProcessingOptions {
             let scaled = { (length: Int) in Int((Double(length) * dpr).rounded()) }
             return Padding(top: scaled(css.top), right: scaled(css.right), bottom: scaled(css.bottom), left: scaled(css.left))
         }
+        if isPlaceholder { shrinkToPlaceholder() }
+    }
+
+    /// The box scaled down so its longer side is at most ``placeholderSide``, its aspect kept,
+    /// and the placeholder's quality unless one was asked for.
+    private mutating func shrinkToPlaceholder() {
+        let side = Self.placeholderSide
+        switch (width, height) {
+        case (nil, nil):
+            (width, height) = (side, side)
+        case (let box?, nil):
+            width = min(box, side)
+        case (nil, let box?):
+            height = min(box, side)
+        case (let boxWidth?, let boxHeight?):
+            let scale = min(1, Double(side) / Double(max(boxWidth, boxHeight)))
+            width = max(1, Int((Double(boxWidth) * scale).rounded()))
+            height = max(1, Int((Double(boxHeight) * scale).rounded()))
+        }
+        quality = quality ?? Self.placeholderQuality
     }
 
     private static let cropExpected = "x,y,w,h: whole pixels, or fractions from 0 to 1, with w and h above 0"
@@ -187,7 +209,7 @@ extension ProcessingOptions {
 
     private static let fitExpected = "one of " + Fit.allCases.map(\.rawValue).joined(separator: ", ")
     private static let gravityExpected = "one of " + Gravity.allCases.map(\.rawValue).joined(separator: ", ")
-    private static let formatExpected = "one of auto, " + ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
+    private static let formatExpected = "one of auto, lqip, " + ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// The pixel size of a CSS size at `dpr`, rounded half away from zero, or a
     /// ``OptionsError/tooLarge(name:pixels:limit:)`` naming the parameter if it is over `limit`.

@@ -38,6 +38,14 @@ public struct ProcessingOptions: Sendable, Hashable {
     public var padding: Padding?
     /// Whether the client asked to save data (`Save-Data: on`), which lowers the default quality.
     public var savesData: Bool
+    /// Whether the answer is a placeholder (`format=lqip`): a still, blurred, at most
+    /// ``placeholderSide`` pixels a side, in WebP or else JPEG (PNG with alpha).
+    public var isPlaceholder: Bool
+
+    /// The longest side of a placeholder.
+    public static let placeholderSide = 32
+    /// A placeholder's quality unless the URL sets `q`.
+    static let placeholderQuality = 50
 
     public init(
         width: Int? = nil,
@@ -55,7 +63,8 @@ public struct ProcessingOptions: Sendable, Hashable {
         trimThreshold: Int? = nil,
         focalPoint: FocalPoint? = nil,
         padding: Padding? = nil,
-        savesData: Bool = false
+        savesData: Bool = false,
+        isPlaceholder: Bool = false
     ) {
         self.width = width
         self.height = height
@@ -73,6 +82,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         self.focalPoint = focalPoint
         self.padding = padding
         self.savesData = savesData
+        self.isPlaceholder = isPlaceholder
     }
 
     /// A canonical string of everything here that affects the output, for cache keys and ETags.
@@ -86,7 +96,7 @@ public struct ProcessingOptions: Sendable, Hashable {
     /// - `bg`: ``RGBColor/hex``, eight lowercase digits,
     /// - then, each only when set: `rotate` (degrees), `flip`, `crop` (as written, pixels or
     ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels),
-    ///   `save-data=1`.
+    ///   `save-data=1`, `lqip=1`.
     ///
     /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
@@ -113,6 +123,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         if let focalPoint { pairs.append("fp=\(focalPoint.x),\(focalPoint.y)") }
         if let padding { pairs.append("pad=\(padding.top),\(padding.right),\(padding.bottom),\(padding.left)") }
         if savesData { pairs.append("save-data=1") }
+        if isPlaceholder { pairs.append("lqip=1") }
         return "v1:" + pairs.joined(separator: "&")
     }
 }

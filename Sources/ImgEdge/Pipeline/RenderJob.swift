@@ -27,8 +27,9 @@ struct RenderJob: Sendable {
         var timings = timings
         let opened = try timings.measure(.decode) { () throws(ImageServiceError) in try open() }
         let header = opened.header
-        let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: header.frames > 1)
-        let frames = format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
+        let animated = header.frames > 1 && !options.isPlaceholder
+        let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: animated)
+        let frames = animated && format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
         guard header.pixelCount * frames <= limits.maxInputPixels else {
             throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
         }
@@ -210,8 +211,16 @@ struct RenderJob: Sendable {
         }
     }
 
-    /// Flattens alpha onto the background for formats without it, and computes the pixels.
+    /// A 5 × 5 Gaussian (binomial) kernel, the outer product of 1 4 6 4 1: a placeholder's blur.
+    private static let placeholderBlur = [1.0, 4, 6, 4, 1].flatMap { row in [1.0, 4, 6, 4, 1].map { row * $0 } }
+
+    /// Blurs a placeholder, flattens alpha onto the background for formats without it, and
+    /// computes the pixels.
     private func finished(_ image: consuming Image, flatten: Bool) throws(VipsError) -> Image {
+        var image = image
+        if options.isPlaceholder {
+            image = try image.convolved(size: 5, scale: 256, weights: Self.placeholderBlur)
+        }
         if flatten && image.hasAlpha {
             return try image.flattened(onto: Array(options.background.rgbaComponents.prefix(3))).materialized()
         }

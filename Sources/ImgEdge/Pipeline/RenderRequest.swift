@@ -58,8 +58,9 @@ struct RenderRequest: Sendable {
         }
         self.source = source
         filters = RequestFilters(registry: registry, transform: transform, steps: steps)
-        negotiated = settings.negotiator.negotiate(
+        let negotiated = settings.negotiator.negotiate(
             explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
+        self.negotiated = options.isPlaceholder ? negotiated.forPlaceholder : negotiated
         vary = negotiated.consultedHeaders + hints.consultedHeaders
         ifNoneMatch = headers[.ifNoneMatch]
     }
