@@ -35,6 +35,20 @@ extension Image {
         Int(vips_image_get_bands(pointer))
     }
 
+    /// Computes the pixels and copies them out, every frame stacked top to bottom, rows packed
+    /// `width * bands` bytes apart.
+    /// - Throws: `VipsError.stopped` when the budget runs out, else `.decodeFailed`.
+    public func copiedPixels() throws(VipsError) -> [UInt8] {
+        var data: UnsafeMutableRawPointer?
+        var length = 0
+        budget?.watch(pointer)
+        guard imgedge_vips_copy_pixels(pointer, &data, &length) == 0, let data else {
+            throw stoppedOr(.decodeFailed(Libvips.takeErrorText()))
+        }
+        defer { imgedge_vips_free(data) }
+        return Array(UnsafeRawBufferPointer(start: data, count: length))
+    }
+
     /// Computes the pixels, lets `body` rewrite them in place, and returns an image of the result
     /// with this one's size, frames and animation timing.
     ///
@@ -43,14 +57,10 @@ extension Image {
     public consuming func rewritingPixels<E: Error>(
         _ body: (_ pixels: UnsafeMutableRawBufferPointer) throws(E) -> Void
     ) throws -> Image {
-        var data: UnsafeMutableRawPointer?
-        var length = 0
-        budget?.watch(pointer)
-        guard imgedge_vips_copy_pixels(pointer, &data, &length) == 0, let data else {
-            throw stoppedOr(.decodeFailed(Libvips.takeErrorText()))
+        var pixels = try copiedPixels()
+        try pixels.withUnsafeMutableBytes { try body($0) }
+        return try transformed { input, out in
+            pixels.withUnsafeBytes { imgedge_vips_image_from_pixels(input, $0.baseAddress, $0.count, &out) }
         }
-        defer { imgedge_vips_free(data) }
-        try body(UnsafeMutableRawBufferPointer(start: data, count: length))
-        return try transformed { input, out in imgedge_vips_image_from_pixels(input, data, length, &out) }
     }
 }

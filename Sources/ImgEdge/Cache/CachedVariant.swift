@@ -6,7 +6,7 @@ public import Vips
 public struct CachedVariant: Sendable {
     /// What a tier's index holds of a variant, enough to answer a 304 without its body.
     public struct Header: Sendable, Equatable {
-        public var format: ImageFormat
+        public var format: VariantFormat
         /// The quoted strong `ETag`.
         public var entityTag: String
         /// The source's `Last-Modified`, when the origin told it.

@@ -90,7 +90,7 @@ enum DiskEntryFormat {
         else { return nil }
         guard let source = fields.readLengthPrefixed(), let version = fields.readLengthPrefixed(),
             let rendering = fields.readLengthPrefixed(),
-            let format = fields.readLengthPrefixed().flatMap(ImageFormat.init(rawValue:)),
+            let format = fields.readLengthPrefixed().flatMap(VariantFormat.init(rawValue:)),
             let entityTag = fields.readLengthPrefixed(),
             let hasLastModified = fields.readInteger(as: UInt8.self), hasLastModified <= 1
         else { return nil }

@@ -12,7 +12,7 @@ struct EntityTag: Equatable, CustomStringConvertible {
     /// The quoted tag, as it appears in the header.
     let description: String
 
-    init(sourceDigest: SHA256.Digest, optionsKey: String, format: ImageFormat, encodingKey: String) {
+    init(sourceDigest: SHA256.Digest, optionsKey: String, format: VariantFormat, encodingKey: String) {
         var hasher = SHA256()
         for part in [RendererVersion.current, optionsKey, format.rawValue, encodingKey] {
             hasher.update(data: Array(part.utf8))

@@ -3,8 +3,8 @@ import HTTPTypes
 /// What a request's client hints decide: the width of a URL that leaves it to them, the device
 /// pixel ratio its `h` is multiplied by, and whether the client asks to save data.
 ///
-/// A URL leaves the size to hints when it has neither `w` nor `dpr` (nor asks for a placeholder,
-/// whose size is its own). The width then comes from
+/// A URL leaves the size to hints when it has neither `w` nor `dpr` and asks for an image (not
+/// `format=lqip`, `json` or `thumbhash`). The width then comes from
 /// `Sec-CH-Width` (or the legacy `Width`), which counts device pixels, rounded up to the next of
 /// a few buckets so that a CDN keeps few variants; an `h` is multiplied by `Sec-CH-DPR` (or
 /// `DPR`), rounded up to 1, 1.5, 2, 3 or 4. `Save-Data: on` lowers the default quality by
@@ -31,8 +31,9 @@ struct ClientHints: Equatable {
     init(query: [(name: String, value: String)], headers: HTTPFields, settings: ClientHintSettings) {
         guard settings.isEnabled else { return }
         let names = Set(query.map(\.name))
-        let isPlaceholder = query.contains { ($0.name == "format" || $0.name == "fm") && $0.value == "lqip" }
-        if names.isDisjoint(with: ["w", "width", "dpr"]), !isPlaceholder {
+        // A placeholder's size is its own, and the answers about a source have none.
+        guard !query.contains(where: { ($0.name == "format" || $0.name == "fm") && Answer(format: $0.value) != nil }) else { return }
+        if names.isDisjoint(with: ["w", "width", "dpr"]) {
             consultedHeaders += ["Sec-CH-Width", "Width"]
             width = Self.positiveNumber(headers[.secCHWidth] ?? headers[.width]).map { hint in
                 settings.widthBuckets.first { $0 >= Int(hint.rounded(.up)) } ?? settings.widthBuckets[settings.widthBuckets.count - 1]

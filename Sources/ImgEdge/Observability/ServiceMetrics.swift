@@ -38,8 +38,8 @@ final class ServiceMetrics: Sendable {
     /// `imgedge_cache_results_total{result}`: where each image answer came from.
     private let cacheResults: [CacheStatus: CoreMetrics.Counter]
     /// `imgedge_output_images_total{format}` and `imgedge_output_bytes_total{format}`.
-    private let outputImages: [ImageFormat: CoreMetrics.Counter]
-    private let outputBytes: [ImageFormat: CoreMetrics.Counter]
+    private let outputImages: [VariantFormat: CoreMetrics.Counter]
+    private let outputBytes: [VariantFormat: CoreMetrics.Counter]
     /// `imgedge_rejections_total{kind}`: refused or failed requests by what went wrong.
     private let rejections: [ErrorKind: CoreMetrics.Counter]
     /// `imgedge_request_duration_seconds{route}`: from the request's head to its response.
@@ -79,9 +79,9 @@ final class ServiceMetrics: Sendable {
                 ($0, counter("imgedge_cache_results_total", "result", $0.rawValue.lowercased().replacing("-", with: "_")))
             })
         outputImages = Dictionary(
-            uniqueKeysWithValues: ImageFormat.allCases.map { ($0, counter("imgedge_output_images_total", "format", $0.rawValue)) })
+            uniqueKeysWithValues: VariantFormat.allCases.map { ($0, counter("imgedge_output_images_total", "format", $0.rawValue)) })
         outputBytes = Dictionary(
-            uniqueKeysWithValues: ImageFormat.allCases.map { ($0, counter("imgedge_output_bytes_total", "format", $0.rawValue)) })
+            uniqueKeysWithValues: VariantFormat.allCases.map { ($0, counter("imgedge_output_bytes_total", "format", $0.rawValue)) })
         rejections = Dictionary(
             uniqueKeysWithValues: ErrorKind.allCases.map { ($0, counter("imgedge_rejections_total", "kind", $0.rawValue)) })
         requestDurations = Dictionary(

@@ -73,8 +73,8 @@ extension ProcessingOptions {
                 }
             case .format where value == "auto":
                 format = nil
-            case .format where value == "lqip":
-                isPlaceholder = true
+            case .format where Answer(format: value) != nil:
+                answer = Answer(format: value) ?? .image
             case .format:
                 format = try Self.parse(value, for: name, expected: Self.formatExpected) {
                     $0 == "jpg" ? .jpeg : ImageFormat(rawValue: $0)
@@ -209,7 +209,8 @@ extension ProcessingOptions {
 
     private static let fitExpected = "one of " + Fit.allCases.map(\.rawValue).joined(separator: ", ")
     private static let gravityExpected = "one of " + Gravity.allCases.map(\.rawValue).joined(separator: ", ")
-    private static let formatExpected = "one of auto, lqip, " + ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
+    private static let formatExpected =
+        "one of auto, lqip, json, thumbhash, " + ImageFormat.allCases.map(\.rawValue).joined(separator: ", ")
 
     /// The pixel size of a CSS size at `dpr`, rounded half away from zero, or a
     /// ``OptionsError/tooLarge(name:pixels:limit:)`` naming the parameter if it is over `limit`.

@@ -38,9 +38,12 @@ public struct ProcessingOptions: Sendable, Hashable {
     public var padding: Padding?
     /// Whether the client asked to save data (`Save-Data: on`), which lowers the default quality.
     public var savesData: Bool
-    /// Whether the answer is a placeholder (`format=lqip`): a still, blurred, at most
-    /// ``placeholderSide`` pixels a side, in WebP or else JPEG (PNG with alpha).
-    public var isPlaceholder: Bool
+    /// The image, or an answer about it; a placeholder (`format=lqip`) is a still, blurred, at
+    /// most ``placeholderSide`` pixels a side, in WebP or else JPEG (PNG with alpha).
+    public var answer: Answer
+
+    /// Whether the answer is a placeholder.
+    var isPlaceholder: Bool { answer == .placeholder }
 
     /// The longest side of a placeholder.
     public static let placeholderSide = 32
@@ -64,7 +67,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         focalPoint: FocalPoint? = nil,
         padding: Padding? = nil,
         savesData: Bool = false,
-        isPlaceholder: Bool = false
+        answer: Answer = .image
     ) {
         self.width = width
         self.height = height
@@ -82,7 +85,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         self.focalPoint = focalPoint
         self.padding = padding
         self.savesData = savesData
-        self.isPlaceholder = isPlaceholder
+        self.answer = answer
     }
 
     /// A canonical string of everything here that affects the output, for cache keys and ETags.
@@ -96,7 +99,7 @@ public struct ProcessingOptions: Sendable, Hashable {
     /// - `bg`: ``RGBColor/hex``, eight lowercase digits,
     /// - then, each only when set: `rotate` (degrees), `flip`, `crop` (as written, pixels or
     ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels),
-    ///   `save-data=1`, `lqip=1`.
+    ///   `save-data=1`, `answer` (`lqip`, `json`, `thumbhash`).
     ///
     /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
@@ -123,7 +126,7 @@ public struct ProcessingOptions: Sendable, Hashable {
         if let focalPoint { pairs.append("fp=\(focalPoint.x),\(focalPoint.y)") }
         if let padding { pairs.append("pad=\(padding.top),\(padding.right),\(padding.bottom),\(padding.left)") }
         if savesData { pairs.append("save-data=1") }
-        if isPlaceholder { pairs.append("lqip=1") }
+        if answer != .image { pairs.append("answer=\(answer.rawValue)") }
         return "v1:" + pairs.joined(separator: "&")
     }
 }

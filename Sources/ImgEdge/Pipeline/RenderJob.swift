@@ -33,10 +33,27 @@ struct RenderJob: Sendable {
         guard header.pixelCount * frames <= limits.maxInputPixels else {
             throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
         }
-        let tag = entityTag(format: format)
-        let validators = RenderedImage.Validators(format: format, entityTag: tag.description, lastModified: input.lastModified)
+        let variant: VariantFormat =
+            switch options.answer {
+            case .image, .placeholder: .image(format)
+            case .metadata: .metadata
+            case .thumbHash: .thumbHash
+            }
+        let tag = entityTag(format: variant)
+        let validators = RenderedImage.Validators(format: variant, entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
+        }
+        if variant == .metadata || variant == .thumbHash {
+            let summary = try timings.measure(.decode) { () throws(ImageServiceError) in
+                do throws(VipsError) {
+                    return try SourceSummary(opened, budget: budget)
+                } catch {
+                    throw .vips(error)
+                }
+            }
+            let body = variant == .metadata ? summary.json : summary.thumbHash
+            return .image(RenderedImage(body: ByteBuffer(bytes: body), validators: validators, timings: timings))
         }
         let plan = try plan(for: header, frames: frames)
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
@@ -71,8 +88,8 @@ struct RenderJob: Sendable {
             header.orientation == 1, let format = source.bytes.withUnsafeBytes(SourceSniffer.sniff)?.imageFormat,
             negotiated.accepts(format)
         else { return nil }
-        let tag = EntityTag(sourceDigest: input.digest, optionsKey: "original", format: format, encodingKey: "")
-        let validators = RenderedImage.Validators(format: format, entityTag: tag.description, lastModified: input.lastModified)
+        let tag = EntityTag(sourceDigest: input.digest, optionsKey: "original", format: .image(format), encodingKey: "")
+        let validators = RenderedImage.Validators(format: .image(format), entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
@@ -113,7 +130,7 @@ struct RenderJob: Sendable {
     }
 
     /// The tag of the variant: source content, options, format and encoder settings.
-    private func entityTag(format: ImageFormat) -> EntityTag {
+    private func entityTag(format: VariantFormat) -> EntityTag {
         return EntityTag(sourceDigest: input.digest, optionsKey: variantKey, format: format, encodingKey: encoding.cacheKey)
     }
 

@@ -58,9 +58,14 @@ struct RenderRequest: Sendable {
         }
         self.source = source
         filters = RequestFilters(registry: registry, transform: transform, steps: steps)
-        let negotiated = settings.negotiator.negotiate(
+        let accepted = settings.negotiator.negotiate(
             explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
-        self.negotiated = options.isPlaceholder ? negotiated.forPlaceholder : negotiated
+        negotiated =
+            switch options.answer {
+            case .image: accepted
+            case .placeholder: accepted.forPlaceholder
+            case .metadata, .thumbHash: NegotiatedFormat(candidates: [], isExplicit: false, consultedHeaders: [])
+            }
         vary = negotiated.consultedHeaders + hints.consultedHeaders
         ifNoneMatch = headers[.ifNoneMatch]
     }

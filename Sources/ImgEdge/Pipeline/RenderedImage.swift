@@ -12,8 +12,8 @@ public enum RenderOutcome: Sendable {
 public struct RenderedImage: Sendable {
     /// What identifies this variant for caches.
     public struct Validators: Sendable {
-        /// The format the variant is encoded in, which `X-Variant` names.
-        public var format: ImageFormat
+        /// What the variant's bytes are, which `X-Variant` names.
+        public var format: VariantFormat
         /// The quoted strong `ETag`.
         public var entityTag: String
         /// The source's `Last-Modified`, when the origin told it.
@@ -25,8 +25,8 @@ public struct RenderedImage: Sendable {
     public var validators: Validators
     public var timings: StageTimings
 
-    /// The format the image is encoded in.
-    public var format: ImageFormat { validators.format }
+    /// What the bytes are.
+    public var format: VariantFormat { validators.format }
 }
 
 /// Where an answer came from, as the `X-Cache` header says.

@@ -135,7 +135,7 @@ private func key(_ number: Int) -> VariantKey {
 private func variant(byteCount: Int, seed: UInt8, lastModified: String? = nil) -> CachedVariant {
     let bytes = (0..<byteCount).map { UInt8(truncatingIfNeeded: $0 &* 31) &+ seed }
     return CachedVariant(
-        header: .init(format: .webp, entityTag: "\"abc\(seed)\"", lastModified: lastModified, renderedAt: 1_700_000_000),
+        header: .init(format: .image(.webp), entityTag: "\"abc\(seed)\"", lastModified: lastModified, renderedAt: 1_700_000_000),
         body: ByteBuffer(bytes: bytes)
     )
 }

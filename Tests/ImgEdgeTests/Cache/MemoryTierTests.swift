@@ -8,7 +8,7 @@ import Vips
 struct MemoryTierTests {
     private func variant(bytes: Int, tag: String) -> CachedVariant {
         CachedVariant(
-            header: .init(format: .webp, entityTag: "\"\(tag)\"", lastModified: nil, renderedAt: 1_700_000_000),
+            header: .init(format: .image(.webp), entityTag: "\"\(tag)\"", lastModified: nil, renderedAt: 1_700_000_000),
             body: ByteBuffer(repeating: 7, count: bytes))
     }
 

@@ -64,7 +64,7 @@ struct ParameterValueTests {
 
     @Test("format and fm reject other names", arguments: ["format", "fm"], ["", "JPEG", "Auto", "tiff", "heic", "svg", "image/png"])
     func invalidFormat(name: String, value: String) {
-        let expected = "one of auto, lqip, avif, webp, jpeg, png, gif, jxl"
+        let expected = "one of auto, lqip, json, thumbhash, avif, webp, jpeg, png, gif, jxl"
         #expect(throws: OptionsError.invalidValue(name: name, value: value, expected: expected)) {
             try parse("\(name)=\(value)")
         }

@@ -1,0 +1,19 @@
+/// What a request asks for: the image, or an answer about it. The raw value is the `format=`
+/// that asks for it.
+public enum Answer: String, Sendable, Hashable, CaseIterable {
+    /// The image itself, in the negotiated or the URL's format.
+    case image
+    /// A blurred placeholder at most 32 px a side (`format=lqip`).
+    case placeholder = "lqip"
+    /// The source's size, format, frames, alpha, orientation, dominant colour and ThumbHash as
+    /// JSON (`format=json`).
+    case metadata = "json"
+    /// The source's ThumbHash bytes (`format=thumbhash`).
+    case thumbHash = "thumbhash"
+
+    /// The answer `format=value` asks for, when it is not an image format.
+    init?(format value: String) {
+        guard value != Self.image.rawValue, let answer = Self(rawValue: value) else { return nil }
+        self = answer
+    }
+}
