@@ -14,7 +14,8 @@ struct RequestSettings: Sendable {
         limits = configuration.limits
         negotiator = FormatNegotiator(modernPreference: configuration.formatPreference)
         clientHints = configuration.clientHints
-        presets = Presets(entries: configuration.presets, isExclusive: configuration.presetsOnly)
+        let fileEntries = configuration.presetsFile.isEmpty ? [] : Presets.entries(inFile: configuration.presetsFile) ?? []
+        presets = Presets(entries: configuration.presets + fileEntries, isExclusive: configuration.presetsOnly)
         responses = ImageResponse(cacheControl: configuration.cacheControl)
         uploadTimeout = configuration.uploadTimeout
         signer = URLSigner(keys: configuration.signingKeys)

@@ -60,6 +60,8 @@ public struct ImgEdgeConfiguration: Sendable {
     public var encoding = EncodingSettings()
     /// Named queries, each `NAME=QUERY`, that `preset=NAME` stands for.
     public var presets: [String] = []
+    /// A file of more presets, one `NAME=QUERY` a line; empty: none.
+    public var presetsFile = ""
     /// Whether URLs may name only `preset` (and `sig`).
     public var presetsOnly = false
     /// Whether client hints size requests, and their width buckets.
@@ -127,6 +129,10 @@ public struct ImgEdgeConfiguration: Sendable {
             "presets.entries", flag: "preset", environment: "IMGEDGE_PRESETS", \.presets, reloadable: true,
             help: "Named queries, NAME=QUERY (e.g. thumb=w=200&h=200&fit=cover), that preset=NAME stands for; repeat the flag."
         ) { Presets.problem(in: $0) },
+        .text(
+            "presets.file", flag: "presets", \.presetsFile, allowed: "a file, or empty for none", reloadable: true,
+            help: "A file of more presets, one NAME=QUERY a line (# comments), read at start and on reload."
+        ) { $0.isEmpty ? nil : Presets.problem(inFile: $0) },
         .boolean(
             "presets.only", flag: "presets-only", \.presetsOnly, reloadable: true,
             help: "Refuse every URL parameter but preset (and sig)."),

@@ -25,6 +25,20 @@ public struct Presets: Sendable {
         self.isExclusive = isExclusive
     }
 
+    /// The entries of a presets file: one `NAME=QUERY` a line; blank lines and lines starting
+    /// with `#` are skipped. Nil when the file cannot be read.
+    static func entries(inFile path: String) -> [String]? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        return text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+    }
+
+    /// Why the presets file at `path` cannot be read as presets, or nil.
+    static func problem(inFile path: String) -> String? {
+        guard let entries = entries(inFile: path) else { return "cannot be read" }
+        return problem(in: entries)
+    }
+
     /// Why `entries` cannot be presets, or nil: an entry that is not `NAME=QUERY` with a name of
     /// letters, digits, `-` and `_`, a name given twice, or a query that is not valid options.
     static func problem(in entries: [String]) -> String? {

@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -26,6 +27,21 @@ struct PresetRoutesTests {
             let refused = try await client.get("/landscape.jpg?w=1000")
             #expect(refused.status == .badRequest)
             #expect(String(buffer: refused.body).contains("takes preset= only"))
+        }
+    }
+
+    @Test("--presets reads more from a file, one a line, and refuses a file with a bad one")
+    func presetsFile() async throws {
+        try await withOriginDirectory { directory in
+            let file = directory.appendingPathComponent("presets.txt").path
+            try "# presets for the site\nthumb=w=50\n\nwide=w=300&h=100&fit=cover&crop=0,0,0.5,1\n".write(
+                toFile: file, atomically: true, encoding: .utf8)
+            try await withServer(testConfiguration { $0.presetsFile = file }) { client in
+                let wide = try DecodedImage(try await client.get("/landscape.jpg?preset=wide&format=png").body)
+                #expect((wide.header.width, wide.header.height) == (300, 100))
+            }
+            try "thumb=w=0\n".write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(throws: ConfigurationError.self) { try testConfiguration { $0.presetsFile = file }.validate() }
         }
     }
 }
