@@ -130,7 +130,7 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Named queries, NAME=QUERY (e.g. thumb=w=200&h=200&fit=cover), that preset=NAME stands for; repeat the flag."
         ) { Presets.problem(in: $0) },
         .text(
-            "presets.file", flag: "presets", \.presetsFile, allowed: "a file, or empty for none", reloadable: true,
+            "presets.file", flag: "presets", environment: "IMGEDGE_PRESETS_FILE", \.presetsFile, allowed: "a file, or empty for none", reloadable: true,
             help: "A file of more presets, one NAME=QUERY a line (# comments), read at start and on reload."
         ) { $0.isEmpty ? nil : Presets.problem(inFile: $0) },
         .boolean(
