@@ -1,14 +1,15 @@
 public import NIOCore
 public import Vips
 
-/// The outcome of rendering one request: an encoded image, or "not modified".
+/// The outcome of rendering one request: the variant's bytes, or "not modified".
 public enum RenderOutcome: Sendable {
     case image(RenderedImage)
     /// The client's `If-None-Match` already names this variant's tag.
     case notModified(RenderedImage.Validators)
 }
 
-/// An encoded image with everything its response headers need.
+/// A variant's bytes, an encoded image or an answer about the source (`format=json`,
+/// `format=thumbhash`), with everything its response headers need.
 public struct RenderedImage: Sendable {
     /// What identifies this variant for caches.
     public struct Validators: Sendable {
@@ -20,7 +21,7 @@ public struct RenderedImage: Sendable {
         public var lastModified: String?
     }
 
-    /// The encoded image.
+    /// The encoded image, or the answer's bytes.
     public var body: ByteBuffer
     public var validators: Validators
     public var timings: StageTimings
