@@ -30,22 +30,23 @@ struct ClientHints: Equatable {
     /// The hints of a request for `query` (its parameter names) with `headers`.
     init(query: [(name: String, value: String)], headers: HTTPFields, settings: ClientHintSettings) {
         guard settings.isEnabled else { return }
-        let names = Set(query.map(\.name))
+        // The options the URL gives, whichever of their names it uses (`QueryParameter` knows the aliases).
+        let given = Set(query.compactMap { QueryParameter(name: $0.name) })
         // A placeholder's size is its own, and the answers about a source have none.
-        guard !query.contains(where: { ($0.name == "format" || $0.name == "fm") && Answer(format: $0.value) != nil }) else { return }
-        if names.isDisjoint(with: ["w", "width", "dpr"]) {
+        guard !query.contains(where: { QueryParameter(name: $0.name) == .format && Answer(format: $0.value) != nil }) else { return }
+        if given.isDisjoint(with: [.width, .dpr]) {
             consultedHeaders += ["Sec-CH-Width", "Width"]
             width = Self.positiveNumber(headers[.secCHWidth] ?? headers[.width]).map { hint in
                 settings.widthBuckets.first { $0 >= Int(hint.rounded(.up)) } ?? settings.widthBuckets[settings.widthBuckets.count - 1]
             }
-            if !names.isDisjoint(with: ["h", "height"]) {
+            if given.contains(.height) {
                 consultedHeaders += ["Sec-CH-DPR", "DPR"]
                 pixelRatio = Self.positiveNumber(headers[.secCHDPR] ?? headers[.dpr]).map { hint in
                     Self.pixelRatios.first { $0 >= hint } ?? Self.pixelRatios[Self.pixelRatios.count - 1]
                 }
             }
         }
-        if names.isDisjoint(with: ["q", "quality"]) {
+        if !given.contains(.quality) {
             consultedHeaders.append("Save-Data")
             savesData = headers[.saveData]?.lowercased() == "on"
         }
