@@ -79,7 +79,7 @@ public func buildApplication(
     return Application(
         router: router,
         server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))) {
-            routes.memoryHit(for: $0, date: date)
+            routes.cacheHit(for: $0, date: date, on: $1)
         },
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: routes.serverName,

@@ -1,4 +1,5 @@
 public import NIOCore
+import NIOPosix
 public import Vips
 
 /// One rendered variant as the cache tiers keep it: the encoded bytes and what their response
@@ -27,9 +28,17 @@ public struct CachedVariant: Sendable {
 /// that cannot store drops the variant.
 protocol VariantTier: Sendable {
     /// The header of the variant stored for `key`, from the index alone.
-    func header(for key: VariantKey) async -> CachedVariant.Header?
-    /// The variant stored for `key`, body included.
-    func variant(for key: VariantKey) async -> CachedVariant?
+    func header(for key: VariantKey) -> CachedVariant.Header?
+    /// The variant stored for `key`, body included, arriving on `eventLoop`: what an event
+    /// loop's handler waits for without leaving the loop.
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?>
     /// Keeps `variant` for `key`, replacing what was there.
     func store(_ variant: CachedVariant, for key: VariantKey) async
+}
+
+extension VariantTier {
+    /// The variant stored for `key`, body included.
+    func variant(for key: VariantKey) async -> CachedVariant? {
+        try? await variant(for: key, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+    }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// An entry is the file `<directory>/<first two hex digits of its storageName>/<storageName>`,
 /// laid out as `DiskEntryFormat` says, written to `<directory>/tmp/` and renamed into place. The
 /// index, a `ClockTable` weighted by file length, is all that is held in memory: `header(for:)`
-/// answers from it alone, `variant(for:)` reads and verifies the file, and a file that fails
+/// answers from it alone, `variant(for:on:)` reads and verifies the file, and a file that fails
 /// the check is removed and answered as a miss.
 ///
 /// All disk work runs on `NIOThreadPool.singleton`: a read in one hop; writes, evictions and the
@@ -53,30 +53,28 @@ final class DiskTier: VariantTier {
         enqueue(.prepare)
     }
 
-    func header(for key: VariantKey) async -> CachedVariant.Header? {
+    func header(for key: VariantKey) -> CachedVariant.Header? {
         let name = key.storageName
         return index.withLock { $0.value(for: name)?.header }
     }
 
-    func variant(for key: VariantKey) async -> CachedVariant? {
+    /// Reads and verifies the entry's file on the thread pool; the result arrives on `eventLoop`.
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?> {
         let name = key.storageName
-        guard let entry = index.withLock({ $0.value(for: name) }) else { return nil }
+        guard let entry = index.withLock({ $0.value(for: name) }) else { return eventLoop.makeSucceededFuture(nil) }
         let path = entryPath(name)
-        let found: CachedVariant?
-        do {
-            found = try await NIOThreadPool.singleton.runIfActive {
-                guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
-                return DiskEntryFormat.decodeVerified(file, for: key)
+        return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> CachedVariant? in
+            guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
+            return DiskEntryFormat.decodeVerified(file, for: key)
+        }
+        .map { found in
+            if found == nil {
+                self.logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(path)"])
+                self.forget(name, id: entry.id)
             }
-        } catch {
-            return nil  // the pool has stopped: shutting down
+            return found
         }
-        guard let found else {
-            logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(path)"])
-            forget(name, id: entry.id)
-            return nil
-        }
-        return found
+        .recover { _ in nil }  // the pool has stopped: shutting down
     }
 
     /// Queues `variant` to be written and returns; dropped when the directory is unusable, too

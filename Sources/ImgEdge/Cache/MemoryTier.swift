@@ -32,12 +32,12 @@ final class MemoryTier: VariantTier {
         shards.reduce(0) { total, shard in total + shard.table.withLock(\.weight) }
     }
 
-    func header(for key: VariantKey) async -> CachedVariant.Header? {
+    func header(for key: VariantKey) -> CachedVariant.Header? {
         shard(for: key).table.withLock { $0.value(for: key)?.header }
     }
 
-    func variant(for key: VariantKey) async -> CachedVariant? {
-        cachedVariant(for: key)
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?> {
+        eventLoop.makeSucceededFuture(cachedVariant(for: key))
     }
 
     /// The variant stored for `key`, without suspending: for the event loop's hit path.
@@ -46,6 +46,11 @@ final class MemoryTier: VariantTier {
     }
 
     func store(_ variant: CachedVariant, for key: VariantKey) async {
+        keep(variant, for: key)
+    }
+
+    /// Stores `variant` for `key` without suspending: for a disk hit promoted on the event loop.
+    func keep(_ variant: CachedVariant, for key: VariantKey) {
         let weight = variant.body.readableBytes + key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
             + Self.entryOverhead
         // The evicted variants are released after the lock, not under it.

@@ -1,3 +1,6 @@
+import NIOCore
+import NIOPosix
+
 /// The variant cache: a memory tier in front of a disk tier, either of which may be off.
 ///
 /// A lookup tries memory, then disk; a disk hit is promoted to memory. A conditional request
@@ -16,22 +19,39 @@ struct VariantCache: Sendable {
 
     /// The cached answer for `key`, and the tier that had it, or nil on a miss.
     func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> (hit: Hit, status: CacheStatus)? {
-        if let hit = memoryHit(key, ifNoneMatch: ifNoneMatch) {
-            return (hit, .hitMemory)
+        switch lookup(key, ifNoneMatch: ifNoneMatch, on: MultiThreadedEventLoopGroup.singleton.any()) {
+        case nil: nil
+        case .now(let found): found
+        case .later(let reading): (try? await reading.get()) ?? nil
         }
-        guard let disk, let header = await disk.header(for: key) else { return nil }
-        if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
-            return (notModified, .hitDisk)
-        }
-        guard let variant = await disk.variant(for: key) else { return nil }
-        await memory?.store(variant, for: key)
-        return (.variant(variant), .hitDisk)
     }
 
     /// The memory tier's answer for `key`, without suspending.
-    func memoryHit(_ key: VariantKey, ifNoneMatch: String?) -> Hit? {
+    private func memoryHit(_ key: VariantKey, ifNoneMatch: String?) -> Hit? {
         guard let variant = memory?.cachedVariant(for: key) else { return nil }
         return Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant)
+    }
+
+    /// `lookup` for a handler on `eventLoop`: a memory hit or a 304 from the disk index at once,
+    /// a disk body read on the thread pool and promoted to memory, nil when no tier has `key`.
+    func lookup(
+        _ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop
+    ) -> EventLoopHit<(hit: Hit, status: CacheStatus)>? {
+        if let hit = memoryHit(key, ifNoneMatch: ifNoneMatch) {
+            return .now((hit, .hitMemory))
+        }
+        guard let disk, let header = disk.header(for: key) else { return nil }
+        if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
+            return .now((notModified, .hitDisk))
+        }
+        let memory = memory
+        return .later(
+            disk.variant(for: key, on: eventLoop).map { found in
+                found.map { variant in
+                    memory?.keep(variant, for: key)
+                    return (.variant(variant), .hitDisk)
+                }
+            })
     }
 
     /// Keeps `variant` in every tier.

@@ -13,8 +13,8 @@ import Vips
 ///
 /// Transport only: each handler checks the signature, parses the request into a
 /// `RenderRequest`, hands it (and an upload's body) to `ImageService` and shapes the answer.
-/// HEAD is served by the router from GET. `memoryHit(for:date:)` does the same for
-/// `MemoryHitHandler`, synchronously, for what the memory tier holds.
+/// HEAD is served by the router from GET. `cacheHit(for:date:on:)` does the same for
+/// `CacheHitHandler`, on the event loop, for what the cache tiers hold.
 struct ImageRoutes: Sendable {
     let service: ImageService
     /// The reloadable settings, read once at the start of each request.
@@ -135,10 +135,13 @@ struct ImageRoutes: Sendable {
         }
     }
 
-    /// The response to a `GET` or `HEAD` that the memory tier answers under a version learnt
-    /// lately, built without suspending (see `MemoryHitHandler`); nil for anything else, which
-    /// then takes the routes' way. `Date` and `Server` are set as Hummingbird sets them.
-    func memoryHit(for head: HTTPRequest, date: CurrentHTTPDate) -> (head: HTTPResponse, body: ByteBuffer?)? {
+    /// The response to a `GET` or `HEAD` that a cache tier answers under a version learnt
+    /// lately (see `CacheHitHandler`): at once from memory or the disk index, later from a disk
+    /// read; nil for anything else, which then takes the routes' way. `Date` and `Server` are set
+    /// as Hummingbird sets them.
+    func cacheHit(
+        for head: HTTPRequest, date: CurrentHTTPDate, on eventLoop: any EventLoop
+    ) -> EventLoopHit<CacheHitHandler.Response>? {
         // `Connection: close` (or an upgrade) is Hummingbird's to honour; browsers send keep-alive.
         let keepsAlive = head.headerFields[.connection].map { $0.lowercased() == "keep-alive" } ?? true
         guard head.method == .get || head.method == .head, keepsAlive, let target = head.path else {
@@ -153,16 +156,18 @@ struct ImageRoutes: Sendable {
         guard
             let request = try? RenderRequest(
                 source: .origin(path), query: query, headers: head.headerFields, settings: settings, registry: service.modules.registry),
-            let answer = service.memoryHit(request, path: path)
+            let hit = service.cachedHit(request, path: path, on: eventLoop)
         else { return nil }
-        var (response, body) = settings.responses.parts(for: answer, vary: request.vary)
-        response.headerFields[.date] = date.value
-        response.headerFields[.server] = serverName
-        let duration = ContinuousClock.now - start
-        metrics.countRequest(.image, status: response.status, duration: duration)
-        metrics.countAnswer(answer)
-        accessLog.record(head.method, target, status: response.status, headers: response.headerFields, duration: duration)
-        return (response, head.method == .head ? nil : body)
+        return hit.map { [serverName, metrics, accessLog] answer in
+            var (response, body) = settings.responses.parts(for: answer, vary: request.vary)
+            response.headerFields[.date] = date.value
+            response.headerFields[.server] = serverName
+            let duration = ContinuousClock.now - start
+            metrics.countRequest(.image, status: response.status, duration: duration)
+            metrics.countAnswer(answer)
+            accessLog.record(head.method, target, status: response.status, headers: response.headerFields, duration: duration)
+            return (response, head.method == .head ? nil : body)
+        }
     }
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.

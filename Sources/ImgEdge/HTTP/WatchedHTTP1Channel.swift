@@ -5,7 +5,7 @@ import NIOCore
 
 /// Hummingbird's HTTP/1.1 child channel with a `ClientConnection` for each connection: its
 /// requests run with it as `ClientConnection.current`, and `ClientDisconnectHandler` at the
-/// front of the pipeline marks it gone. A `MemoryHitHandler` answers memory hits before they
+/// front of the pipeline marks it gone. A `CacheHitHandler` answers cache hits before they
 /// reach Hummingbird's async channel.
 struct WatchedHTTP1Channel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
@@ -15,8 +15,8 @@ struct WatchedHTTP1Channel: ServerChildChannel {
     }
 
     let http1: HTTP1Channel
-    /// Answers memory hits on the event loop (see `MemoryHitHandler`).
-    let memoryHit: MemoryHitHandler.Answer
+    /// Answers cache hits on the event loop (see `CacheHitHandler`).
+    let cacheHit: CacheHitHandler.Answer
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let connection = ClientConnection()
@@ -30,7 +30,7 @@ struct WatchedHTTP1Channel: ServerChildChannel {
             // bookkeeping sees the requests answered here and their responses too.
             let operations = channel.pipeline.syncOperations
             let state = try operations.context(handlerType: HTTPConnectionStateHandler.self)
-            try operations.addHandler(MemoryHitHandler(answer: memoryHit), position: .after(state.handler))
+            try operations.addHandler(CacheHitHandler(answer: cacheHit), position: .after(state.handler))
             return Value(http: http, connection: connection)
         }
     }
@@ -44,12 +44,12 @@ struct WatchedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 whose requests learn when their client has gone (`ClientConnection.current`),
-    /// and whose memory hits `memoryHit` answers on the event loop.
+    /// and whose cache hits `cacheHit` answers on the event loop.
     static func watchedHTTP1(
-        configuration: HTTP1Channel.Configuration, memoryHit: @escaping MemoryHitHandler.Answer
+        configuration: HTTP1Channel.Configuration, cacheHit: @escaping CacheHitHandler.Answer
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            WatchedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), memoryHit: memoryHit)
+            WatchedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), cacheHit: cacheHit)
         }
     }
 }

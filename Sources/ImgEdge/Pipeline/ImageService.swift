@@ -69,12 +69,13 @@ public struct ImageService: Sendable {
         return await lookup(key, ifNoneMatch: request.ifNoneMatch).map(Lookup.hit) ?? .miss(knownVersion: known)
     }
 
-    /// The hit path's quickest case, without suspending: a version learnt lately and a variant in
-    /// the memory tier. Nil when either is missing, for `lookup` to go further.
-    func memoryHit(_ request: RenderRequest, path: SourcePath) -> ServedAnswer? {
+    /// The hit path on an event loop: a version learnt lately and a variant in a cache tier,
+    /// answered at once from memory or read from disk on the thread pool. Nil when either is
+    /// missing, for `lookup` to go further.
+    func cachedHit(_ request: RenderRequest, path: SourcePath, on eventLoop: any EventLoop) -> EventLoopHit<ServedAnswer>? {
         guard case .version(let known?) = versions.withLockedValue({ $0.known(path, at: .now) }) else { return nil }
         let key = key(path, known, request.rendering(renderer: renderer))
-        return cache.memoryHit(key, ifNoneMatch: request.ifNoneMatch).map { Self.answer($0, from: .hitMemory) }
+        return cache.lookup(key, ifNoneMatch: request.ifNoneMatch, on: eventLoop)?.map { Self.answer($0.hit, from: $0.status) }
     }
 
     /// The miss path: joins an identical miss under way, or fetches and renders the original

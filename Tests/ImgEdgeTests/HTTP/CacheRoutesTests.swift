@@ -202,10 +202,7 @@ struct CacheRoutesTests {
     @Test("after a restart the same request is a disk hit with identical bytes and ETag; a corrupted entry is re-rendered")
     func diskTierAcrossRestarts() async throws {
         try await withOriginDirectory { cacheDirectory in
-            let configuration = testConfiguration {
-                $0.cache.directory = cacheDirectory.path
-                $0.cache.memoryBytes = 0
-            }
+            let configuration = Self.diskTierOnly(in: cacheDirectory)
             let uri = "/portrait.jpg?w=160&format=webp"
             let first = try await withServer(configuration) { client in try await client.get(uri) }
             #expect(first.headers[.xCache] == "MISS")
@@ -231,6 +228,43 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("disk hits answered on the event loop keep pipelined order; an entry corrupted while serving is rendered anew")
+    func diskHitsOnTheEventLoop() async throws {
+        try await withOriginDirectory { cacheDirectory in
+            let configuration = Self.diskTierOnly(in: cacheDirectory)
+            try await withServer(configuration) { client in
+                let uri = "/portrait.jpg?w=64&format=webp"
+                let first = try await client.get(uri)
+                let hit = try await Self.firstAnswer(from: client, uri: uri, awaiting: "HIT-DISK")
+                #expect(hit.headers[.xCache] == "HIT-DISK")
+                #expect(hit.body == first.body)
+                #expect(hit.headers[.eTag] == first.headers[.eTag])
+
+                let connection = try RawConnection(port: try #require(client.port))
+                let diskHit = "GET \(uri) HTTP/1.1\r\nHost: x\r\n\r\n"
+                let miss = "GET /landscape.jpg?w=70&format=png HTTP/1.1\r\nHost: x\r\n\r\n"
+                #expect(await connection.send(Array((diskHit + miss + diskHit).utf8)))
+                var answers = ""
+                for _ in 0..<5 where answers.components(separatedBy: "http/1.1 200").count < 4 {
+                    answers += await connection.receive(timeout: 30).lowercased()
+                }
+                let types = answers.split(separator: "\r\n").filter { $0.hasPrefix("content-type: ") }
+                #expect(types == ["content-type: image/webp", "content-type: image/png", "content-type: image/webp"])
+                let statuses = answers.split(separator: "\r\n").filter { $0.hasPrefix("x-cache: ") }
+                #expect(statuses == ["x-cache: hit-disk", "x-cache: miss", "x-cache: hit-disk"])
+
+                for entry in try Self.entryFiles(in: cacheDirectory) where entry.lastPathComponent.count > 2 {
+                    var bytes = try Data(contentsOf: entry)
+                    bytes[bytes.count - 10] ^= 0xff
+                    try bytes.write(to: entry)
+                }
+                let afterCorruption = try await client.get(uri)
+                #expect(afterCorruption.headers[.xCache] == "MISS", "the read fails its checksum and the request takes the miss path")
+                #expect(afterCorruption.body == first.body)
+            }
+        }
+    }
+
     @Test("a cache directory that cannot be used costs nothing but the cache: requests are still 200")
     func unusableCacheDirectory() async throws {
         try await withOriginDirectory { directory in
@@ -247,6 +281,14 @@ struct CacheRoutesTests {
                     #expect(response.headers[.xCache] == "MISS")
                 }
             }
+        }
+    }
+
+    /// A test configuration whose only cache tier is a disk tier in `directory`.
+    private static func diskTierOnly(in directory: URL) -> ImgEdgeConfiguration {
+        testConfiguration {
+            $0.cache.directory = directory.path
+            $0.cache.memoryBytes = 0
         }
     }
 
