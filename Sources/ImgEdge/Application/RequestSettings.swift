@@ -9,6 +9,8 @@ struct RequestSettings: Sendable {
     let uploadTimeout: Duration
     /// Checks `sig` on every image request; nil when signing is off.
     let signer: URLSigner?
+    /// The requests the cache-hit path parsed under these settings.
+    let parsedRequests = ParsedRequestMemo()
 
     init(_ configuration: ImgEdgeConfiguration) {
         limits = configuration.limits

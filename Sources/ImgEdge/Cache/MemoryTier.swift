@@ -1,21 +1,12 @@
 import NIOCore
-import Synchronization
 
 /// Variants kept in memory, bounded in bytes, least recently used evicted first.
 ///
-/// The bound is split over shards, each a `ClockTable` behind its own mutex, picked by the
-/// key's hash: concurrent hits on different variants rarely meet on a lock, and a hit holds
-/// its lock for one hash lookup. A variant larger than a shard is not kept.
+/// The bound is split over shards (`ShardedClockTable`): concurrent hits on different variants
+/// rarely meet on a lock, and a hit holds its lock for one hash lookup. A variant larger than a
+/// shard is not kept.
 final class MemoryTier: VariantTier {
-    private final class Shard: Sendable {
-        let table: Mutex<ClockTable<VariantKey, CachedVariant>>
-
-        init(capacity: Int) {
-            table = Mutex(ClockTable(capacity: capacity))
-        }
-    }
-
-    private let shards: [Shard]
+    private let table: ShardedClockTable<VariantKey, CachedVariant>
 
     /// What an entry costs beyond its body: the key's strings, the header, the table's slots.
     static let entryOverhead = 512
@@ -23,17 +14,14 @@ final class MemoryTier: VariantTier {
     /// - Parameter capacity: the most bytes held, bodies and overhead counted.
     init(capacity: Int) {
         // Shards of at least 8 MiB, at most 16 of them: a small cache still holds big variants.
-        let count = min(16, max(1, capacity / (8 << 20)))
-        shards = (0..<count).map { _ in Shard(capacity: capacity / count) }
+        table = ShardedClockTable(capacity: capacity, shardCount: min(16, capacity / (8 << 20)))
     }
 
     /// Bytes held now, over every shard.
-    var weight: Int {
-        shards.reduce(0) { total, shard in total + shard.table.withLock(\.weight) }
-    }
+    var weight: Int { table.weight }
 
     func header(for key: VariantKey) -> CachedVariant.Header? {
-        shard(for: key).table.withLock { $0.value(for: key)?.header }
+        table.value(for: key)?.header
     }
 
     func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?> {
@@ -42,7 +30,7 @@ final class MemoryTier: VariantTier {
 
     /// The variant stored for `key`, without suspending: for the event loop's hit path.
     func cachedVariant(for key: VariantKey) -> CachedVariant? {
-        shard(for: key).table.withLock { $0.value(for: key) }
+        table.value(for: key)
     }
 
     func store(_ variant: CachedVariant, for key: VariantKey) async {
@@ -53,12 +41,6 @@ final class MemoryTier: VariantTier {
     func keep(_ variant: CachedVariant, for key: VariantKey) {
         let weight = variant.body.readableBytes + key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
             + Self.entryOverhead
-        // The evicted variants are released after the lock, not under it.
-        let evicted = shard(for: key).table.withLock { $0.insert(variant, for: key, weight: weight) }
-        _ = evicted
-    }
-
-    private func shard(for key: VariantKey) -> Shard {
-        shards[Int(UInt(bitPattern: key.hashValue) % UInt(shards.count))]
+        table.insert(variant, for: key, weight: weight)
     }
 }

@@ -148,18 +148,25 @@ struct ImageRoutes: Sendable {
             return nil
         }
         let start = ContinuousClock.now
-        let uri = URI(target)
-        guard let path = SourcePath(urlPath: uri.path) else { return nil }
         let settings = live.current
-        if let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) { return nil }
-        let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        guard
-            let request = try? RenderRequest(
-                source: .origin(path), query: query, headers: head.headerFields, settings: settings, registry: service.modules.registry),
-            let hit = service.cachedHit(request, path: path, on: eventLoop)
-        else { return nil }
-        return hit.map { [serverName, metrics, accessLog] answer in
-            var (response, body) = settings.responses.parts(for: answer, vary: request.vary)
+        let registry = service.modules.registry
+        let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: head.headerFields)
+        let parsed = settings.parsedRequests.parsed(fingerprint, registry: registry) { headers in
+            let uri = URI(target)
+            guard let path = SourcePath(urlPath: uri.path) else { return nil }
+            if let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) { return nil }
+            let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+            guard
+                let request = try? RenderRequest(
+                    source: .origin(path), query: query, headers: headers, settings: settings, registry: registry)
+            else { return nil }
+            return ParsedRequestMemo.Parsed(path: path, request: request)
+        }
+        guard var request = parsed?.request, let path = parsed?.path else { return nil }
+        request.ifNoneMatch = head.headerFields[.ifNoneMatch]
+        guard let hit = service.cachedHit(request, path: path, on: eventLoop) else { return nil }
+        return hit.map { [serverName, metrics, accessLog, vary = request.vary] answer in
+            var (response, body) = settings.responses.parts(for: answer, vary: vary)
             response.headerFields[.date] = date.value
             response.headerFields[.server] = serverName
             let duration = ContinuousClock.now - start

@@ -25,6 +25,10 @@ struct RenderRequest: Sendable {
     /// The client's `If-None-Match`, answered with a 304 when it names the variant's tag.
     var ifNoneMatch: String?
 
+    /// Every request header the initialiser reads but `If-None-Match`: with the query, all the
+    /// request depends on (`ParsedRequestMemo` relies on it).
+    static let decidingHeaders: [HTTPField.Name] = [.accept, .userAgent, .secCHWidth, .width, .secCHDPR, .dpr, .saveData]
+
     /// - Parameters:
     ///   - query: the query's parameters in order, percent-decoded; a `preset` stands for its own.
     ///   - registry: the filter modules current when the request started.

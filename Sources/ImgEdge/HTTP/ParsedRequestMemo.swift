@@ -1,0 +1,80 @@
+import Filters
+import HTTPTypes
+import Synchronization
+
+/// Requests parsed lately on the cache-hit path, by what decided them, so that a repeat of a
+/// URL from a like client is not parsed and negotiated again.
+///
+/// A `RenderRequest` for the origin is a pure function of the URL's target, the headers
+/// `RenderRequest.decidingHeaders` names, the request settings and the filter registry. A memo
+/// belongs to one `RequestSettings` (a reload makes another), and forgets everything when the
+/// registry changes, so a request is never answered as an older configuration parsed it.
+final class ParsedRequestMemo: Sendable {
+    struct Parsed: Sendable {
+        var path: SourcePath
+        /// The request, without the client's `If-None-Match`, which is the asker's own.
+        var request: RenderRequest
+    }
+
+    /// The target and the deciding headers' values, in `decidingHeaders`' order.
+    struct Fingerprint: Hashable, Sendable {
+        var target: String
+        var headers: [String?]
+
+        init(target: String, headers: HTTPFields) {
+            self.target = target
+            self.headers = RenderRequest.decidingHeaders.map { headers[$0] }
+        }
+
+        /// The deciding headers alone, which is all a request parsed for the memo is shown.
+        var fields: HTTPFields {
+            var fields = HTTPFields()
+            for (name, value) in zip(RenderRequest.decidingHeaders, headers) {
+                if let value { fields[name] = value }
+            }
+            return fields
+        }
+
+        fileprivate var weight: Int {
+            target.utf8.count + headers.reduce(0) { $0 + ($1?.utf8.count ?? 0) } + ParsedRequestMemo.entryOverhead
+        }
+    }
+
+    /// The most bytes the memo's entries are reckoned to take.
+    static let capacity = 4 << 20
+    /// What an entry costs beyond its strings: the parsed options, filters and negotiation.
+    static let entryOverhead = 1024
+
+    private let generation: Mutex<(registry: FilterRegistry?, table: ShardedClockTable<Fingerprint, Parsed>)>
+
+    init() {
+        generation = Mutex((nil, Self.emptyTable()))
+    }
+
+    /// The request parsed for `fingerprint` under `registry`, parsing it with `parse` (and
+    /// remembering what it gives) when it is not known; nil when `parse` gives nil.
+    func parsed(
+        _ fingerprint: Fingerprint, registry: FilterRegistry, parse: (HTTPFields) -> Parsed?
+    ) -> Parsed? {
+        let table = table(for: registry)
+        if let known = table.value(for: fingerprint) { return known }
+        guard var parsed = parse(fingerprint.fields) else { return nil }
+        parsed.request.ifNoneMatch = nil
+        table.insert(parsed, for: fingerprint, weight: fingerprint.weight)
+        return parsed
+    }
+
+    /// The table for `registry`: the current one, or a new empty one when the registry changed.
+    private func table(for registry: FilterRegistry) -> ShardedClockTable<Fingerprint, Parsed> {
+        generation.withLock { generation in
+            if generation.registry !== registry {
+                generation = (registry, Self.emptyTable())
+            }
+            return generation.table
+        }
+    }
+
+    private static func emptyTable() -> ShardedClockTable<Fingerprint, Parsed> {
+        ShardedClockTable(capacity: capacity, shardCount: 8)
+    }
+}
