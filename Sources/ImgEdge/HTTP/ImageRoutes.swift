@@ -160,11 +160,14 @@ struct ImageRoutes: Sendable {
                 let request = try? RenderRequest(
                     source: .origin(path), query: query, headers: headers, settings: settings, registry: registry)
             else { return nil }
-            return ParsedRequestMemo.Parsed(path: path, request: request)
+            return ParsedRequestMemo.Parsed(path: path, request: request, rendering: service.rendering(of: request))
         }
-        guard var request = parsed?.request, let path = parsed?.path else { return nil }
+        guard let parsed else { return nil }
+        var request = parsed.request
         request.ifNoneMatch = head.headerFields[.ifNoneMatch]
-        guard let hit = service.cachedHit(request, path: path, on: eventLoop) else { return nil }
+        guard let hit = service.cachedHit(request, path: parsed.path, rendering: parsed.rendering, on: eventLoop) else {
+            return nil
+        }
         return hit.map { [serverName, metrics, accessLog, vary = request.vary] answer in
             var (response, body) = settings.responses.parts(for: answer, vary: vary)
             response.headerFields[.date] = date.value

@@ -14,6 +14,8 @@ final class ParsedRequestMemo: Sendable {
         var path: SourcePath
         /// The request, without the client's `If-None-Match`, which is the asker's own.
         var request: RenderRequest
+        /// The rendering part of its variant key (`ImageService.rendering(of:)`).
+        var rendering: String
     }
 
     /// The target and the deciding headers' values, in `decidingHeaders`' order.
@@ -60,7 +62,7 @@ final class ParsedRequestMemo: Sendable {
         if let known = table.value(for: fingerprint) { return known }
         guard var parsed = parse(fingerprint.fields) else { return nil }
         parsed.request.ifNoneMatch = nil
-        table.insert(parsed, for: fingerprint, weight: fingerprint.weight)
+        table.insert(parsed, for: fingerprint, weight: fingerprint.weight + parsed.rendering.utf8.count)
         return parsed
     }
 

@@ -72,10 +72,18 @@ public struct ImageService: Sendable {
     /// The hit path on an event loop: a version learnt lately and a variant in a cache tier,
     /// answered at once from memory or read from disk on the thread pool. Nil when either is
     /// missing, for `lookup` to go further.
-    func cachedHit(_ request: RenderRequest, path: SourcePath, on eventLoop: any EventLoop) -> EventLoopHit<ServedAnswer>? {
+    /// - Parameter rendering: `rendering(of: request)`, which the caller may have kept.
+    func cachedHit(
+        _ request: RenderRequest, path: SourcePath, rendering: String, on eventLoop: any EventLoop
+    ) -> EventLoopHit<ServedAnswer>? {
         guard case .version(let known?) = versions.withLockedValue({ $0.known(path, at: .now) }) else { return nil }
-        let key = key(path, known, request.rendering(renderer: renderer))
+        let key = key(path, known, rendering)
         return cache.lookup(key, ifNoneMatch: request.ifNoneMatch, on: eventLoop)?.map { Self.answer($0.hit, from: $0.status) }
+    }
+
+    /// The part of `request`'s variant key besides the source: everything that decides its bytes.
+    func rendering(of request: RenderRequest) -> String {
+        request.rendering(renderer: renderer)
     }
 
     /// The miss path: joins an identical miss under way, or fetches and renders the original

@@ -22,7 +22,7 @@ struct ParsedRequestMemoTests {
             let request = try RenderRequest(
                 source: .origin(SourcePath(urlPath: "/photo.jpg")!), query: query, headers: headers, settings: settings,
                 registry: registry)
-            return ParsedRequestMemo.Parsed(path: SourcePath(urlPath: "/photo.jpg")!, request: request)
+            return ParsedRequestMemo.Parsed(path: SourcePath(urlPath: "/photo.jpg")!, request: request, rendering: target)
         }
     }
 
