@@ -78,7 +78,7 @@ public func buildApplication(
     }
     return Application(
         router: router,
-        server: .watchedHTTP1(configuration: .init(idleTimeout: TimeAmount(configuration.idleTimeout))) {
+        server: .watchedHTTP1(idleTimeout: TimeAmount(configuration.idleTimeout)) {
             routes.cacheHit(for: $0, date: date, on: $1)
         },
         configuration: .init(

@@ -92,7 +92,7 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Port of a second listener for /metrics, /healthz and /readyz only (0: /metrics on the main port)."),
         .seconds(
             "server.idle_timeout_seconds", \.idleTimeout, in: 0.1...3600,
-            help: "A connection that sends nothing for this long, mid-request or between requests, is closed."),
+            help: "A connection with no request in flight for this long (idle between requests, or never finishing a request's head) is closed."),
         .seconds(
             "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
             help: "The longest an upload's body may take to arrive (408 after)."),

@@ -1,27 +1,28 @@
 import DequeModule
-import HTTPTypes
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 
-/// Answers cache hits on the event loop, ahead of Hummingbird.
+/// Answers cache hits on the event loop, right after NIO's HTTP/1 request decoder.
 ///
-/// A hit costs a few lookups, yet going through Hummingbird's async channel costs hops between
-/// the event loop and the concurrency pool for every request. This handler sits in each
-/// connection's pipeline just before that channel: for a request head it asks `answer`, which
-/// answers only what a cache tier holds under a version learnt lately, at once from memory or
-/// after a disk read on the thread pool, and writes that response itself; everything else
-/// passes on to Hummingbird untouched. It answers only while none of the connection's requests
-/// is with Hummingbird, and holds back what arrives while a disk read is under way, so
-/// pipelined responses keep their order.
+/// A hit costs a few lookups, yet the way to Hummingbird converts each request and response
+/// between NIO's and Swift HTTP Types' values, through three more handlers, and hops between
+/// the event loop and the concurrency pool. This handler sits in each connection's pipeline
+/// just after the decoder: for a request head it asks `answer`, which answers only what a
+/// cache tier holds under a version learnt lately, at once from memory or after a disk read on
+/// the thread pool, and writes that response to NIO's encoder itself; everything else passes on
+/// to Hummingbird untouched. It answers only while none of the connection's requests is with
+/// Hummingbird, and holds back what arrives while a disk read is under way, so pipelined
+/// responses keep their order. Hummingbird's handlers never see a hit, so idle connections are
+/// `IdleConnectionHandler`'s to close.
 final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
-    typealias OutboundIn = HTTPResponsePart
-    typealias OutboundOut = HTTPResponsePart
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
 
-    typealias Response = (head: HTTPResponse, body: ByteBuffer?)
+    typealias Response = (head: HTTPResponseHead, body: ByteBuffer?)
     /// The response to a request head, when it is a cache hit.
-    typealias Answer = @Sendable (HTTPRequest, any EventLoop) -> EventLoopHit<Response>?
+    typealias Answer = @Sendable (HTTPRequestHead, any EventLoop) -> EventLoopHit<Response>?
 
     private let answer: Answer
     /// Requests passed on whose responses have not ended yet.
@@ -31,7 +32,10 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Whether a disk read for the latest request head is under way.
     private var awaitingRead = false
     /// What arrived while a disk read was under way, taken in order once it ends.
-    private var heldBack: Deque<HTTPRequestPart> = []
+    private var heldBack: Deque<HTTPServerRequestPart> = []
+    /// A shutdown's quiesce event that came while a disk read was under way: NIO's pipeline
+    /// handler would close the connection at once, seeing no request of its own in flight.
+    private var heldBackQuiesce = false
     private var isActive = true
 
     init(answer: @escaping Answer) {
@@ -52,6 +56,14 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelInactive()
     }
 
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, awaitingRead {
+            heldBackQuiesce = true
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
             passedOn -= 1
@@ -59,7 +71,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(data, promise: promise)
     }
 
-    private func take(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
         switch part {
         case .head(let request):
             if passedOn == 0, let hit = answer(request, context.eventLoop) {
@@ -88,7 +100,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Sends the disk hit, or passes the request on when the read found nothing to trust; then
     /// takes what was held back.
-    private func readEnded(with response: Response?, for request: HTTPRequest, context: ChannelHandlerContext) {
+    private func readEnded(with response: Response?, for request: HTTPRequestHead, context: ChannelHandlerContext) {
         awaitingRead = false
         guard isActive else {
             heldBack.removeAll()
@@ -103,6 +115,10 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         while !awaitingRead, let part = heldBack.popFirst() {
             take(part, context: context)
         }
+        if heldBackQuiesce, !awaitingRead {
+            heldBackQuiesce = false
+            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
+        }
         // Hummingbird's async channel hands on what it read at the end of each read burst.
         context.fireChannelReadComplete()
     }
@@ -111,7 +127,7 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
         discardingAnsweredRequest = true
         context.write(wrapOutboundOut(.head(response.head)), promise: nil)
         if let body = response.body {
-            context.write(wrapOutboundOut(.body(body)), promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }

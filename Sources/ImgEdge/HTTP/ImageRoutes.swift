@@ -5,6 +5,8 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTPTypesHTTP1
 import Vips
 
 /// The HTTP face of the service: `GET /<path>`, `POST /resize`, `GET /modules`, `GET /metrics`,
@@ -140,17 +142,22 @@ struct ImageRoutes: Sendable {
     /// read; nil for anything else, which then takes the routes' way. `Date` and `Server` are set
     /// as Hummingbird sets them.
     func cacheHit(
-        for head: HTTPRequest, date: CurrentHTTPDate, on eventLoop: any EventLoop
+        for head: HTTPRequestHead, date: CurrentHTTPDate, on eventLoop: any EventLoop
     ) -> EventLoopHit<CacheHitHandler.Response>? {
-        // `Connection: close` (or an upgrade) is Hummingbird's to honour; browsers send keep-alive.
-        let keepsAlive = head.headerFields[.connection].map { $0.lowercased() == "keep-alive" } ?? true
-        guard head.method == .get || head.method == .head, keepsAlive, let target = head.path else {
-            return nil
+        // A connection to close (`Connection: close`, HTTP/1.0) is Hummingbird's to close;
+        // browsers send keep-alive.
+        let method: HTTPRequest.Method
+        switch head.method {
+        case .GET: method = .get
+        case .HEAD: method = .head
+        default: return nil
         }
+        guard head.version == .http1_1, head.isKeepAlive else { return nil }
+        let target = head.uri
         let start = ContinuousClock.now
         let settings = live.current
         let registry = service.modules.registry
-        let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: head.headerFields)
+        let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: head.headers)
         let parsed = settings.parsedRequests.parsed(fingerprint, registry: registry) { headers in
             let uri = URI(target)
             guard let path = SourcePath(urlPath: uri.path) else { return nil }
@@ -164,7 +171,7 @@ struct ImageRoutes: Sendable {
         }
         guard let parsed else { return nil }
         var request = parsed.request
-        request.ifNoneMatch = head.headerFields[.ifNoneMatch]
+        request.ifNoneMatch = head.headers.combinedValue(of: .ifNoneMatch)
         guard let hit = service.cachedHit(request, path: parsed.path, rendering: parsed.rendering, on: eventLoop) else {
             return nil
         }
@@ -175,8 +182,8 @@ struct ImageRoutes: Sendable {
             let duration = ContinuousClock.now - start
             metrics.countRequest(.image, status: response.status, duration: duration)
             metrics.countAnswer(answer)
-            accessLog.record(head.method, target, status: response.status, headers: response.headerFields, duration: duration)
-            return (response, head.method == .head ? nil : body)
+            accessLog.record(method, target, status: response.status, headers: response.headerFields, duration: duration)
+            return (HTTPResponseHead(response), method == .head ? nil : body)
         }
     }
 

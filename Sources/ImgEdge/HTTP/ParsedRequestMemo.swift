@@ -1,5 +1,6 @@
 import Filters
 import HTTPTypes
+import NIOHTTP1
 import Synchronization
 
 /// Requests parsed lately on the cache-hit path, by what decided them, so that a repeat of a
@@ -23,9 +24,9 @@ final class ParsedRequestMemo: Sendable {
         var target: String
         var headers: [String?]
 
-        init(target: String, headers: HTTPFields) {
+        init(target: String, headers: HTTPHeaders) {
             self.target = target
-            self.headers = RenderRequest.decidingHeaders.map { headers[$0] }
+            self.headers = RenderRequest.decidingHeaders.map { headers.combinedValue(of: $0) }
         }
 
         /// The deciding headers alone, which is all a request parsed for the memo is shown.
@@ -60,8 +61,7 @@ final class ParsedRequestMemo: Sendable {
     ) -> Parsed? {
         let table = table(for: registry)
         if let known = table.value(for: fingerprint) { return known }
-        guard var parsed = parse(fingerprint.fields) else { return nil }
-        parsed.request.ifNoneMatch = nil
+        guard let parsed = parse(fingerprint.fields) else { return nil }
         table.insert(parsed, for: fingerprint, weight: fingerprint.weight + parsed.rendering.utf8.count)
         return parsed
     }

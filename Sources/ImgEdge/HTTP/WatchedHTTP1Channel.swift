@@ -2,11 +2,13 @@ import Hummingbird
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOHTTP1
 
 /// Hummingbird's HTTP/1.1 child channel with a `ClientConnection` for each connection: its
 /// requests run with it as `ClientConnection.current`, and `ClientDisconnectHandler` at the
-/// front of the pipeline marks it gone. A `CacheHitHandler` answers cache hits before they
-/// reach Hummingbird's async channel.
+/// front of the pipeline marks it gone. Right after NIO's request decoder, an
+/// `IdleConnectionHandler` closes idle connections and a `CacheHitHandler` answers cache hits,
+/// so that those never reach Hummingbird's handlers.
 struct WatchedHTTP1Channel: ServerChildChannel {
     struct Value: ServerChildChannelValue {
         let http: HTTP1Channel.Value
@@ -14,7 +16,9 @@ struct WatchedHTTP1Channel: ServerChildChannel {
         var channel: any Channel { http.channel }
     }
 
+    /// Hummingbird's channel, without an idle timeout of its own.
     let http1: HTTP1Channel
+    let idleTimeout: TimeAmount
     /// Answers cache hits on the event loop (see `CacheHitHandler`).
     let cacheHit: CacheHitHandler.Answer
 
@@ -26,11 +30,10 @@ struct WatchedHTTP1Channel: ServerChildChannel {
             return channel.eventLoop.makeFailedFuture(error)
         }
         return http1.setup(channel: channel, logger: logger).flatMapThrowing { http in
-            // After Hummingbird's connection-state handler, so that its keep-alive and idle
-            // bookkeeping sees the requests answered here and their responses too.
             let operations = channel.pipeline.syncOperations
-            let state = try operations.context(handlerType: HTTPConnectionStateHandler.self)
-            try operations.addHandler(CacheHitHandler(answer: cacheHit), position: .after(state.handler))
+            let decoder = try operations.context(handlerType: ByteToMessageHandler<HTTPRequestDecoder>.self)
+            try operations.addHandlers(
+                [IdleConnectionHandler(timeout: idleTimeout), CacheHitHandler(answer: cacheHit)], position: .after(decoder.handler))
             return Value(http: http, connection: connection)
         }
     }
@@ -44,12 +47,15 @@ struct WatchedHTTP1Channel: ServerChildChannel {
 
 extension HTTPServerBuilder {
     /// HTTP/1.1 whose requests learn when their client has gone (`ClientConnection.current`),
-    /// and whose cache hits `cacheHit` answers on the event loop.
+    /// whose connections close after `idleTimeout` without a request in flight, and whose cache
+    /// hits `cacheHit` answers on the event loop.
     static func watchedHTTP1(
-        configuration: HTTP1Channel.Configuration, cacheHit: @escaping CacheHitHandler.Answer
+        idleTimeout: TimeAmount, cacheHit: @escaping CacheHitHandler.Answer
     ) -> HTTPServerBuilder {
         HTTPServerBuilder { responder in
-            WatchedHTTP1Channel(http1: HTTP1Channel(responder: responder, configuration: configuration), cacheHit: cacheHit)
+            WatchedHTTP1Channel(
+                http1: HTTP1Channel(responder: responder, configuration: .init(idleTimeout: nil)), idleTimeout: idleTimeout,
+                cacheHit: cacheHit)
         }
     }
 }

@@ -64,6 +64,28 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("a pipelined HEAD hit gets its head alone, and the GETs after it, passed on or hits, get their bodies")
+    func pipelinedHeadHit() async throws {
+        try await withServer { client in
+            let cached = try await client.get("/portrait.jpg?w=64&format=webp")
+            let connection = try RawConnection(port: try #require(client.port))
+            let head = "HEAD /portrait.jpg?w=64&format=webp HTTP/1.1\r\nHost: x\r\n\r\n"
+            let miss = "GET /landscape.jpg?w=71&format=png HTTP/1.1\r\nHost: x\r\n\r\n"
+            let hit = "GET /portrait.jpg?w=64&format=webp HTTP/1.1\r\nHost: x\r\n\r\n"
+            #expect(await connection.send(Array((head + miss + hit).utf8)))
+            // The head's answer comes at once, the others after the miss's render.
+            let answers = await connection.receiveLowercased(responses: 3, timeout: 10).components(separatedBy: "http/1.1 200 ok\r\n")
+            try #require(answers.count == 4, "three answers: \(answers.map { $0.prefix(60) })")
+            let (headAnswer, missAnswer, hitAnswer) = (answers[1], answers[2], answers[3])
+            #expect(headAnswer.hasSuffix("\r\n\r\n") && headAnswer.contains("x-cache: hit-memory"), "no body after the head")
+            #expect(missAnswer.contains("content-type: image/png") && missAnswer.contains("x-cache: miss"))
+            let missBody = try #require(missAnswer.range(of: "\r\n\r\n")).upperBound
+            #expect(missAnswer[missBody...].utf8.count > 100, "the miss's body follows its head")
+            #expect(hitAnswer.contains("x-cache: hit-memory"))
+            #expect(hitAnswer.contains("content-length: \(cached.body.readableBytes)\r\n"))
+        }
+    }
+
     @Test("a connection kept busy with memory hits is not closed as idle")
     func busyConnectionStaysOpen() async throws {
         // The real executable, so that nothing else in the test process is kept waiting long enough to idle out.
@@ -244,10 +266,7 @@ struct CacheRoutesTests {
                 let diskHit = "GET \(uri) HTTP/1.1\r\nHost: x\r\n\r\n"
                 let miss = "GET /landscape.jpg?w=70&format=png HTTP/1.1\r\nHost: x\r\n\r\n"
                 #expect(await connection.send(Array((diskHit + miss + diskHit).utf8)))
-                var answers = ""
-                for _ in 0..<5 where answers.components(separatedBy: "http/1.1 200").count < 4 {
-                    answers += await connection.receive(timeout: 30).lowercased()
-                }
+                let answers = await connection.receiveLowercased(responses: 3, timeout: 30)
                 let types = answers.split(separator: "\r\n").filter { $0.hasPrefix("content-type: ") }
                 #expect(types == ["content-type: image/webp", "content-type: image/png", "content-type: image/webp"])
                 let statuses = answers.split(separator: "\r\n").filter { $0.hasPrefix("x-cache: ") }

@@ -1,5 +1,6 @@
 import Filters
 import HTTPTypes
+import NIOHTTP1
 import Testing
 
 @testable import ImgEdge
@@ -29,7 +30,8 @@ struct ParsedRequestMemoTests {
     private func lookup(
         _ memo: ParsedRequestMemo, _ parser: Parser, _ target: String, _ headers: HTTPFields, registry: FilterRegistry
     ) -> ParsedRequestMemo.Parsed? {
-        memo.parsed(.init(target: target, headers: headers), registry: registry) { fields in
+        let nioHeaders = HTTPHeaders(headers.map { ($0.name.rawName, $0.value) })
+        return memo.parsed(.init(target: target, headers: nioHeaders), registry: registry) { fields in
             try? parser.parse(target, fields, registry: registry)
         }
     }

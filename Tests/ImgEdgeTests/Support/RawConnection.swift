@@ -51,6 +51,16 @@ final class RawConnection: @unchecked Sendable {
         await offCooperativePool { self.receiveBlocking(timeout: timeout) }
     }
 
+    /// What arrives, lower-cased, until `count` responses have begun, each receive waiting up
+    /// to `timeout` seconds: pipelined answers may come in bursts with pauses between them.
+    func receiveLowercased(responses count: Int, timeout: Double) async -> String {
+        var received = ""
+        for _ in 0..<10 where received.components(separatedBy: "http/1.1 ").count <= count {
+            received += await receive(timeout: timeout).lowercased()
+        }
+        return received
+    }
+
     /// Whether the peer closes the connection within `timeout` seconds, discarding what it sends.
     func closesWithin(_ timeout: Double) async -> Bool {
         await offCooperativePool { self.waitForCloseBlocking(timeout: timeout) }
