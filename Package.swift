@@ -38,6 +38,8 @@ let package = Package(
         ),
         // Fixed-signature C wrappers around libvips' variadic API.
         .target(name: "CVipsShim", dependencies: ["CVips"]),
+        // CRC-32C with the CPU's instruction: the disk cache's entry checksum.
+        .target(name: "CChecksum"),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
         // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.
@@ -53,6 +55,7 @@ let package = Package(
             dependencies: [
                 "Vips",
                 "Filters",
+                "CChecksum",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -111,6 +114,7 @@ let package = Package(
                 "ImgEdge",
                 "Filters",
                 "Vips",
+                "CChecksum",
                 "ImageTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

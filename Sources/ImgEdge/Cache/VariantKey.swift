@@ -23,9 +23,9 @@ struct VariantKey: Hashable, Sendable {
     /// A file name for the key: the hex SHA-256 of its parts, so any key makes a short, safe name.
     var storageName: String {
         var hasher = SHA256()
-        for part in parts {
-            hasher.update(data: Array(part.utf8))
-            hasher.update(data: [0])
+        for var part in [source, version, rendering] {
+            part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         }
         return hasher.finalize().hexString
     }
@@ -34,12 +34,14 @@ struct VariantKey: Hashable, Sendable {
 extension Sequence<UInt8> {
     /// Two lowercase hex digits per byte.
     var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        for byte in self {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+        let bytes = Array(self)
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { text in
+            func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : UInt8(ascii: "a") + value - 10 }
+            for (index, byte) in bytes.enumerated() {
+                text[2 * index] = digit(byte >> 4)
+                text[2 * index + 1] = digit(byte & 0x0f)
+            }
+            return bytes.count * 2
         }
-        return String(decoding: text, as: UTF8.self)
     }
 }
