@@ -40,6 +40,8 @@ let package = Package(
         .target(name: "CVipsShim", dependencies: ["CVips"]),
         // CRC-32C with the CPU's instruction: the disk cache's entry checksum.
         .target(name: "CChecksum"),
+        // openat2 and preadv2 that fail rather than wait for the disk: disk hits on the event loop.
+        .target(name: "CCachedFile"),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
         // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.
@@ -56,6 +58,7 @@ let package = Package(
                 "Vips",
                 "Filters",
                 "CChecksum",
+                "CCachedFile",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -29,9 +29,10 @@ public struct CachedVariant: Sendable {
 protocol VariantTier: Sendable {
     /// The header of the variant stored for `key`, from the index alone.
     func header(for key: VariantKey) -> CachedVariant.Header?
-    /// The variant stored for `key`, body included, arriving on `eventLoop`: what an event
-    /// loop's handler waits for without leaving the loop.
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?>
+    /// The variant stored for `key`, body included, for a handler on `eventLoop`: at once when
+    /// the tier holds it in memory or the kernel's caches hold its file, later (on `eventLoop`)
+    /// when the disk must be read; nil when the tier knows at once that it has nothing to trust.
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>?
     /// Keeps `variant` for `key`, replacing what was there.
     func store(_ variant: CachedVariant, for key: VariantKey) async
 }
@@ -39,6 +40,6 @@ protocol VariantTier: Sendable {
 extension VariantTier {
     /// The variant stored for `key`, body included.
     func variant(for key: VariantKey) async -> CachedVariant? {
-        try? await variant(for: key, on: MultiThreadedEventLoopGroup.singleton.any()).get()
+        await variant(for: key, on: MultiThreadedEventLoopGroup.singleton.any())?.value
     }
 }

@@ -115,8 +115,8 @@ enum DiskEntryFormat {
     /// The variant a whole entry file holds, if it is `key`'s and intact: the header decodes,
     /// names `key`, the file is exactly header and body long, and the body matches its checksum.
     ///
-    /// The body is a slice of `file`, not a copy. It reads the whole body, so call it off the
-    /// event loop.
+    /// The body is a slice of `file`, not a copy. It reads the whole body: on an event loop,
+    /// only for a small file (`DiskTier.maxEventLoopReadLength`).
     static func decodeVerified(_ file: ByteBuffer, for key: VariantKey) -> CachedVariant? {
         guard let header = decodeHeader(file), header.keyParts == key.parts, header.fileLength == file.readableBytes,
             let body = file.getSlice(at: file.readerIndex + header.headerLength, length: header.bodyLength)

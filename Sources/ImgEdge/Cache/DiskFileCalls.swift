@@ -1,3 +1,4 @@
+import CCachedFile
 import Foundation
 import NIOCore
 
@@ -21,11 +22,29 @@ struct DiskCallError: Error, CustomStringConvertible {
     var description: String { "\(call) \(path): \(String(cString: strerror(code)))" }
 }
 
-/// The blocking POSIX calls the disk tier makes, each retried on `EINTR` and looped over short
-/// reads and writes.
+/// The POSIX calls the disk tier makes, each retried on `EINTR` and looped over short reads and
+/// writes.
 ///
-/// Every function blocks its thread: call them only on `NIOThreadPool`, never on an event loop.
+/// Every function but `readCached` may wait for the disk: call them only on `NIOThreadPool`,
+/// never on an event loop.
 enum DiskFileCalls {
+    /// The whole file at `path`, if it is exactly `length` bytes long and the kernel's caches
+    /// hold its path and all its bytes; nil otherwise, or on any failure, without waiting for the
+    /// disk (see `imgedge_cached_file.h`). The one call an event loop may make: a caller that
+    /// gets nil reads the file with `read(_:length:)` on the thread pool, which tells a missing
+    /// or damaged file from one that is only not cached.
+    static func readCached(_ path: String, length: Int) -> ByteBuffer? {
+        let descriptor = imgedge_open_cached(path)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard lseek(descriptor, 0, SEEK_END) == length else { return nil }
+        var buffer = ByteBufferAllocator().buffer(capacity: length)
+        let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { space in
+            max(0, imgedge_pread_cached(descriptor, space.baseAddress!, length, 0))
+        }
+        return count == length ? buffer : nil
+    }
+
     /// The whole file at `path`, read straight into one buffer, if it is exactly `length`
     /// bytes long: open, seek to the end for the length, read and close in one go.
     static func read(_ path: String, length: Int) throws(DiskCallError) -> ByteBuffer {

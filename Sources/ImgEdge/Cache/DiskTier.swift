@@ -12,7 +12,9 @@ import Synchronization
 /// answers from it alone, `variant(for:on:)` reads and verifies the file, and a file that fails
 /// the check is removed and answered as a miss.
 ///
-/// All disk work runs on `NIOThreadPool.singleton`: a read in one hop; writes, evictions and the
+/// A read whose path and bytes the kernel's caches hold, the usual case for a hot entry, is done
+/// on the asking event loop without any disk I/O (`DiskFileCalls.readCached`). All other disk
+/// work runs on `NIOThreadPool.singleton`: any other read in one hop; writes, evictions and the
 /// start-up scan one at a time in the background (`DiskJobQueue`), so `store` returns at once
 /// and at most `maxPendingBodyBytes` of bodies wait for the disk. Until the scan has indexed
 /// what a previous run left, lookups miss. A directory that cannot be created or written costs
@@ -29,6 +31,9 @@ final class DiskTier: VariantTier {
 
     /// The most bytes of bodies waiting to be written; a store past it is dropped.
     static let maxPendingBodyBytes = 64 << 20
+    /// The longest entry file read on an event loop: its copy and checksum take a few tens of
+    /// microseconds there, where a trip to the thread pool and back would cost as much.
+    static let maxEventLoopReadLength = 512 << 10
 
     let directory: String
     /// The most bytes of entry files kept.
@@ -58,23 +63,38 @@ final class DiskTier: VariantTier {
         return index.withLock { $0.value(for: name)?.header }
     }
 
-    /// Reads and verifies the entry's file on the thread pool; the result arrives on `eventLoop`.
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?> {
+    /// Reads and verifies the entry's file: on `eventLoop` itself when it is at most
+    /// `maxEventLoopReadLength` long and the kernel's caches hold its path and bytes, so no
+    /// disk I/O happens there; otherwise on the thread pool, the result arriving on `eventLoop`.
+    /// An entry that fails the check is removed and answered as a miss.
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>? {
         let name = key.storageName
-        guard let entry = index.withLock({ $0.value(for: name) }) else { return eventLoop.makeSucceededFuture(nil) }
+        guard let entry = index.withLock({ $0.value(for: name) }) else { return nil }
         let path = entryPath(name)
-        return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> CachedVariant? in
+        if entry.fileLength <= Self.maxEventLoopReadLength, let file = DiskFileCalls.readCached(path, length: entry.fileLength) {
+            guard let variant = DiskEntryFormat.decodeVerified(file, for: key) else {
+                removeUntrusted(name, entry: entry)
+                return nil
+            }
+            return .now(variant)
+        }
+        let reading = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> CachedVariant? in
             guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
             return DiskEntryFormat.decodeVerified(file, for: key)
         }
-        .map { found in
-            if found == nil {
-                self.logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(path)"])
-                self.forget(name, id: entry.id)
+        return .later(
+            reading.map { found in
+                if found == nil { self.removeUntrusted(name, entry: entry) }
+                return found
             }
-            return found
-        }
-        .recover { _ in nil }  // the pool has stopped: shutting down
+            .recover { _ in nil })  // the pool has stopped: shutting down
+    }
+
+    /// Forgets the entry `entry` under `name`, whose file is missing, not whole, not its key's or
+    /// fails its checksum, and removes the file.
+    private func removeUntrusted(_ name: String, entry: IndexEntry) {
+        logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(entryPath(name))"])
+        forget(name, id: entry.id)
     }
 
     /// Queues `variant` to be written and returns; dropped when the directory is unusable, too

@@ -13,4 +13,14 @@ enum EventLoopHit<Value: Sendable>: Sendable {
         case .later(let future): .later(future.map { $0.map(transform) })
         }
     }
+
+    /// The value, awaited when it comes later; nil when a later read found nothing.
+    var value: Value? {
+        get async {
+            switch self {
+            case .now(let value): value
+            case .later(let future): (try? await future.get()) ?? nil
+            }
+        }
+    }
 }

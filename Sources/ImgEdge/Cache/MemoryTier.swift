@@ -24,13 +24,8 @@ final class MemoryTier: VariantTier {
         table.value(for: key)?.header
     }
 
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopFuture<CachedVariant?> {
-        eventLoop.makeSucceededFuture(cachedVariant(for: key))
-    }
-
-    /// The variant stored for `key`, without suspending: for the event loop's hit path.
-    func cachedVariant(for key: VariantKey) -> CachedVariant? {
-        table.value(for: key)
+    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>? {
+        table.value(for: key).map { .now($0) }
     }
 
     func store(_ variant: CachedVariant, for key: VariantKey) async {

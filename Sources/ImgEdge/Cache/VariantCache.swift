@@ -19,39 +19,26 @@ struct VariantCache: Sendable {
 
     /// The cached answer for `key`, and the tier that had it, or nil on a miss.
     func lookup(_ key: VariantKey, ifNoneMatch: String?) async -> (hit: Hit, status: CacheStatus)? {
-        switch lookup(key, ifNoneMatch: ifNoneMatch, on: MultiThreadedEventLoopGroup.singleton.any()) {
-        case nil: nil
-        case .now(let found): found
-        case .later(let reading): (try? await reading.get()) ?? nil
-        }
-    }
-
-    /// The memory tier's answer for `key`, without suspending.
-    private func memoryHit(_ key: VariantKey, ifNoneMatch: String?) -> Hit? {
-        guard let variant = memory?.cachedVariant(for: key) else { return nil }
-        return Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant)
+        await lookup(key, ifNoneMatch: ifNoneMatch, on: MultiThreadedEventLoopGroup.singleton.any())?.value
     }
 
     /// `lookup` for a handler on `eventLoop`: a memory hit or a 304 from the disk index at once,
-    /// a disk body read on the thread pool and promoted to memory, nil when no tier has `key`.
+    /// a disk body at once when the kernel's caches hold its file and otherwise once the thread
+    /// pool has read it, promoted to memory either way; nil when no tier has `key`.
     func lookup(
         _ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop
     ) -> EventLoopHit<(hit: Hit, status: CacheStatus)>? {
-        if let hit = memoryHit(key, ifNoneMatch: ifNoneMatch) {
-            return .now((hit, .hitMemory))
+        if case .now(let variant)? = memory?.variant(for: key, on: eventLoop) {
+            return .now((Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant), .hitMemory))
         }
         guard let disk, let header = disk.header(for: key) else { return nil }
         if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
             return .now((notModified, .hitDisk))
         }
-        let memory = memory
-        return .later(
-            disk.variant(for: key, on: eventLoop).map { found in
-                found.map { variant in
-                    memory?.keep(variant, for: key)
-                    return (.variant(variant), .hitDisk)
-                }
-            })
+        return disk.variant(for: key, on: eventLoop)?.map { [memory] variant in
+            memory?.keep(variant, for: key)
+            return (.variant(variant), .hitDisk)
+        }
     }
 
     /// Keeps `variant` in every tier.

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import NIOPosix
 import Synchronization
 import Testing
 import Vips
@@ -24,6 +25,30 @@ struct DiskTierTests {
             #expect(found.header == stored.header)
             #expect(found.body == stored.body)
             #expect(await second.variant(for: key(2)) == nil)
+        }
+    }
+
+    @Test("an entry whose bytes the kernel caches is read on the asking event loop; once they are dropped, on the thread pool")
+    func eventLoopRead() async throws {
+        try await withTemporaryDirectory { directory in
+            let stored = variant(byteCount: 40_000, seed: 3)
+            let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
+            await tier.store(stored, for: key(1))
+            await tier.settle()
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+
+            guard case .now(let hot)? = tier.variant(for: key(1), on: eventLoop) else {
+                Issue.record("a file just written was not read at once")
+                return
+            }
+            #expect(hot.body == stored.body)
+
+            try dropCachedPages(of: entryPath(key(1), in: directory))
+            guard case .later(let reading)? = tier.variant(for: key(1), on: eventLoop) else {
+                Issue.record("a file out of the page cache was not left to the thread pool")
+                return
+            }
+            #expect(try await reading.get()?.body == stored.body)
         }
     }
 
@@ -138,6 +163,16 @@ private func variant(byteCount: Int, seed: UInt8, lastModified: String? = nil) -
         header: .init(format: .image(.webp), entityTag: "\"abc\(seed)\"", lastModified: lastModified, renderedAt: 1_700_000_000),
         body: ByteBuffer(bytes: bytes)
     )
+}
+
+/// Asks the kernel to drop the cached pages of the file at `path`, which the disk tier wrote
+/// and synced, so the next read of it has to go to the disk.
+private func dropCachedPages(of path: String) throws {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+    defer { close(descriptor) }
+    let failure = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+    guard failure == 0 else { throw POSIXError(.init(rawValue: failure) ?? .EIO) }
 }
 
 private func entryPath(_ key: VariantKey, in directory: String) -> String {
