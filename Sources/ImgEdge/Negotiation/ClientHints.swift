@@ -52,11 +52,10 @@ struct ClientHints: Equatable {
         }
     }
 
-    /// A hint's number: plain digits with an optional fraction, above 0 and below 100,000.
+    /// A hint's number: digits with an optional fraction, as a URL's are written, above 0 and
+    /// below 100,000.
     private static func positiveNumber(_ text: String?) -> Double? {
-        guard let text, text.utf8.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || $0 == UInt8(ascii: ".") }),
-            let number = Double(text), number > 0, number < 100_000
-        else { return nil }
+        guard let text, let number = ProcessingOptions.decimal(text, in: 0...100_000), number > 0, number < 100_000 else { return nil }
         return number
     }
 }

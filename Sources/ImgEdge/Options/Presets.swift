@@ -1,4 +1,5 @@
 import Foundation
+import HummingbirdCore
 
 /// Named queries that `preset=NAME` stands for (`--preset thumb=w=200&h=200&fit=cover`), and
 /// whether URLs may give anything else.
@@ -75,20 +76,15 @@ public struct Presets: Sendable {
         QueryParameter(name: name).map { "\($0)" } ?? name
     }
 
-    /// `NAME=QUERY` split, the query into its percent-decoded parameters; nil when malformed.
+    /// `NAME=QUERY` split, the query into its parameters as a URL's query is read (values
+    /// percent-decoded), so a preset means what its parameters would in a URL; nil when the
+    /// name is malformed.
     private static func split(_ entry: String) -> (name: String, query: [(name: String, value: String)])? {
         guard let equals = entry.firstIndex(of: "=") else { return nil }
         let name = String(entry[..<equals])
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_"))
         guard !name.isEmpty, name.unicodeScalars.allSatisfy(allowed.contains) else { return nil }
-        var query: [(name: String, value: String)] = []
-        for pair in entry[entry.index(after: equals)...].split(separator: "&") {
-            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let key = parts[0].removingPercentEncoding,
-                let value = (parts.count > 1 ? String(parts[1]) : "").removingPercentEncoding
-            else { return nil }
-            query.append((key, value))
-        }
-        return (name, query)
+        let query = URI("/?" + entry[entry.index(after: equals)...]).queryParameters
+        return (name, query.map { (name: String($0.key), value: String($0.value)) })
     }
 }

@@ -191,8 +191,9 @@ extension ProcessingOptions {
     }
 
     /// A number in `range` written as ASCII digits with an optional fraction (`2`, `1.5`), or
-    /// nil; signs, exponents, hex, `nan`, `inf`, `.5` and `1.` are all rejected.
-    private static func decimal(_ text: String, in range: ClosedRange<Double>) -> Double? {
+    /// nil; signs, exponents, hex, `nan`, `inf`, `.5` and `1.` are all rejected. Client hints'
+    /// numbers are read with it too.
+    static func decimal(_ text: String, in range: ClosedRange<Double>) -> Double? {
         // Digit runs between dots, none empty; `Double` then rejects a second dot.
         let parts = text.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
         guard parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(isDigit) }),

@@ -24,7 +24,7 @@ struct ClientHintsTests {
         #expect(hints("", [.secCHWidth: "300", .width: "1000"]).width == 338)
     }
 
-    @Test("a malformed hint is ignored, never an error", arguments: ["", "0", "-5", "abc", "1e3", "nan", "100000", "1.2.3"])
+    @Test("a malformed hint is ignored, never an error", arguments: ["", "0", "-5", "abc", "1e3", "nan", "100000", "1.2.3", "1.", ".5", "+5"])
     func malformed(hint: String) {
         #expect(hints("", [.secCHWidth: hint, .secCHDPR: hint]).width == nil)
         #expect(hints("h=10", [.secCHDPR: hint]).pixelRatio == nil)

@@ -31,6 +31,12 @@ struct PresetsTests {
         #expect(try expanded(query, Self.presets) == expanded(equivalent, Presets(entries: [], isExclusive: false)))
     }
 
+    @Test("a preset's query is read as a URL's is: percent-encoded values decoded")
+    func percentEncoded() throws {
+        let presets = Presets(entries: ["hex=w=%32%30%30&pad=1&bg=%23ff8000"], isExclusive: false)
+        #expect(try expanded("preset=hex", presets) == expanded("w=200&pad=1&bg=#ff8000", Presets(entries: [], isExclusive: false)))
+    }
+
     @Test("a preset's passthrough parameters come along")
     func passthrough() throws {
         let query = try Self.presets.expanding(pairs("preset=card"))
