@@ -20,7 +20,10 @@ struct ChecksumTests {
         var generator = SystemRandomNumberGenerator()
         let bytes = (0..<70_000).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
         bytes.withUnsafeBytes { all in
-            for (start, count) in [(0, 1), (1, 7), (3, 8), (5, 9), (0, 4096), (7, 48_001), (0, 70_000)] {
+            for (start, count) in [
+                (0, 1), (1, 7), (3, 8), (5, 9), (0, 767), (1, 768), (2, 769), (0, 4096), (0, 24_575), (3, 24_576), (5, 24_577),
+                (7, 48_001), (0, 50_000), (0, 70_000),
+            ] {
                 let slice = UnsafeRawBufferPointer(rebasing: all[start..<start + count])
                 #expect(imgedge_crc32c(slice.baseAddress, count) == imgedge_crc32c_portable(slice.baseAddress, count))
             }
