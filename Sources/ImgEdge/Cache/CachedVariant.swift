@@ -1,5 +1,4 @@
 public import NIOCore
-import NIOPosix
 public import Vips
 
 /// One rendered variant as the cache tiers keep it: the encoded bytes and what their response
@@ -27,19 +26,11 @@ public struct CachedVariant: Sendable {
 /// entry it cannot trust (a corrupt file), answers nil. Storing never fails a request: a tier
 /// that cannot store drops the variant.
 protocol VariantTier: Sendable {
-    /// The header of the variant stored for `key`, from the index alone.
-    func header(for key: VariantKey) -> CachedVariant.Header?
-    /// The variant stored for `key`, body included, for a handler on `eventLoop`: at once when
-    /// the tier holds it in memory or the kernel's caches hold its file, later (on `eventLoop`)
-    /// when the disk must be read; nil when the tier knows at once that it has nothing to trust.
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>?
+    /// What the tier holds for `key`, for a handler on `eventLoop`: `.notModified` from the index
+    /// alone when `ifNoneMatch` names the stored tag; otherwise the variant, at once when the tier
+    /// holds it in memory or the kernel's caches hold its file, later (on `eventLoop`) when the
+    /// disk must be read. Nil when the tier knows at once that it has nothing to trust.
+    func lookup(_ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop) -> EventLoopHit<VariantCache.Hit>?
     /// Keeps `variant` for `key`, replacing what was there.
     func store(_ variant: CachedVariant, for key: VariantKey) async
-}
-
-extension VariantTier {
-    /// The variant stored for `key`, body included.
-    func variant(for key: VariantKey) async -> CachedVariant? {
-        await variant(for: key, on: MultiThreadedEventLoopGroup.singleton.any())?.value
-    }
 }

@@ -8,9 +8,9 @@ import Synchronization
 ///
 /// An entry is the file `<directory>/<first two hex digits of its storageName>/<storageName>`,
 /// laid out as `DiskEntryFormat` says, written to `<directory>/tmp/` and renamed into place. The
-/// index, a `ClockTable` weighted by file length, is all that is held in memory: `header(for:)`
-/// answers from it alone, `variant(for:on:)` reads and verifies the file, and a file that fails
-/// the check is removed and answered as a miss.
+/// index, a `ClockTable` weighted by file length, is all that is held in memory: a lookup whose
+/// `If-None-Match` names the entry's tag is answered from it alone; any other reads and verifies
+/// the file, and a file that fails the check is removed and answered as a miss.
 ///
 /// A read whose path and bytes the kernel's caches hold, the usual case for a hot entry, is done
 /// on the asking event loop without any disk I/O (`DiskFileCalls.readCached`). All other disk
@@ -58,18 +58,22 @@ final class DiskTier: VariantTier {
         enqueue(.prepare)
     }
 
-    func header(for key: VariantKey) -> CachedVariant.Header? {
-        let name = key.storageName
-        return index.withLock { $0.value(for: name)?.header }
-    }
-
-    /// Reads and verifies the entry's file: on `eventLoop` itself when it is at most
-    /// `maxEventLoopReadLength` long and the kernel's caches hold its path and bytes, so no
-    /// disk I/O happens there; otherwise on the thread pool, the result arriving on `eventLoop`.
-    /// An entry that fails the check is removed and answered as a miss.
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>? {
+    func lookup(_ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop) -> EventLoopHit<VariantCache.Hit>? {
         let name = key.storageName
         guard let entry = index.withLock({ $0.value(for: name) }) else { return nil }
+        if let notModified = VariantCache.Hit.notModifiedAnswer(for: entry.header, ifNoneMatch: ifNoneMatch) {
+            return .now(notModified)
+        }
+        return variant(for: key, name: name, entry: entry, on: eventLoop)?.map { .variant($0) }
+    }
+
+    /// Reads and verifies the file of `entry`, indexed for `key` under `name`: on `eventLoop`
+    /// itself when it is at most `maxEventLoopReadLength` long and the kernel's caches hold its
+    /// path and bytes, so no disk I/O happens there; otherwise on the thread pool, the result
+    /// arriving on `eventLoop`. An entry that fails the check is removed and answered as a miss.
+    private func variant(
+        for key: VariantKey, name: String, entry: IndexEntry, on eventLoop: any EventLoop
+    ) -> EventLoopHit<CachedVariant>? {
         let path = entryPath(name)
         if entry.fileLength <= Self.maxEventLoopReadLength, let file = DiskFileCalls.readCached(path, length: entry.fileLength) {
             guard let variant = DiskEntryFormat.decodeVerified(file, for: key) else {

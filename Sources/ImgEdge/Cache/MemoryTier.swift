@@ -20,12 +20,9 @@ final class MemoryTier: VariantTier {
     /// Bytes held now, over every shard.
     var weight: Int { table.weight }
 
-    func header(for key: VariantKey) -> CachedVariant.Header? {
-        table.value(for: key)?.header
-    }
-
-    func variant(for key: VariantKey, on eventLoop: any EventLoop) -> EventLoopHit<CachedVariant>? {
-        table.value(for: key).map { .now($0) }
+    func lookup(_ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop) -> EventLoopHit<VariantCache.Hit>? {
+        guard let variant = table.value(for: key) else { return nil }
+        return .now(.notModifiedAnswer(for: variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant))
     }
 
     func store(_ variant: CachedVariant, for key: VariantKey) async {

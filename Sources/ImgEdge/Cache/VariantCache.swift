@@ -22,22 +22,20 @@ struct VariantCache: Sendable {
         await lookup(key, ifNoneMatch: ifNoneMatch, on: MultiThreadedEventLoopGroup.singleton.any())?.value
     }
 
-    /// `lookup` for a handler on `eventLoop`: a memory hit or a 304 from the disk index at once,
+    /// `lookup` for a handler on `eventLoop`: a memory hit or a 304 from a tier's index at once,
     /// a disk body at once when the kernel's caches hold its file and otherwise once the thread
     /// pool has read it, promoted to memory either way; nil when no tier has `key`.
     func lookup(
         _ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop
     ) -> EventLoopHit<(hit: Hit, status: CacheStatus)>? {
-        if case .now(let variant)? = memory?.variant(for: key, on: eventLoop) {
-            return .now((Self.answer(variant.header, ifNoneMatch: ifNoneMatch) ?? .variant(variant), .hitMemory))
+        if let found = memory?.lookup(key, ifNoneMatch: ifNoneMatch, on: eventLoop) {
+            return found.map { ($0, .hitMemory) }
         }
-        guard let disk, let header = disk.header(for: key) else { return nil }
-        if let notModified = Self.answer(header, ifNoneMatch: ifNoneMatch) {
-            return .now((notModified, .hitDisk))
-        }
-        return disk.variant(for: key, on: eventLoop)?.map { [memory] variant in
-            memory?.keep(variant, for: key)
-            return (.variant(variant), .hitDisk)
+        return disk?.lookup(key, ifNoneMatch: ifNoneMatch, on: eventLoop)?.map { [memory] hit in
+            if case .variant(let variant) = hit {
+                memory?.keep(variant, for: key)
+            }
+            return (hit, .hitDisk)
         }
     }
 
@@ -46,9 +44,11 @@ struct VariantCache: Sendable {
         await memory?.store(variant, for: key)
         await disk?.store(variant, for: key)
     }
+}
 
-    /// `.notModified` when `ifNoneMatch` names the header's tag.
-    private static func answer(_ header: CachedVariant.Header, ifNoneMatch: String?) -> Hit? {
+extension VariantCache.Hit {
+    /// `.notModified` when `ifNoneMatch` names `header`'s tag; nil otherwise.
+    static func notModifiedAnswer(for header: CachedVariant.Header, ifNoneMatch: String?) -> Self? {
         guard let ifNoneMatch, EntityTag.isMatched(header.entityTag, byIfNoneMatch: ifNoneMatch) else { return nil }
         return .notModified(header)
     }
