@@ -177,8 +177,8 @@ struct ImageRoutes: Sendable {
         }
         return hit.map { [serverName, metrics, accessLog, vary = request.vary] answer in
             var (response, body) = settings.responses.parts(for: answer, vary: vary)
-            response.headerFields[.date] = date.value
-            response.headerFields[.server] = serverName
+            response.headerFields.append(HTTPField(name: .date, value: date.value))
+            response.headerFields.append(HTTPField(name: .server, value: serverName))
             let duration = ContinuousClock.now - start
             metrics.countRequest(.image, status: response.status, duration: duration)
             metrics.countAnswer(answer)
