@@ -169,13 +169,12 @@ struct ImageRoutes: Sendable {
             else { return nil }
             return ParsedRequestMemo.Parsed(path: path, request: request, rendering: service.rendering(of: request))
         }
-        guard let parsed else { return nil }
-        var request = parsed.request
-        request.ifNoneMatch = head.headers.combinedValue(of: .ifNoneMatch)
-        guard let hit = service.cachedHit(request, path: parsed.path, rendering: parsed.rendering, on: eventLoop) else {
-            return nil
-        }
-        return hit.map { [serverName, metrics, accessLog, vary = request.vary] answer in
+        guard let parsed,
+            let hit = service.cachedHit(
+                path: parsed.path, rendering: parsed.rendering, ifNoneMatch: head.headers.combinedValue(of: .ifNoneMatch),
+                on: eventLoop)
+        else { return nil }
+        return hit.map { [serverName, metrics, accessLog, vary = parsed.request.vary] answer in
             var (response, body) = settings.responses.parts(for: answer, vary: vary)
             response.headerFields.append(HTTPField(name: .date, value: date.value))
             response.headerFields.append(HTTPField(name: .server, value: serverName))

@@ -70,15 +70,18 @@ public struct ImageService: Sendable {
     }
 
     /// The hit path on an event loop: a version learnt lately and a variant in a cache tier,
-    /// answered at once from memory or read from disk on the thread pool. Nil when either is
-    /// missing, for `lookup` to go further.
-    /// - Parameter rendering: `rendering(of: request)`, which the caller may have kept.
+    /// answered at once from memory or the kernel's caches, or read from disk on the thread
+    /// pool. Nil when either is missing, for `lookup` to go further.
+    /// - Parameters:
+    ///   - rendering: `rendering(of:)` the request for the original at `path`, which the caller
+    ///     may have kept.
+    ///   - ifNoneMatch: the request's `If-None-Match`.
     func cachedHit(
-        _ request: RenderRequest, path: SourcePath, rendering: String, on eventLoop: any EventLoop
+        path: SourcePath, rendering: String, ifNoneMatch: String?, on eventLoop: any EventLoop
     ) -> EventLoopHit<ServedAnswer>? {
         guard case .version(let known?) = versions.withLockedValue({ $0.known(path, at: .now) }) else { return nil }
         let key = key(path, known, rendering)
-        return cache.lookup(key, ifNoneMatch: request.ifNoneMatch, on: eventLoop)?.map { Self.answer($0.hit, from: $0.status) }
+        return cache.lookup(key, ifNoneMatch: ifNoneMatch, on: eventLoop)?.map { Self.answer($0.hit, from: $0.status) }
     }
 
     /// The part of `request`'s variant key besides the source: everything that decides its bytes.
