@@ -179,7 +179,7 @@ struct RenderJob: Sendable {
             request.frames = frames
             image = try opened.thumbnail(request, budget: budget)
         }
-        image = try finish(image, plan.finish)
+        image = try plan.finish.applied(to: image, background: options.background.rgbaComponents)
         guard let padding = plan.padding else { return image }
         return try image.padded(
             edges: [padding.top, padding.right, padding.bottom, padding.left], background: options.background.rgbaComponents)
@@ -209,23 +209,6 @@ struct RenderJob: Sendable {
         let box = try image.contentBox(threshold: threshold)
         plan = plan.trimmed(toWidth: box.width, height: box.height, options: options, animated: frames > 1)
         return try image.extracted(left: box.left, top: box.top, width: box.width, height: box.height)
-    }
-
-    /// Applies the plan's last step after the resize.
-    private func finish(_ image: consuming Image, _ finish: ResizePlan.Finish) throws(VipsError) -> Image {
-        switch finish {
-        case .none:
-            return image
-        case .crop(let width, let height, let direction):
-            return try image.cropped(width: width, height: height, keeping: direction)
-        case .cropAround(let width, let height, let focalPoint):
-            let (cutWidth, cutHeight) = (min(width, image.width), min(height, image.frameHeight))
-            let left = FocalPoint.cutStart(length: cutWidth, extent: image.width, fraction: focalPoint.x)
-            let top = FocalPoint.cutStart(length: cutHeight, extent: image.frameHeight, fraction: focalPoint.y)
-            return try image.extracted(left: left, top: top, width: cutWidth, height: cutHeight)
-        case .letterbox(let width, let height):
-            return try image.letterboxed(width: width, height: height, background: options.background.rgbaComponents)
-        }
     }
 
     /// A 5 × 5 Gaussian (binomial) kernel, the outer product of 1 4 6 4 1: a placeholder's blur.

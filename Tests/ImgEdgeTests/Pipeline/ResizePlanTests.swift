@@ -231,17 +231,7 @@ private enum Rendering {
     static func render(_ plan: ResizePlan, _ source: SourceBytes, frames: Int = 1) throws -> (width: Int, height: Int, frames: Int) {
         var request = plan.thumbnail
         request.frames = frames
-        var image = try Image.thumbnail(of: source, request)
-        switch plan.finish {
-        case .none:
-            break
-        case .crop(let width, let height, let direction):
-            image = try image.cropped(width: width, height: height, keeping: direction)
-        case .cropAround:
-            Issue.record("these tables give no focal point")
-        case .letterbox(let width, let height):
-            image = try image.letterboxed(width: width, height: height, background: [255, 255, 255, 255])
-        }
+        let image = try plan.finish.applied(to: Image.thumbnail(of: source, request), background: [255, 255, 255, 255])
         return (image.width, image.frameHeight, image.frames)
     }
 }
