@@ -7,22 +7,26 @@ struct NginxCacheTests {
     @Test("clients get their own variants from nginx's cache, repeats never reach imgedge, and If-None-Match gets a 304")
     func variantsAndRevalidation() async throws {
         let imgedge = try await ImgEdgeProcess.Server.servingTestImages()
-        let cacheDirectory = try Daemon.makeDirectory(for: "nginx-cache")
-        defer { try? FileManager.default.removeItem(at: cacheDirectory) }
-        let nginx = try await Nginx.start(
-            site: "imgedge-cache.conf", listenPlaceholder: 8090,
-            replacing: [
-                ("/var/cache/nginx/imgedge", cacheDirectory.path),
-                ("proxy_pass http://127.0.0.1:8080;", "proxy_pass http://127.0.0.1:\(imgedge.port);"),
-            ])
         do {
-            try await check(through: nginx, imgedge: imgedge)
-        } catch {
+            let cacheDirectory = try Daemon.makeDirectory(for: "nginx-cache")
+            defer { try? FileManager.default.removeItem(at: cacheDirectory) }
+            let nginx = try await Nginx.start(
+                site: "imgedge-cache.conf", listenPlaceholder: 8090,
+                replacing: [
+                    ("/var/cache/nginx/imgedge", cacheDirectory.path),
+                    ("proxy_pass http://127.0.0.1:8080;", "proxy_pass http://127.0.0.1:\(imgedge.port);"),
+                ])
+            do {
+                try await check(through: nginx, imgedge: imgedge)
+            } catch {
+                await nginx.stop()
+                throw error
+            }
             await nginx.stop()
+        } catch {
             _ = await imgedge.stop()
             throw error
         }
-        await nginx.stop()
         #expect(await imgedge.stop() == 0)
     }
 

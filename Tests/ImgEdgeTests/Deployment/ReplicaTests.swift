@@ -17,7 +17,12 @@ struct ReplicaTests {
             cacheDirectories = try (0..<count).map { _ in try Daemon.makeDirectory(for: "replica-cache") }
             servers = Array(repeating: nil, count: count)
             for index in 0..<count {
-                try await start(index)
+                do {
+                    try await start(index)
+                } catch {
+                    await stopAll()
+                    throw error
+                }
             }
         }
 
@@ -53,17 +58,21 @@ struct ReplicaTests {
     @Test("same bytes from every replica, a shard per replica, no request lost when one dies under load, and it rejoins")
     func scaleOut() async throws {
         let replicas = try await Replicas(count: 3)
-        let nginx = try await Nginx.start(
-            site: "imgedge-balancer.conf", listenPlaceholder: 8080,
-            replacing: (0..<3).map { ("server 127.0.0.1:\(8081 + $0) ", "server 127.0.0.1:\(replicas.ports[$0]) ") })
         do {
-            try await check(replicas, behind: nginx)
-        } catch {
+            let nginx = try await Nginx.start(
+                site: "imgedge-balancer.conf", listenPlaceholder: 8080,
+                replacing: (0..<3).map { ("server 127.0.0.1:\(8081 + $0) ", "server 127.0.0.1:\(replicas.ports[$0]) ") })
+            do {
+                try await check(replicas, behind: nginx)
+            } catch {
+                await nginx.stop()
+                throw error
+            }
             await nginx.stop()
+        } catch {
             await replicas.stopAll()
             throw error
         }
-        await nginx.stop()
         await replicas.stopAll()
     }
 

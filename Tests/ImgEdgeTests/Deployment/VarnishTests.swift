@@ -8,15 +8,19 @@ struct VarnishTests {
     /// Runs `test` with a fresh imgedge (memory tier only) and a fresh Varnish in front of it.
     private func withVarnish(_ test: (Varnish, ImgEdgeProcess.Server) async throws -> Void) async throws {
         let imgedge = try await ImgEdgeProcess.Server.servingTestImages()
-        let varnish = try await Varnish.start(inFrontOf: imgedge.port)
         do {
-            try await test(varnish, imgedge)
-        } catch {
+            let varnish = try await Varnish.start(inFrontOf: imgedge.port)
+            do {
+                try await test(varnish, imgedge)
+            } catch {
+                await varnish.stop()
+                throw error
+            }
             await varnish.stop()
+        } catch {
             _ = await imgedge.stop()
             throw error
         }
-        await varnish.stop()
         #expect(await imgedge.stop() == 0)
     }
 
