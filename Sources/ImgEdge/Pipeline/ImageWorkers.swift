@@ -75,12 +75,20 @@ public final class ImageWorkers: Sendable {
     }
 
     /// Runs `job` on a worker thread, for the holder of a place.
-    /// - Throws: what `job` throws, or the pool's error once it has shut down.
-    func run<Result: Sendable>(in place: Place, _ job: @escaping @Sendable () throws -> Result) async throws -> Result {
-        try await pool.runIfActive {
-            self.running.add(1, ordering: .relaxed)
-            defer { self.running.subtract(1, ordering: .relaxed) }
-            return try job()
+    /// - Throws: what `job` throws, or `refusal` once the pool has shut down.
+    func run<Result: Sendable, Failure: Error>(
+        in place: Place, orElse refusal: Failure, _ job: @escaping @Sendable () throws(Failure) -> Result
+    ) async throws(Failure) -> Result {
+        do {
+            return try await pool.runIfActive {
+                self.running.add(1, ordering: .relaxed)
+                defer { self.running.subtract(1, ordering: .relaxed) }
+                return try job()
+            }
+        } catch let failure as Failure {
+            throw failure
+        } catch {
+            throw refusal  // the pool's own error: it has shut down
         }
     }
 
