@@ -27,8 +27,10 @@ public struct ImageService: Sendable {
     /// The filter modules, reloadable while serving.
     public let modules: ModuleCatalog
     private let versions: NIOLockedValueBox<SourceVersions>
-    private let probes = RequestCoalescer<SourcePath, String?>()
-    private let misses = RequestCoalescer<MissKey, ServedAnswer>()
+    /// A cancelled wait is answered `.overloaded`: the route's watch reports a client that left
+    /// as gone by itself, so what else cancels a wait is a shutdown.
+    private let probes = RequestCoalescer<SourcePath, String?, ImageServiceError>(whenCancelled: .overloaded)
+    private let misses = RequestCoalescer<MissKey, ServedAnswer, ImageServiceError>(whenCancelled: .overloaded)
 
     /// What makes two misses identical: same source version known, same output, same validator.
     private struct MissKey: Hashable, Sendable {
@@ -96,18 +98,12 @@ public struct ImageService: Sendable {
     ) async throws(ImageServiceError) -> ServedAnswer {
         let rendering = request.rendering(renderer: renderer)
         let missKey = MissKey(path: path, version: known, rendering: rendering, ifNoneMatch: request.ifNoneMatch)
-        do {
-            let (answer, joined) = try await misses.run(missKey) {
-                try await withPlace { place throws(ImageServiceError) in
-                    try await fetchAndRender(request, path: path, known: known, rendering: rendering, limits: limits, place: place)
-                }
+        let (answer, joined) = try await misses.run(missKey) { () async throws(ImageServiceError) in
+            try await withPlace { place throws(ImageServiceError) in
+                try await fetchAndRender(request, path: path, known: known, rendering: rendering, limits: limits, place: place)
             }
-            return joined ? ServedAnswer(outcome: answer.outcome, cacheStatus: .coalesced, renderedAt: answer.renderedAt) : answer
-        } catch let error as ImageServiceError {
-            throw error
-        } catch {
-            throw .overloaded  // only cancellation reaches here: the server is shutting down
         }
+        return joined ? ServedAnswer(outcome: answer.outcome, cacheStatus: .coalesced, renderedAt: answer.renderedAt) : answer
     }
 
     /// The fallback image rendered as `request` asks, standing in for a missing original; nil
@@ -157,19 +153,21 @@ public struct ImageService: Sendable {
         case .missing:
             throw .origin(.notFound)
         case nil:
-            do {
-                let (version, _) = try await probes.run(path) { try await origin.version(of: path) }
+            do throws(ImageServiceError) {
+                let (version, _) = try await probes.run(path) { () async throws(ImageServiceError) in
+                    do throws(OriginError) {
+                        return try await origin.version(of: path)
+                    } catch {
+                        throw .origin(error)
+                    }
+                }
                 learn(.version(version), for: path)
                 return version
-            } catch OriginError.notFound, OriginError.unavailable {
+            } catch .origin(.notFound), .origin(.unavailable) {
                 // Some origins answer HEAD otherwise than GET: the fetch has the last word, and
                 // until then the origin is not asked again.
                 learn(.version(nil), for: path)
                 return nil
-            } catch let error as OriginError {
-                throw .origin(error)
-            } catch {
-                throw .overloaded
             }
         }
     }

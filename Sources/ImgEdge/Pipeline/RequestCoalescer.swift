@@ -8,10 +8,17 @@ import Synchronization
 /// caller that is cancelled (its client gone) leaves without cancelling it for the others; when
 /// the last caller leaves, the work is cancelled too. Nothing is kept after the work finishes:
 /// this is not a cache.
-final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendable {
-    private typealias Waiter = CheckedContinuation<Value, any Error>
+final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable, Failure: Error>: Sendable {
+    private typealias Waiter = CheckedContinuation<Result<Value, Failure>, Never>
     private typealias Table = CoalescingTable<Key, Waiter, Task<Void, Never>>
     private let table = Mutex(Table())
+    /// What a caller that is cancelled before the work ends gets.
+    private let cancelled: Failure
+
+    /// - Parameter cancelled: the failure a cancelled caller gets.
+    init(whenCancelled cancelled: Failure) {
+        self.cancelled = cancelled
+    }
 
     /// How many wait for the work under way for `key`.
     func waiters(for key: Key) -> Int {
@@ -20,12 +27,14 @@ final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     /// Runs `work` for `key`, or joins the run already under way for it.
     /// - Returns: the value, and whether it came from a run another caller started.
-    /// - Throws: what `work` throws, or `CancellationError` when the caller is cancelled.
-    func run(_ key: Key, _ work: @escaping @Sendable () async throws -> Value) async throws -> (value: Value, joined: Bool) {
+    /// - Throws: what `work` throws, or the `cancelled` failure when the caller is cancelled.
+    func run(
+        _ key: Key, _ work: @escaping @Sendable () async throws(Failure) -> Value
+    ) async throws(Failure) -> (value: Value, joined: Bool) {
         let ticket = Mutex<Table.Ticket?>(nil)
         var joinedAnother = true
-        let value = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (waiter: Waiter) in
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { (waiter: Waiter) in
                 let (joined, run) = table.withLock { $0.join(key, waiter: waiter) }
                 ticket.withLock { $0 = joined }
                 if let run {
@@ -42,19 +51,19 @@ final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
                 leave(joined)
             }
         }
-        return (value, joinedAnother)
+        return (try result.get(), joinedAnother)
     }
 
-    private func start(_ work: @escaping @Sendable () async throws -> Value, for key: Key, run: Int) {
+    private func start(_ work: @escaping @Sendable () async throws(Failure) -> Value, for key: Key, run: Int) {
         let task = Task {
-            let result: Result<Value, any Error>
-            do {
+            let result: Result<Value, Failure>
+            do throws(Failure) {
                 result = .success(try await work())
             } catch {
                 result = .failure(error)
             }
             for waiter in table.withLock({ $0.finish(key, run: run) }) {
-                waiter.resume(with: result)
+                waiter.resume(returning: result)
             }
         }
         if !table.withLock({ $0.started(key, run: run, work: task) }) {
@@ -64,7 +73,7 @@ final class RequestCoalescer<Key: Hashable & Sendable, Value: Sendable>: Sendabl
 
     private func leave(_ ticket: Table.Ticket) {
         let (waiter, abandoned) = table.withLock { $0.leave(ticket) }
-        waiter?.resume(throwing: CancellationError())
+        waiter?.resume(returning: .failure(cancelled))
         abandoned?.cancel()
     }
 }

@@ -14,7 +14,7 @@ private final class Counter: Sendable {
 struct RequestCoalescerTests {
     @Test("concurrent calls for one key run the work once and all get its result; one led, the rest joined")
     func coalesces() async throws {
-        let coalescer = RequestCoalescer<String, Int>()
+        let coalescer = RequestCoalescer<String, Int, any Error>(whenCancelled: CancellationError())
         let runs = Counter()
         let results = try await withThrowingTaskGroup(of: (value: Int, joined: Bool).self) { group in
             for _ in 0..<20 {
@@ -35,7 +35,7 @@ struct RequestCoalescerTests {
 
     @Test("different keys run separately, and a finished key runs again")
     func separateKeys() async throws {
-        let coalescer = RequestCoalescer<String, String>()
+        let coalescer = RequestCoalescer<String, String, any Error>(whenCancelled: CancellationError())
         let runs = Counter()
         for key in ["a", "b", "a"] {
             let (value, joined) = try await coalescer.run(key) {
@@ -51,7 +51,7 @@ struct RequestCoalescerTests {
     @Test("an error reaches every waiter")
     func errors() async throws {
         struct Failure: Error {}
-        let coalescer = RequestCoalescer<Int, Int>()
+        let coalescer = RequestCoalescer<Int, Int, any Error>(whenCancelled: CancellationError())
         await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<5 {
                 group.addTask {
@@ -69,7 +69,7 @@ struct RequestCoalescerTests {
 
     @Test("a cancelled caller leaves at once; the work goes on for the others and is cancelled when the last one leaves")
     func cancellation() async throws {
-        let coalescer = RequestCoalescer<String, Int>()
+        let coalescer = RequestCoalescer<String, Int, any Error>(whenCancelled: CancellationError())
         let (events, event) = AsyncStream<String>.makeStream()
         let work: @Sendable () async throws -> Int = {
             event.yield("started")
@@ -97,7 +97,7 @@ struct RequestCoalescerTests {
 
     @Test("a caller cancelled before it calls still leaves at once, and the work it started is cancelled")
     func cancelledBeforeJoining() async throws {
-        let coalescer = RequestCoalescer<String, Int>()
+        let coalescer = RequestCoalescer<String, Int, any Error>(whenCancelled: CancellationError())
         let (events, event) = AsyncStream<String>.makeStream()
         let caller = Task {
             withUnsafeCurrentTask { $0?.cancel() }
