@@ -68,13 +68,16 @@ public func buildApplication(
     } else {
         let metricsRouter = Router(options: .autoGenerateHeadEndpoints)
         routes.register(on: router, metricsRouter: metricsRouter)
+        // Its log lines say `listener=metrics`, so its "listening on" is told from the main one's.
+        var metricsLogger = logger
+        metricsLogger[metadataKey: "listener"] = "metrics"
         // Last of the resources, so it stops right after the main listener: probes answer while draining.
         resources.append(
             Application(
                 router: metricsRouter,
                 configuration: .init(
                     address: .hostname(configuration.host, port: configuration.metricsPort), serverName: routes.serverName),
-                logger: logger))
+                logger: metricsLogger))
     }
     return Application(
         router: router,

@@ -57,6 +57,19 @@ struct MetricsRoutesTests {
         }
     }
 
+    @Test("imgedge serve --metrics-port logs which listener is which: images on the main port, /metrics on the other")
+    func metricsListenerLogged() async throws {
+        let metricsPort = try freeLoopbackPort()
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--metrics-port", String(metricsPort)])
+        let image = await RawConnection.status(ofGet: "/landscape.jpg?w=32", port: server.port)
+        let metrics = await RawConnection.status(ofGet: "/metrics", port: metricsPort)
+        #expect(await server.stop() == 0)
+        #expect(server.port != metricsPort)
+        #expect(image == "200")
+        #expect(metrics == "200")
+        #expect(server.log.contains("listener=metrics"), "\(server.log)")
+    }
+
     @Test("with --metrics-port, /metrics moves there beside the probes and leaves the main port")
     func metricsPort() async throws {
         let metricsPort = try freeLoopbackPort()

@@ -55,7 +55,8 @@ struct ImgEdgeProcess {
         let port: Int
         private let logged = LogText()
 
-        /// Starts `imgedge serve arguments…` and waits up to 60 s for its "listening" log line.
+        /// Starts `imgedge serve arguments…` and waits up to 60 s for its main listener's
+        /// "listening on" log line.
         static func start(_ arguments: [String], environment: [String: String] = [:]) async throws -> Server {
             try await offCooperativePool { try Server(arguments, environment: environment) }
         }
@@ -74,15 +75,19 @@ struct ImgEdgeProcess {
             process.standardOutput = log
             process.standardError = log
             try process.run()
+            // "… listening on 127.0.0.1:PORT", at the end of a text line or inside a JSON one; the
+            // metrics listener's line says `listener=metrics` (or `"listener":"metrics"`).
+            func mainListenerLine(_ log: String) -> Substring? {
+                log.split(separator: "\n").first { $0.contains("listening on") && !$0.contains("metrics") }
+            }
             var seen = ""
             let deadline = Date().addingTimeInterval(60)
-            while Date() < deadline, !seen.contains("listening on") {
+            while Date() < deadline, mainListenerLine(seen) == nil {
                 let chunk = log.fileHandleForReading.availableData
                 if chunk.isEmpty { break }
                 seen += String(decoding: chunk, as: UTF8.self)
             }
-            // "… listening on 127.0.0.1:PORT", at the end of a text line or inside a JSON one.
-            guard let line = seen.split(separator: "\n").first(where: { $0.contains("listening on") }),
+            guard let line = mainListenerLine(seen),
                 let address = line.split(separator: "listening on ").last,
                 let port = address.split(separator: ":").dropFirst().first.flatMap({ Int($0.prefix(while: \.isNumber)) })
             else {
