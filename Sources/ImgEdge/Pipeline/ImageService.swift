@@ -75,8 +75,8 @@ public struct ImageService: Sendable {
     /// answered at once from memory or the kernel's caches, or read from disk on the thread
     /// pool. Nil when either is missing, for `lookup` to go further.
     /// - Parameters:
-    ///   - rendering: `rendering(of:)` the request for the original at `path`, which the caller
-    ///     may have kept.
+    ///   - rendering: the rendering part of the request's key, `rendering(of:)`, which the
+    ///     caller may have kept.
     ///   - ifNoneMatch: the request's `If-None-Match`.
     func cachedHit(
         path: SourcePath, rendering: String, ifNoneMatch: String?, on eventLoop: any EventLoop
