@@ -37,7 +37,7 @@ enum DiskFileCalls {
         let descriptor = imgedge_open_cached(path)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        guard lseek(descriptor, 0, SEEK_END) == length else { return nil }
+        guard (try? self.length(descriptor, path)) == length else { return nil }
         var buffer = ByteBufferAllocator().buffer(capacity: length)
         let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { space in
             max(0, imgedge_pread_cached(descriptor, space.baseAddress!, length, 0))
