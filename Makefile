@@ -46,8 +46,10 @@ dist: release modules
 run: build
 	.build/debug/imgedge serve --host $(HOST) --port $(PORT) --origin TestImages
 
+# The suite, then a short adversary soak (Benchmarks/adversary.sh) against the debug build.
 test: build test-deps
 	swift test --skip-build
+	IMGEDGE_BIN=.build/debug/imgedge Benchmarks/adversary.sh 15
 
 # Longer seeded fuzz runs of the parsers and signature check than `make test` does.
 fuzz: build

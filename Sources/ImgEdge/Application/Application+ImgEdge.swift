@@ -60,9 +60,16 @@ public func buildApplication(
         settings: configuration.cache, modules: modules, fallback: fallback)
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
-        readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty)
+        readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty,
+        jobShares: ClientShares(
+            limit: configuration.clients.jobsPerClient(places: configuration.workers.workers + configuration.workers.queueLimit)),
+        trustedProxies: TrustedProxies(configuration.clients.trustedProxies))
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)
+    let timeouts = ConnectionDeadlines.Timeouts(
+        idle: TimeAmount(configuration.idleTimeout), head: TimeAmount(configuration.clients.headTimeout),
+        body: TimeAmount(configuration.uploadTimeout), write: TimeAmount(configuration.clients.writeTimeout))
+    let trustedProxies = routes.trustedProxies
     if configuration.metricsPort == 0 {
         routes.register(on: router)
     } else {
@@ -75,13 +82,18 @@ public func buildApplication(
         resources.append(
             Application(
                 router: metricsRouter,
+                server: .watchedHTTP1(timeouts: timeouts, connectionShares: nil, trustedProxies: trustedProxies, cacheHit: nil),
                 configuration: .init(
-                    address: .hostname(configuration.host, port: configuration.metricsPort), serverName: routes.serverName),
+                    address: .hostname(configuration.host, port: configuration.metricsPort), serverName: routes.serverName,
+                    availableConnectionsDelegate: .maximum(configuration.clients.metricsConnections, logger: metricsLogger)),
                 logger: metricsLogger))
     }
     return Application(
         router: router,
-        server: .watchedHTTP1(idleTimeout: TimeAmount(configuration.idleTimeout)) {
+        server: .watchedHTTP1(
+            timeouts: timeouts, connectionShares: ClientShares(limit: configuration.clients.connectionsPerClient),
+            trustedProxies: trustedProxies
+        ) {
             routes.cacheHit(for: $0, date: date, on: $1)
         },
         configuration: .init(

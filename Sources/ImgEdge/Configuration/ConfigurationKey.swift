@@ -133,10 +133,11 @@ extension ConfigurationKey {
         )
     }
 
-    /// A comma-separated list of texts, each trimmed; its flag may be repeated.
+    /// A comma-separated list of texts, each trimmed; its flag may be repeated. `check` says why
+    /// the list is not allowed.
     static func textList(
         _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable,
-        secret: Bool = false, reloadable: Bool = false, help: String
+        secret: Bool = false, reloadable: Bool = false, help: String, check: @escaping @Sendable ([String]) -> String? = { _ in nil }
     ) -> Self {
         Self(
             name: name, flag: flag, environment: environment, help: help, allowed: "a comma-separated list", isSecret: secret,
@@ -144,7 +145,8 @@ extension ConfigurationKey {
             parse: { root, text in
                 root[keyPath: field] = listItems(text).filter { !$0.isEmpty }
             },
-            format: { $0[keyPath: field].joined(separator: ",") }
+            format: { $0[keyPath: field].joined(separator: ",") },
+            check: { check($0[keyPath: field]) }
         )
     }
 

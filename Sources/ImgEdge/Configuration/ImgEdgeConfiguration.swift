@@ -25,10 +25,9 @@ public struct ImgEdgeConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     /// How log lines are written.
     public var logFormat = LogFormat.text
-    /// How long a connection may send nothing, while a request's head or body is being read
-    /// or between requests, before it is closed.
+    /// How long a connection may wait between requests, sending nothing, before it is closed.
     public var idleTimeout: Duration = .seconds(30)
-    /// The longest an upload's whole body may take to arrive.
+    /// The longest a request's body (an upload) may take to arrive, from its head; 408 after.
     public var uploadTimeout: Duration = .seconds(30)
     /// How long, after SIGTERM, the server goes on accepting requests while `/readyz` says 503.
     public var drainDelay: Duration = .zero
@@ -37,6 +36,8 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Connections held open at once; the server stops accepting at this count, and later ones
     /// wait in the kernel's accept queue.
     public var maxConnections = 1024
+    /// Each client's share of the server, and the deadlines of a connection's other phases.
+    public var clients = ClientLimits()
     /// Byte, pixel and dimension limits.
     public var limits = SourceLimits()
     /// Worker threads and queue.
@@ -75,6 +76,7 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Every setting, in the order help and the README list them.
     public static let keys: [ConfigurationKey<Self>] =
         serverKeys
+        + ClientLimits.configurationKeys.map { $0.lifted(into: \.clients) }
         + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
         + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
         + HTTPOrigin.Settings.configurationKeys.map { $0.lifted(into: \.httpOrigin) }
@@ -92,10 +94,10 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Port of a second listener for /metrics, /healthz and /readyz only (0: /metrics on the main port)."),
         .seconds(
             "server.idle_timeout_seconds", \.idleTimeout, in: 0.1...3600,
-            help: "A connection with no request in flight for this long (idle between requests, or never finishing a request's head) is closed."),
+            help: "A connection waiting this long for its next request, sending nothing, is closed."),
         .seconds(
             "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
-            help: "The longest an upload's body may take to arrive (408 after)."),
+            help: "The longest a request's body (an upload) may take to arrive, from its head; 408 after, even if nothing arrives."),
         .seconds(
             "server.drain_delay_seconds", \.drainDelay, in: 0...3600,
             help: "After SIGTERM, how long to go on serving while /readyz answers 503, for load balancers to notice."),
@@ -161,6 +163,7 @@ public struct ImgEdgeConfiguration: Sendable {
     public func validate() throws(ConfigurationError) {
         try Self.serverKeys.validate(self)
         try Self.filterKeys.validate(self)
+        try ClientLimits.configurationKeys.validate(clients)
         try limits.validate()
         try workers.validate()
         try HTTPOrigin.Settings.configurationKeys.validate(httpOrigin)

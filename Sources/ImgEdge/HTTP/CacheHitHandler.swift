@@ -1,4 +1,3 @@
-import DequeModule
 import NIOCore
 import NIOHTTP1
 
@@ -10,10 +9,10 @@ import NIOHTTP1
 /// just after the decoder: for a request head it asks `answer`, which answers only what a
 /// cache tier holds under a version learnt lately, at once from memory or after a disk read on
 /// the thread pool, and writes that response to NIO's encoder itself; everything else passes on
-/// to Hummingbird untouched. It answers only while none of the connection's requests is with
-/// Hummingbird, and holds back what arrives while a disk read is under way, so pipelined
-/// responses keep their order. Hummingbird's handlers never see a hit, so idle connections are
-/// `IdleConnectionHandler`'s to close.
+/// to Hummingbird untouched. Its `StateMachine` keeps the order of pipelined responses and the
+/// backpressure: it withholds reads while a disk read is under way, while the channel is not
+/// writable or while a few answers have not reached the kernel. Hummingbird's handlers never
+/// see a hit, so idle connections are `ConnectionDeadlineHandler`'s to close.
 final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -25,110 +24,109 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias Answer = @Sendable (HTTPRequestHead, any EventLoop) -> EventLoopHit<Response>?
 
     private let answer: Answer
-    /// Requests passed on whose responses have not ended yet.
-    private var passedOn = 0
-    /// Whether the parts of a request answered here are still arriving (and are dropped).
-    private var discardingAnsweredRequest = false
-    /// Whether a disk read for the latest request head is under way.
-    private var awaitingRead = false
-    /// What arrived while a disk read was under way, taken in order once it ends.
-    private var heldBack: Deque<HTTPServerRequestPart> = []
-    /// A shutdown's quiesce event that came while a disk read was under way: NIO's pipeline
-    /// handler would close the connection at once, seeing no request of its own in flight.
-    private var heldBackQuiesce = false
-    private var isActive = true
+    private var state: StateMachine
+    /// Whether `proceed` is running: a write that completes within it calls it again, which
+    /// then returns at once, the running loop taking what that completion allowed.
+    private var isProceeding = false
 
-    init(answer: @escaping Answer) {
+    init(answer: @escaping Answer, maxPendingAnswers: Int = 4) {
         self.answer = answer
+        state = StateMachine(maxPendingAnswers: maxPendingAnswers)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        state.writabilityChanged(isWritable: context.channel.isWritable)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let part = unwrapInboundIn(data)
-        if awaitingRead {
-            heldBack.append(part)
-        } else {
-            take(part, context: context)
-        }
+        state.received(unwrapInboundIn(data))
+        proceed(context: context)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        isActive = false
+        state.closed()
         context.fireChannelInactive()
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        state.writabilityChanged(isWritable: context.channel.isWritable)
+        proceed(context: context)
+        context.fireChannelWritabilityChanged()
+    }
+
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if event is ChannelShouldQuiesceEvent, awaitingRead {
-            heldBackQuiesce = true
+        if event is ChannelShouldQuiesceEvent {
+            if state.quiesceReceived() { context.fireUserInboundEventTriggered(event) }
         } else {
             context.fireUserInboundEventTriggered(event)
         }
     }
 
+    func read(context: ChannelHandlerContext) {
+        if state.readRequested() { context.read() }
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) {
-            passedOn -= 1
+            state.passedOnResponseEnded()
         }
         context.write(data, promise: promise)
     }
 
-    private func take(_ part: HTTPServerRequestPart, context: ChannelHandlerContext) {
-        switch part {
-        case .head(let request):
-            if passedOn == 0, let hit = answer(request, context.eventLoop) {
-                switch hit {
-                case .now(let response):
-                    send(response, context: context)
-                case .later(let reading):
-                    awaitingRead = true
-                    reading.assumeIsolated().whenComplete { result in
-                        self.readEnded(with: (try? result.get()) ?? nil, for: request, context: context)
-                    }
-                }
-                return
-            }
-            passedOn += 1
-        case .body:
-            if discardingAnsweredRequest { return }
-        case .end:
-            if discardingAnsweredRequest {
-                discardingAnsweredRequest = false
-                return
+    /// Does what the state machine says until it says nothing, then reads again if it may.
+    private func proceed(context: ChannelHandlerContext) {
+        guard !isProceeding else { return }
+        isProceeding = true
+        defer { isProceeding = false }
+        var passedOnAny = false
+        while let action = state.nextAction() {
+            switch action {
+            case .passOn(let part):
+                passedOnAny = true
+                context.fireChannelRead(wrapInboundOut(part))
+            case .lookUp(let head):
+                lookUp(head, context: context)
+            case .quiesce:
+                context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
             }
         }
-        context.fireChannelRead(wrapInboundOut(part))
+        // Hummingbird's async channel hands on what it read at the end of each read burst, and a
+        // burst taken from the queue later has no end of its own.
+        if passedOnAny { context.fireChannelReadComplete() }
+        if state.takeResumedRead() { context.read() }
     }
 
-    /// Sends the disk hit, or passes the request on when the read found nothing to trust; then
-    /// takes what was held back.
-    private func readEnded(with response: Response?, for request: HTTPRequestHead, context: ChannelHandlerContext) {
-        awaitingRead = false
-        guard isActive else {
-            heldBack.removeAll()
-            return
-        }
-        if let response {
+    private func lookUp(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        switch answer(head, context.eventLoop) {
+        case .now(let response):
+            state.answeredNow()
             send(response, context: context)
-        } else {
-            passedOn += 1
-            context.fireChannelRead(wrapInboundOut(.head(request)))
+        case .later(let reading):
+            state.readStarted(for: head)
+            reading.assumeIsolated().whenComplete { result in
+                let response = (try? result.get()) ?? nil
+                self.state.readEnded(answered: response != nil)
+                if let response, context.channel.isActive {
+                    self.send(response, context: context)
+                }
+                self.proceed(context: context)
+            }
+        case nil:
+            state.notAHit(head)
         }
-        while !awaitingRead, let part = heldBack.popFirst() {
-            take(part, context: context)
-        }
-        if heldBackQuiesce, !awaitingRead {
-            heldBackQuiesce = false
-            context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
-        }
-        // Hummingbird's async channel hands on what it read at the end of each read burst.
-        context.fireChannelReadComplete()
     }
 
+    /// Writes an answer; its end's promise tells the state machine when it reached the kernel.
     private func send(_ response: Response, context: ChannelHandlerContext) {
-        discardingAnsweredRequest = true
         context.write(wrapOutboundOut(.head(response.head)), promise: nil)
         if let body = response.body {
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         }
-        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { _ in
+            self.state.answerWritten()
+            self.proceed(context: context)
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: written)
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 
-/// One client connection, as far as its requests need to know: whether the client has gone.
+/// One client connection, as far as its requests need to know: the address it comes from, and
+/// whether the client has gone.
 ///
 /// `ClientDisconnectHandler` marks it gone when the connection closes or the client shuts its
 /// sending side (what a client that gives up does), and the request being served on it is
@@ -20,6 +21,12 @@ final class ClientConnection: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The address the connection comes from (a proxy's, behind one); nil for a Unix socket.
+    let peer: IPAddress?
+
+    init(peer: IPAddress?) {
+        self.peer = peer
+    }
 
     /// Called by the channel handler: the client will read nothing more.
     func markGone() {

@@ -23,5 +23,6 @@ enum ErrorKind: String, CaseIterable, Sendable {
     case filterFailed = "filter-failed"
     case filterInvalid = "filter-invalid"
     case overloaded
+    case clientOverShare = "client-over-share"
     case clientGone = "client-gone"
 }

@@ -20,6 +20,10 @@ struct ErrorResponse: HTTPResponseError {
         self.kind = kind
     }
 
+    /// The client has as many requests fetching, uploading, queued or rendering as it may.
+    static let clientOverShare = ErrorResponse(
+        status: .tooManyRequests, reason: "too many of this client's requests under way, retry shortly", kind: .clientOverShare)
+
     init(_ error: OptionsError) {
         self.init(status: .badRequest, reason: error.reason, kind: .invalidOptions)
     }
@@ -95,7 +99,7 @@ struct ErrorResponse: HTTPResponseError {
         switch status {
         case .notFound:
             headers[.cacheControl] = ImageResponse.missingCacheControl
-        case .serviceUnavailable:
+        case .serviceUnavailable, .tooManyRequests:
             headers[.cacheControl] = "no-store"
             headers[.retryAfter] = "1"
         default:

@@ -28,6 +28,15 @@ struct ImageRoutes: Sendable {
     let readiness: Readiness
     /// Whether `/_playground` is served.
     let servesPlayground: Bool
+    /// Each client's requests holding a worker place.
+    let jobShares: ClientShares
+    /// Whose `X-Forwarded-For` names the client.
+    let trustedProxies: TrustedProxies
+
+    /// The decoded paths of the routes besides images, which the cache-hit path never answers:
+    /// `/%72eadyz` names the origin's `readyz` for the router, but a hit under it must not answer
+    /// `/readyz`.
+    static let routePaths: Set<String> = ["healthz", "readyz", "metrics", "modules", "_playground", "resize"]
 
     /// Registers every route on `router`, or, given a `metricsRouter` (the metrics port's),
     /// `/metrics` there instead, beside the probes.
@@ -64,7 +73,7 @@ struct ImageRoutes: Sendable {
         let renderRequest = try parse(request, source: .origin(path), settings: settings)
         let answer: ServedAnswer
         do {
-            answer = try await lookupOrRender(renderRequest, path: path, limits: settings.limits, logger: logger)
+            answer = try await lookupOrRender(renderRequest, of: request, path: path, limits: settings.limits, logger: logger)
         } catch let error as ErrorResponse where error.kind == .notFound {
             let fallback = try await runStage(logger: logger) { () async throws(ImageServiceError) in
                 try await service.fallback(for: renderRequest, limits: settings.limits)
@@ -78,7 +87,7 @@ struct ImageRoutes: Sendable {
 
     /// The cached answer, or else the rendered one.
     private func lookupOrRender(
-        _ renderRequest: RenderRequest, path: SourcePath, limits: SourceLimits, logger: Logger
+        _ renderRequest: RenderRequest, of request: Request, path: SourcePath, limits: SourceLimits, logger: Logger
     ) async throws -> ServedAnswer {
         // A hit is answered at once; only a miss is worth watching the connection for.
         let lookup = try await runStage(logger: logger, watchingConnection: false) {
@@ -88,10 +97,22 @@ struct ImageRoutes: Sendable {
         case .hit(let hit):
             return hit
         case .miss(let known):
-            return try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                try await service.render(renderRequest, path: path, knownVersion: known, limits: limits)
+            return try await holdingClientShare(of: request) {
+                try await runStage(logger: logger) { () async throws(ImageServiceError) in
+                    try await service.render(renderRequest, path: path, knownVersion: known, limits: limits)
+                }
             }
         }
+    }
+
+    /// Runs `body`, a request that will hold a worker place, holding one of its client's shares.
+    /// - Throws: a 429 at once when the client holds all its shares already.
+    private func holdingClientShare<Value>(of request: Request, _ body: () async throws -> Value) async throws -> Value {
+        guard let peer = ClientConnection.current?.peer else { return try await body() }
+        let client = ClientAddress(trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor].map { $0[...] }))
+        guard jobShares.take(client) else { throw ErrorResponse.clientOverShare }
+        defer { jobShares.release(client) }
+        return try await body()
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
@@ -102,7 +123,8 @@ struct ImageRoutes: Sendable {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
         let renderRequest = try parse(request, source: .upload, settings: settings)
-        let answer = try await runStage(logger: logger) { () async throws(ImageServiceError) in
+        let answer = try await holdingClientShare(of: request) {
+            try await runStage(logger: logger) { () async throws(ImageServiceError) in
             // The place is taken before the body is read: uploads in memory are bounded as jobs are.
             try await service.withPlace { place throws(ImageServiceError) in
                 let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
@@ -114,6 +136,7 @@ struct ImageRoutes: Sendable {
                         JobInput.encoded(try await upload.collect())
                     }
                 return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
+            }
             }
         }
         metrics.countAnswer(answer)
@@ -160,7 +183,7 @@ struct ImageRoutes: Sendable {
         let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: head.headers)
         let parsed = settings.parsedRequests.parsed(fingerprint, registry: registry) { headers in
             let uri = URI(target)
-            guard let path = SourcePath(urlPath: uri.path) else { return nil }
+            guard let path = SourcePath(urlPath: uri.path), !Self.routePaths.contains(path.description) else { return nil }
             if let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) { return nil }
             let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
             guard

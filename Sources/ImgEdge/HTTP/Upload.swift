@@ -7,13 +7,13 @@ import Vips
 /// An uploaded body, read chunk by chunk as it arrives and refused as soon as it passes the
 /// byte limit or its time, without reading the rest.
 ///
-/// A body that stops arriving is cut by the server's idle timeout; one that trickles in is cut
-/// when the whole has taken longer than `timeLimit`. Either way the request fails as the
-/// client's fault, never as a 5xx.
+/// The connection's `ConnectionDeadlineHandler` fails a body that has not ended `timeLimit`
+/// after its head arrived, whether it stopped or trickles in: the request then fails with
+/// `uploadTooSlow` (408), as the client's fault, and gives up its place at once.
 struct Upload {
     let body: RequestBody
     let limit: Int
-    /// The longest the whole body may take to arrive.
+    /// The longest the whole body may take to arrive, which the connection's deadline enforces.
     let timeLimit: Duration
 
     /// Collects the body, for libvips to decode.
@@ -44,16 +44,16 @@ struct Upload {
 
     private func forEachChunk(_ body: (ByteBuffer) async throws(ImageServiceError) -> Void) async throws(ImageServiceError) {
         var received = 0
-        let deadline = ContinuousClock.now + timeLimit
         do {
             for try await chunk in self.body {
                 received += chunk.readableBytes
                 guard received <= limit else { throw ImageServiceError.source(.tooLarge(limit: limit)) }
-                guard ContinuousClock.now <= deadline else { throw ImageServiceError.source(.uploadTooSlow(limit: timeLimit)) }
                 try await body(chunk)
             }
         } catch let error as ImageServiceError {
             throw error
+        } catch is ConnectionDeadlines.BodyTimedOut {
+            throw .source(.uploadTooSlow(limit: timeLimit))
         } catch {
             throw .source(.uploadCutOff)
         }

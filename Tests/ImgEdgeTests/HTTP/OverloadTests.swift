@@ -14,6 +14,8 @@ struct OverloadTests {
         let configuration = testConfiguration {
             $0.workers.workers = 1
             $0.workers.queueLimit = 0
+            // One client sends them all: the global queue is under test, not its share (429).
+            $0.clients.jobsPerClient = 100
         }
         try await withServer(configuration) { client in
             let port = try #require(client.port)

@@ -13,8 +13,17 @@ import Glibc
 final class RawConnection: @unchecked Sendable {
     private let socket: Int32
 
-    init(port: Int) throws {
+    /// Connects to the server on `port` of 127.0.0.1 from `source`, another loopback address
+    /// (`127.0.0.2`) for a test's second client.
+    init(port: Int, from source: String = "127.0.0.1") throws {
         socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+        var local = sockaddr_in()
+        local.sin_family = sa_family_t(AF_INET)
+        local.sin_addr.s_addr = inet_addr(source)
+        let bound = withUnsafePointer(to: &local) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw POSIXError(.EADDRNOTAVAIL) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -78,7 +87,8 @@ final class RawConnection: @unchecked Sendable {
         return false
     }
 
-    private func sendBlocking(_ bytes: [UInt8]) -> Bool {
+    /// `send`, blocking the calling thread: for a thread of the test's own.
+    func sendBlocking(_ bytes: [UInt8]) -> Bool {
         var offset = 0
         while offset < bytes.count {
             let sent = bytes[offset...].withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

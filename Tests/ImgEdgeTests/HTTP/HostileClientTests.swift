@@ -1,0 +1,165 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Hostile clients against the real binary: each attacker connects from 127.0.0.2, and the
+/// legitimate client from 127.0.0.1 must go on being served.
+@Suite("Hostile clients: one client cannot deny, exhaust or unmask the service")
+struct HostileClientTests {
+    private static let attacker = "127.0.0.2"
+
+    /// A `GET target` on its own connection from 127.0.0.1: the status and how long it took.
+    private func timedStatus(ofGet target: String, port: Int) async -> (status: String, seconds: Double) {
+        let start = Date()
+        let status = await RawConnection.status(ofGet: target, port: port)
+        return (status, Date().timeIntervalSince(start))
+    }
+
+    @Test("stalled uploads get 408 at their deadline even though nothing more arrives, and never deny another client's misses")
+    func stalledUploads() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--workers", "2", "--queue", "4", "--upload-timeout-seconds", "3",
+        ])
+        defer { server.send(SIGKILL) }
+        let start = Date()
+        var stalled: [RawConnection] = []
+        for _ in 0..<12 {
+            let connection = try RawConnection(port: server.port, from: Self.attacker)
+            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
+            stalled.append(connection)
+        }
+        // The attacker's share of places is a quarter of six: the other uploads are refused at once.
+        let answers = await withTaskGroup(of: (answer: String, seconds: Double).self) { group in
+            for connection in stalled {
+                group.addTask {
+                    let answer = await connection.receive(timeout: 8)
+                    return (answer, Date().timeIntervalSince(start))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let miss = await timedStatus(ofGet: "/landscape.jpg?w=123&format=jpeg", port: server.port)
+        #expect(miss.status == "200", "a miss of another client while the uploads stall")
+        let statuses = answers.map { String($0.answer.dropFirst("HTTP/1.1 ".count).prefix(3)) }
+        #expect(statuses.filter { $0 == "429" }.count == 11, "\(statuses)")
+        #expect(statuses.filter { $0 == "408" }.count == 1, "\(statuses)")
+        #expect(answers.allSatisfy { !$0.answer.hasPrefix("HTTP/1.1 429") || $0.answer.lowercased().contains("retry-after: 1") })
+        let timedOut = try #require(answers.first { $0.answer.hasPrefix("HTTP/1.1 408") })
+        #expect(timedOut.seconds < 6, "the 408 came at the 3 s deadline, not when a byte arrived")
+    }
+
+    @Test("a client pipelining hits without reading holds a bounded amount of the server's memory, and is closed at the write timeout")
+    func pipeliningNonReader() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--write-timeout-seconds", "3",
+        ])
+        defer { server.send(SIGKILL) }
+        let target = "/landscape.png?w=600&format=png"
+        #expect(await RawConnection.status(ofGet: target, port: server.port) == "200")
+        let before = try residentBytes(of: server)
+        let connection = try RawConnection(port: server.port, from: Self.attacker)
+        let request = "GET \(target) HTTP/1.1\r\nHost: x\r\n\r\n"
+        let burst = Array(String(repeating: request, count: 500).utf8)
+        // The sends block once the server stops reading, on a thread of their own: blocking one of
+        // Dispatch's few threads would slow the test's own requests.
+        let sender = Thread {
+            for _ in 0..<200 where connection.sendBlocking(burst) {}
+        }
+        sender.start()
+        try await Task.sleep(for: .seconds(2.5))
+        let during = try residentBytes(of: server)
+        let hit = await timedStatus(ofGet: target, port: server.port)
+        #expect(hit.status == "200")
+        #expect(hit.seconds < 2, "another client's hit took \(hit.seconds) s: it is not denied")
+        #expect(during - before < 64 << 20, "RSS grew by \((during - before) >> 20) MiB")
+        // Reading would make it a reader: it is checked once the write timeout has passed.
+        try await Task.sleep(for: .seconds(3))
+        #expect(await connection.closesWithin(2), "closed at the write timeout")
+    }
+
+    @Test("connections holding half a request head are capped per client and closed at the head timeout; another client is served")
+    func halfHeads() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--max-connections", "64", "--max-connections-per-client", "16", "--head-timeout-seconds", "2"
+        ])
+        defer { server.send(SIGKILL) }
+        var held: [RawConnection] = []
+        for _ in 0..<64 {
+            guard let connection = try? RawConnection(port: server.port, from: Self.attacker) else { continue }
+            await connection.send(Array("GET /landscape.jpg HTTP/1.1\r\nHost: x\r\nUser-Ag".utf8))
+            held.append(connection)
+        }
+        let health = await timedStatus(ofGet: "/healthz", port: server.port)
+        #expect(health.status == "200")
+        #expect(health.seconds < 1, "/healthz took \(health.seconds) s")
+        let closed = await withTaskGroup(of: Bool.self) { group in
+            for connection in held { group.addTask { await connection.closesWithin(5) } }
+            return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
+        }
+        #expect(closed == held.count, "every half head closed: the 48 over the share at once, the 16 at the head timeout")
+    }
+
+    @Test("the cache-hit path never answers another route: an origin file named readyz requested as /%72eadyz leaves /readyz alone")
+    func routeNamedImage() async throws {
+        try await withOriginDirectory { origin in
+            try FileManager.default.copyItem(atPath: "\(testImagesDirectory)/tiny.png", toPath: origin.appendingPathComponent("readyz").path)
+            let server = try await ImgEdgeProcess.Server.start(["--port", "0", "--origin", origin.path])
+            defer { server.send(SIGKILL) }
+            let connection = try RawConnection(port: server.port)
+            for _ in 0..<2 {
+                await connection.send(Array("GET /%72eadyz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                #expect(await connection.receive(timeout: 10).lowercased().contains("content-type: image/png"))
+            }
+            await connection.send(Array("GET /readyz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            let probe = await connection.receive(timeout: 10)
+            #expect(probe.hasPrefix("HTTP/1.1 200"))
+            #expect(probe.hasSuffix("ready\n"), "\(probe.prefix(300))")
+        }
+    }
+
+    @Test("the metrics listener closes idle connections and caps how many it holds")
+    func metricsListener() async throws {
+        let metricsPort = try freePort()
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--metrics-port", String(metricsPort), "--idle-timeout-seconds", "1", "--metrics-max-connections", "4"
+        ])
+        defer { server.send(SIGKILL) }
+        let idle = try RawConnection(port: metricsPort, from: Self.attacker)
+        #expect(await idle.closesWithin(4), "an idle connection to the metrics port is closed")
+        var held: [RawConnection] = []
+        for _ in 0..<4 { held.append(try RawConnection(port: metricsPort, from: Self.attacker)) }
+        let waiting = try RawConnection(port: metricsPort)
+        await waiting.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        let early = await waiting.receive(timeout: 0.5)
+        #expect(early.isEmpty, "the fifth connection waits while four are held")
+        held.removeAll()
+        #expect(await waiting.receive(timeout: 5).hasPrefix("HTTP/1.1 200"), "and is served once they close")
+    }
+
+    /// The server's resident memory now, from `/proc`.
+    private func residentBytes(of server: ImgEdgeProcess.Server) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/status", encoding: .utf8)
+        let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") })
+        let kilobytes = try #require(Int(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
+        return kilobytes * 1024
+    }
+
+    /// A loopback port nothing listens on now.
+    private func freePort() throws -> Int {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
+                bind(socket, pointer, length) == 0 ? getsockname(socket, pointer, &length) : -1
+            }
+        }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
