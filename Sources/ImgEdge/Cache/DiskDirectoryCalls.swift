@@ -37,12 +37,13 @@ enum DiskDirectoryCalls {
     }
 
     /// The directory `path`, opened for `*at` calls and listing. With `creating`, a missing one
-    /// is made (mode 0700, parents too), and a symlink where it should be is replaced by a new,
-    /// empty directory; without, a missing or symlinked one throws.
+    /// is made (mode 0700, parents too), and a symlink or a file where it should be is replaced
+    /// by a new, empty directory; without, a missing or symlinked one throws.
     static func open(_ path: String, creating: Bool) throws(DiskCallError) -> Int32 {
         do {
             return try DiskFileCalls.openFile(path, O_RDONLY | O_DIRECTORY)
-        } catch where creating && (error.code == ENOENT || error.code == ELOOP) {
+        } catch where creating && [ENOENT, ELOOP, ENOTDIR].contains(error.code) {
+            // A symlink at the end of the path is ENOTDIR (O_DIRECTORY) or ELOOP (O_NOFOLLOW).
             if error.code == ENOENT {
                 try make(path)
             } else {
@@ -64,7 +65,8 @@ enum DiskDirectoryCalls {
     }
 
     /// Removes what is at `path` (a planted symlink, not what it points to) through its parent,
-    /// itself opened without symlinks, and makes a directory there.
+    /// itself opened without symlinks, and makes a directory there. A parent that is no
+    /// directory throws.
     private static func replaceWithDirectory(_ path: String) throws(DiskCallError) {
         let (parentPath, name) = split(path)
         let parent = try open(parentPath, creating: false)
