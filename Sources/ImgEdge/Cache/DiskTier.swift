@@ -19,9 +19,10 @@ import Synchronization
 /// on the asking event loop without any disk I/O (`DiskFileCalls.readCached`). All other disk
 /// work runs on `NIOThreadPool.singleton`: any other read in one hop; writes, evictions and the
 /// start-up scan one at a time in the background (`DiskJobQueue`), so `store` returns at once
-/// and at most `maxPendingWrites` writes and `maxPendingBodyBytes` of bodies wait for the disk. Until the scan has indexed
-/// what a previous run left, lookups miss. A directory that cannot be created or written costs
-/// one warning; stores are dropped until `retryInterval` passes, then tried again.
+/// and at most `maxPendingWrites` writes and `maxPendingBodyBytes` of bodies wait for the disk.
+/// Until the scan has indexed what a previous run left, lookups miss. A directory that cannot be
+/// created or written costs one warning; stores are dropped until `retryInterval` passes, then
+/// tried again.
 final class DiskTier: VariantTier {
     /// What the index holds of one entry file.
     struct IndexEntry: Sendable {
