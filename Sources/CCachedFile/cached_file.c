@@ -10,12 +10,26 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
-int imgedge_open_cached(const char *path) {
+static int open_resolving(const char *path, int flags, mode_t mode, unsigned long long resolve) {
     struct open_how how = {
-        .flags = O_RDONLY | O_CLOEXEC,
-        .resolve = RESOLVE_CACHED,
+        .flags = (unsigned long long)(flags | O_CLOEXEC | O_NOFOLLOW),
+        // openat2 refuses a mode without O_CREAT.
+        .mode = (flags & O_CREAT) ? mode : 0,
+        .resolve = resolve,
     };
     return (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof how);
+}
+
+int imgedge_open_no_symlinks(const char *path, int flags, mode_t mode) {
+    int descriptor = open_resolving(path, flags, mode, RESOLVE_NO_SYMLINKS);
+    if (descriptor < 0 && errno == ENOSYS) {
+        return open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+    }
+    return descriptor;
+}
+
+int imgedge_open_cached(const char *path) {
+    return open_resolving(path, O_RDONLY, 0, RESOLVE_NO_SYMLINKS | RESOLVE_CACHED);
 }
 
 ssize_t imgedge_pread_cached(int descriptor, void *buffer, size_t count, off_t offset) {
@@ -24,6 +38,12 @@ ssize_t imgedge_pread_cached(int descriptor, void *buffer, size_t count, off_t o
 }
 
 #else
+
+#include <unistd.h>
+
+int imgedge_open_no_symlinks(const char *path, int flags, mode_t mode) {
+    return open(path, flags | O_CLOEXEC | O_NOFOLLOW, mode);
+}
 
 int imgedge_open_cached(const char *path) {
     (void)path;

@@ -25,6 +25,9 @@ public func buildApplication(
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
     let fallback = try fallbackImage(configuration)
+    if !configuration.cache.directory.isEmpty {
+        try DiskDirectoryOwnership.claim(configuration.cache.directory)
+    }
     try Libvips.start()
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
     let workers = ImageWorkers(settings: configuration.workers)

@@ -2,9 +2,10 @@
 public struct CacheSettings: Sendable {
     /// The memory tier's bound in bytes; 0 turns it off.
     public var memoryBytes = 256 << 20
-    /// The disk tier's directory; empty: no disk tier, so a default server keeps no state.
+    /// The disk tier's directory, which must be the server's user's alone
+    /// (`DiskDirectoryOwnership`); empty: no disk tier, so a default server keeps no state.
     public var directory = ""
-    /// The disk tier's bound in bytes.
+    /// The disk tier's bound in bytes, each entry counted at its real cost (`DiskTier.weight`).
     public var diskBytes = 2 << 30
     /// How long a source's version is trusted before the origin is asked again (a `stat` of a
     /// file, a HEAD request to an HTTP origin).
@@ -23,10 +24,10 @@ public struct CacheSettings: Sendable {
             help: "Bytes of variants kept in memory, least recently used evicted first (0: none)."),
         .text(
             "cache.directory", flag: "cache-dir", \.directory, allowed: "a directory, or empty for none",
-            help: "Directory of the disk tier, which survives restarts; empty: no disk tier."),
+            help: "Directory of the disk tier, which survives restarts: the server's user's alone (made 0700); empty: none."),
         .integer(
             "cache.disk_bytes", flag: "disk-cache-bytes", \.diskBytes, in: 1 << 20...(1 << 50),
-            help: "Bytes of variants kept in the cache directory, least recently used evicted first."),
+            help: "Bytes the disk tier may use, each entry counted in whole file-system blocks plus its index overhead."),
         .seconds(
             "cache.origin_revalidate_seconds", flag: "origin-revalidate-seconds", \.revalidateAfter, in: 0...86_400,
             help: "How long a source's version is trusted before the origin is asked again (stat or HEAD)."),

@@ -18,6 +18,18 @@ public struct CachedVariant: Sendable {
     public var header: Header
     /// The encoded image, shared by every response that sends it.
     public var body: ByteBuffer
+
+    /// The largest `Age` sent: RFC 9111 §1.2.2 caps delta-seconds at 2^31.
+    static let maxAge = 2_147_483_648
+
+    /// The `Age`, in seconds, at `now` of a variant rendered at `renderedAt` (both in seconds
+    /// since 1970): 0 for one rendered in the future, at most `maxAge`. It never traps, whatever
+    /// `renderedAt` holds: a tier checks what it reads, and this is the defence behind that.
+    static func age(renderedAt: Int, now: Int) -> Int {
+        let (age, overflow) = now.subtractingReportingOverflow(renderedAt)
+        if overflow { return renderedAt < 0 ? maxAge : 0 }
+        return min(max(0, age), maxAge)
+    }
 }
 
 /// A place variants are kept: memory or disk.

@@ -23,16 +23,12 @@ enum DiskDirectoryScan {
     /// Most headers fit in this much of the file's start; a longer one costs a second read.
     static let firstReadLength = 4096
 
-    /// The shard subdirectories of `directory`: two lowercase hex digits, as `DiskTier` names them.
+    /// The shard subdirectories of `directory`: two lowercase hex digits, as `DiskTier` names
+    /// them, each a directory itself (a symlink planted as a shard is not scanned).
     static func shardNames(in directory: String) -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { name in name.utf8.count == 2 && name.utf8.allSatisfy { Array("0123456789abcdef".utf8).contains($0) } }
-    }
-
-    /// Removes every file in `directory`: temporary files a stopped process left.
-    static func removeAll(in directory: String) {
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] {
-            DiskFileCalls.remove("\(directory)/\(name)")
+        DiskDirectoryCalls.names(in: directory).filter { name in
+            name.utf8.count == 2 && name.utf8.allSatisfy { Array("0123456789abcdef".utf8).contains($0) }
+                && DiskDirectoryCalls.isDirectory("\(directory)/\(name)")
         }
     }
 
@@ -42,11 +38,11 @@ enum DiskDirectoryScan {
     static func entries(in directory: String, shard: String, capacity: Int) -> [Entry] {
         let shardPath = "\(directory)/\(shard)"
         var found: [Entry] = []
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: shardPath)) ?? [] {
+        for name in DiskDirectoryCalls.names(in: shardPath) {
             let path = "\(shardPath)/\(name)"
             switch look(at: path, named: name, shard: shard, capacity: capacity) {
             case .entry(let entry): found.append(entry)
-            case .unsound: DiskFileCalls.remove(path)
+            case .unsound: DiskDirectoryCalls.removeFile(path)
             case .notOurs: continue
             }
         }

@@ -1,4 +1,5 @@
 import CChecksum
+import Foundation
 import NIOCore
 import Vips
 
@@ -16,11 +17,18 @@ import Vips
 /// bodyLength    UInt64
 /// bodyChecksum  UInt32, the body's CRC-32C
 /// ```
-/// Integers are big-endian. A file is hostile until proven otherwise: decoding only reads the
-/// bytes it is given, so no length field can make it allocate more than the file holds, and a
-/// header longer than `maxHeaderLength` is refused. The checksum finds a torn or damaged file,
-/// as a digest would, at a fraction of its cost on every disk hit; the cache directory is the
-/// server's own, not an attacker's (version 1 held a SHA-256; its files are removed as unsound).
+/// Integers are big-endian. A file is hostile until proven otherwise: the directory is checked at
+/// start to be the server's user's alone (`DiskDirectoryOwnership`), but whatever wrote a file
+/// in it, a bug, a restore from backup or an intruder, gets no say in how the server behaves.
+/// Decoding only reads the bytes it is given, so no length field can make it allocate more
+/// than the file holds; a header longer than `maxHeaderLength` is refused; and every field
+/// decoded is checked (`acceptsFields`): the format is one imgedge makes, the entity tag a short
+/// quoted tag, `lastModified` a short line of visible ASCII, and `renderedAt` neither before
+/// 1970 nor more than `maxClockSkew` ahead of now, so no arithmetic on it can overflow. A
+/// header that fails is treated as a corrupt file. The checksum finds a torn or damaged body,
+/// as a digest would, at a fraction of its cost on every disk hit; it covers the body only, so
+/// it proves nothing about the header, which the checks above must (version 1 held a SHA-256;
+/// its files are removed as unsound).
 enum DiskEntryFormat {
     /// What an entry's header says.
     struct Header: Equatable {
@@ -41,11 +49,24 @@ enum DiskEntryFormat {
     static let maxHeaderLength = 64 * 1024
     /// Magic, version and header length: enough to know how much more to read.
     static let prefixLength = 10
+    /// How far ahead of this machine's clock an entry's `renderedAt` may be: a clock stepped back
+    /// a little keeps the cache, one stepped back further loses the entries rendered since.
+    static let maxClockSkew = 300
+    /// The longest entity tag accepted; imgedge's own are 34 bytes.
+    static let maxEntityTagLength = 128
+    /// The longest `lastModified` accepted; an HTTP-date is 29 bytes.
+    static let maxLastModifiedLength = 64
 
-    /// The header for `variant` stored under `key`; nil when it would pass `maxHeaderLength`.
+    /// Seconds since 1970 on this machine's clock.
+    static var currentTime: Int { Int(Date.now.timeIntervalSince1970) }
+
+    /// The header for `variant` stored under `key`; nil when it would pass `maxHeaderLength`, or
+    /// hold a field that `decodeHeader` would refuse (a `lastModified` an HTTP origin sent
+    /// unusually long, say), so no entry is written only to be removed when read.
     ///
     /// It reads the whole body, so call it off the event loop.
-    static func encode(key: VariantKey, variant: CachedVariant) -> ByteBuffer? {
+    static func encode(key: VariantKey, variant: CachedVariant, now: Int = DiskEntryFormat.currentTime) -> ByteBuffer? {
+        guard acceptsFields(of: variant.header, now: now) else { return nil }
         var fields = ByteBuffer()
         for text in key.parts + [variant.header.format.rawValue, variant.header.entityTag] {
             fields.writeLengthPrefixed(text)
@@ -82,9 +103,9 @@ enum DiskEntryFormat {
         return length
     }
 
-    /// The header at the start of `bytes`; nil unless it is well-formed, complete and ends
-    /// exactly where it says.
-    static func decodeHeader(_ bytes: ByteBuffer) -> Header? {
+    /// The header at the start of `bytes`; nil unless it is well-formed, complete, ends exactly
+    /// where it says, and every field passes `acceptsFields` at `now` (seconds since 1970).
+    static func decodeHeader(_ bytes: ByteBuffer, now: Int = DiskEntryFormat.currentTime) -> Header? {
         guard let headerLength = declaredHeaderLength(bytes), bytes.readableBytes >= headerLength,
             var fields = bytes.getSlice(at: bytes.readerIndex + prefixLength, length: headerLength - prefixLength)
         else { return nil }
@@ -103,13 +124,35 @@ enum DiskEntryFormat {
             let bodyLength = fields.readInteger(as: UInt64.self), bodyLength <= UInt64(Int.max - headerLength),
             let bodyChecksum = fields.readInteger(as: UInt32.self), fields.readableBytes == 0
         else { return nil }
+        let variant = CachedVariant.Header(
+            format: format, entityTag: entityTag, lastModified: lastModified, renderedAt: Int(renderedAt))
+        guard acceptsFields(of: variant, now: now) else { return nil }
         return Header(
             keyParts: [source, version, rendering],
-            variant: .init(format: format, entityTag: entityTag, lastModified: lastModified, renderedAt: Int(renderedAt)),
+            variant: variant,
             headerLength: headerLength,
             bodyLength: Int(bodyLength),
             bodyChecksum: bodyChecksum
         )
+    }
+
+    /// Whether the fields of `header` are ones imgedge could have written by `now` (seconds
+    /// since 1970): `renderedAt` in 1970...now + `maxClockSkew`; the entity tag a quoted strong
+    /// tag (visible ASCII other than `"` between two `"`), at most `maxEntityTagLength` bytes;
+    /// `lastModified`, when present, 1...`maxLastModifiedLength` bytes of visible ASCII and
+    /// spaces. (The format was checked when it was decoded: `VariantFormat` has its own cases.)
+    static func acceptsFields(of header: CachedVariant.Header, now: Int) -> Bool {
+        guard header.renderedAt >= 0, header.renderedAt <= now.addingSaturating(maxClockSkew) else { return false }
+        let tag = Array(header.entityTag.utf8)
+        guard tag.count >= 2, tag.count <= maxEntityTagLength, tag.first == UInt8(ascii: "\""),
+            tag.last == UInt8(ascii: "\""), tag.dropFirst().dropLast().allSatisfy({ (0x21...0x7E).contains($0) && $0 != 0x22 })
+        else { return false }
+        if let lastModified = header.lastModified {
+            let bytes = lastModified.utf8
+            guard !bytes.isEmpty, bytes.count <= maxLastModifiedLength, bytes.allSatisfy({ (0x20...0x7E).contains($0) })
+            else { return false }
+        }
+        return true
     }
 
     /// The variant a whole entry file holds, if it is `key`'s and intact: the header decodes,
@@ -128,6 +171,14 @@ enum DiskEntryFormat {
     /// The CRC-32C of `body`'s readable bytes.
     static func checksum(of body: ByteBuffer) -> UInt32 {
         body.withUnsafeReadableBytes { imgedge_crc32c($0.baseAddress, $0.count) }
+    }
+}
+
+extension Int {
+    /// `self + other`, or `Int.max` where that would overflow.
+    fileprivate func addingSaturating(_ other: Int) -> Int {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? .max : sum
     }
 }
 

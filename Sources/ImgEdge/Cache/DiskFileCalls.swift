@@ -1,5 +1,4 @@
 import CCachedFile
-import Foundation
 import NIOCore
 
 #if canImport(Glibc)
@@ -22,14 +21,14 @@ struct DiskCallError: Error, CustomStringConvertible {
     var description: String { "\(call) \(path): \(String(cString: strerror(code)))" }
 }
 
-/// The POSIX calls the disk tier makes, each retried on `EINTR` and looped over short reads and
-/// writes.
+/// The POSIX calls the disk tier makes on its files, each retried on `EINTR` and looped over
+/// short reads and writes, none following a symlink.
 ///
 /// Every function but `readCached` may wait for the disk: call them only on `NIOThreadPool`,
 /// never on an event loop.
 enum DiskFileCalls {
-    /// The whole file at `path`, if it is exactly `length` bytes long and the kernel's caches
-    /// hold its path and all its bytes; nil otherwise, or on any failure, without waiting for the
+    /// The whole file at `path`, if it is exactly `length` bytes long, no component of its path is
+    /// a symlink, and the kernel's caches hold its path and all its bytes; nil otherwise, or on any failure, without waiting for the
     /// disk (see `imgedge_cached_file.h`). The one call an event loop may make: a caller that
     /// gets nil reads the file with `read(_:length:)` on the thread pool, which tells a missing
     /// or damaged file from one that is only not cached.
@@ -86,83 +85,58 @@ enum DiskFileCalls {
         return buffer
     }
 
-    /// Writes `header` then `body` to `temporaryDirectory/name`, fsyncs it and renames it to
-    /// `directory/name`, creating either directory when missing. On failure the temporary file
-    /// is removed.
+    /// Writes `header` then `body` to a new file in `temporaryDirectory`, fsyncs it and renames
+    /// it to `directory/name`, creating either directory when missing. On failure the temporary
+    /// file is removed.
     ///
-    /// The directory is not fsynced: a crash may lose the rename, which only costs a miss,
-    /// while the fsync before it means the name never points at a partial file.
+    /// The temporary file has a fresh random name and is created with `O_EXCL | O_NOFOLLOW`,
+    /// mode 0600: whatever is already at that name, a planted symlink included, makes the write
+    /// fail rather than be followed or truncated. Both directories are opened without symlinks
+    /// (`DiskDirectoryCalls.open`) and the file is created and renamed relative to them, so a
+    /// symlinked shard or `tmp/` cannot redirect it. The directory is not fsynced: a crash may
+    /// lose the rename, which only costs a miss, while the fsync before it means the name never
+    /// points at a partial file.
     static func writeAtomically(
         _ header: ByteBuffer, _ body: ByteBuffer, temporaryDirectory: String, directory: String, name: String
     ) throws(DiskCallError) {
-        let temporary = "\(temporaryDirectory)/\(name)"
-        let destination = "\(directory)/\(name)"
-        let flags = O_WRONLY | O_CREAT | O_TRUNC
-        let descriptor: Int32
-        do {
-            descriptor = try openFile(temporary, flags, mode: 0o644)
-        } catch where error.code == ENOENT {
-            try makeDirectory(temporaryDirectory)
-            descriptor = try openFile(temporary, flags, mode: 0o644)
-        }
-        do throws(DiskCallError) {
-            try writeAll(descriptor, header, temporary)
-            try writeAll(descriptor, body, temporary)
-            guard fsync(descriptor) == 0 else { throw DiskCallError.last("fsync", temporary) }
-        } catch {
-            close(descriptor)
-            unlink(temporary)
-            throw error
-        }
+        let temporaries = try DiskDirectoryCalls.open(temporaryDirectory, creating: true)
+        defer { close(temporaries) }
+        let shard = try DiskDirectoryCalls.open(directory, creating: true)
+        defer { close(shard) }
+        let temporary = "\(name).\(String(UInt64.random(in: .min ... .max), radix: 16))"
+        let temporaryPath = "\(temporaryDirectory)/\(temporary)"
+        let descriptor = try openFile(in: temporaries, temporary, temporaryPath, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
         // A close failing after fsync succeeded cannot have lost data.
-        close(descriptor)
-        do {
-            try renameFile(temporary, destination)
-        } catch where error.code == ENOENT {
-            do {
-                try makeDirectory(directory)
-                try renameFile(temporary, destination)
-            } catch {
-                unlink(temporary)
-                throw error
-            }
+        defer { close(descriptor) }
+        do throws(DiskCallError) {
+            try writeAll(descriptor, header, temporaryPath)
+            try writeAll(descriptor, body, temporaryPath)
+            guard fsync(descriptor) == 0 else { throw DiskCallError.last("fsync", temporaryPath) }
+            guard renameat(temporaries, temporary, shard, name) == 0 else { throw DiskCallError.last("rename", "\(directory)/\(name)") }
         } catch {
-            unlink(temporary)
+            unlinkat(temporaries, temporary, 0)
             throw error
         }
     }
 
-    private static func renameFile(_ source: String, _ destination: String) throws(DiskCallError) {
-        guard rename(source, destination) == 0 else { throw .last("rename", destination) }
-    }
-
-    /// Creates `path` and its missing parents; an existing directory is fine.
-    static func makeDirectory(_ path: String) throws(DiskCallError) {
-        if mkdir(path, 0o755) == 0 { return }
-        switch errno {
-        case EEXIST:
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw DiskCallError(call: "mkdir", path: path, code: ENOTDIR)
-            }
-        case ENOENT:
-            guard let slash = path.lastIndex(of: "/"), slash != path.startIndex else { throw .last("mkdir", path) }
-            try makeDirectory(String(path[..<slash]))
-            guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw .last("mkdir", path) }
-        default:
-            throw .last("mkdir", path)
-        }
-    }
-
-    /// Removes the file at `path`; a missing file is fine.
-    static func remove(_ path: String) {
-        unlink(path)
-    }
-
-    /// Opens `path`, close-on-exec, retrying on `EINTR`.
+    /// Opens `path` with `flags`, close-on-exec, retrying on `EINTR`, refusing a symlink in any
+    /// of its components (`imgedge_open_no_symlinks`): the disk tier's paths are under its
+    /// resolved directory, so a symlink there was planted.
     static func openFile(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(DiskCallError) -> Int32 {
         while true {
-            let descriptor = open(path, flags | O_CLOEXEC, mode)
+            let descriptor = imgedge_open_no_symlinks(path, flags, mode)
+            if descriptor >= 0 { return descriptor }
+            if errno != EINTR { throw .last("open", path) }
+        }
+    }
+
+    /// Opens `name` in the open directory `directory` (`path` names it for errors) with `flags`,
+    /// close-on-exec and `O_NOFOLLOW`, retrying on `EINTR`.
+    private static func openFile(
+        in directory: Int32, _ name: String, _ path: String, _ flags: Int32, mode: mode_t
+    ) throws(DiskCallError) -> Int32 {
+        while true {
+            let descriptor = openat(directory, name, flags | O_CLOEXEC | O_NOFOLLOW, mode)
             if descriptor >= 0 { return descriptor }
             if errno != EINTR { throw .last("open", path) }
         }

@@ -16,16 +16,17 @@ enum DiskJob: Sendable {
 /// back when the queue runs dry.
 ///
 /// Running jobs one at a time makes a write, the eviction it causes and a later write of the
-/// same key happen in order, without locks around files. Bodies waiting to be written are
-/// bounded by `maxPendingBodyBytes` (the one being written not counted): past it, a write is
-/// refused, so a slow disk costs cache entries, never memory.
+/// same key happen in order, without locks around files. Writes waiting are bounded by
+/// `maxPendingWrites` and their bodies by `maxPendingBodyBytes` (the one being written not
+/// counted): past either, a write is refused, so a slow disk, or a flood of tiny variants,
+/// costs cache entries, never memory.
 struct DiskJobQueue<Waiter> {
     enum Enqueued: Equatable {
         /// Queued behind a running drainer.
         case queued
         /// Queued, and nobody drains: the caller must start a drainer.
         case startDraining
-        /// Refused: too many bytes already wait.
+        /// Refused: too many writes or bytes already wait.
         case dropped
     }
 
@@ -36,20 +37,26 @@ struct DiskJobQueue<Waiter> {
     }
 
     let maxPendingBodyBytes: Int
+    let maxPendingWrites: Int
     /// The bytes of the bodies queued for writing.
     private(set) var pendingBodyBytes = 0
+    /// The writes queued.
+    private(set) var pendingWrites = 0
     private var jobs: Deque<DiskJob> = []
     private var isDraining = false
     private var waiters: [Waiter] = []
 
-    init(maxPendingBodyBytes: Int) {
+    init(maxPendingBodyBytes: Int, maxPendingWrites: Int) {
         self.maxPendingBodyBytes = maxPendingBodyBytes
+        self.maxPendingWrites = maxPendingWrites
     }
 
     mutating func enqueue(_ job: DiskJob) -> Enqueued {
         if case .write(let variant, _) = job {
-            guard pendingBodyBytes + variant.body.readableBytes <= maxPendingBodyBytes else { return .dropped }
+            guard pendingWrites < maxPendingWrites, pendingBodyBytes + variant.body.readableBytes <= maxPendingBodyBytes
+            else { return .dropped }
             pendingBodyBytes += variant.body.readableBytes
+            pendingWrites += 1
         }
         jobs.append(job)
         if isDraining { return .queued }
@@ -66,6 +73,7 @@ struct DiskJobQueue<Waiter> {
         }
         if case .write(let variant, _) = job {
             pendingBodyBytes -= variant.body.readableBytes
+            pendingWrites -= 1
         }
         return .run(job)
     }

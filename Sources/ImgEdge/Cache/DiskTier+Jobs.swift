@@ -26,8 +26,7 @@ extension DiskTier {
         let shards: [String]
         do {
             shards = try await NIOThreadPool.singleton.runIfActive {
-                try DiskFileCalls.makeDirectory(temporaryDirectory)
-                DiskDirectoryScan.removeAll(in: temporaryDirectory)
+                try DiskDirectoryCalls.empty(temporaryDirectory)
                 return DiskDirectoryScan.shardNames(in: directory)
             }
         } catch {
@@ -46,7 +45,9 @@ extension DiskTier {
             var evicted: [String] = []
             for entry in found {
                 let indexed = IndexEntry(header: entry.header, fileLength: entry.fileLength, id: nextEntryID())
-                evicted += table.insert(indexed, for: entry.storageName, weight: entry.fileLength).map(\.key)
+                let cost = weight(fileLength: entry.fileLength, name: entry.storageName)
+                // One the table cannot hold at all goes, rather than stay on disk unindexed.
+                evicted += cost > capacity ? [entry.storageName] : table.insert(indexed, for: entry.storageName, weight: cost).map(\.key)
             }
             return (evicted, table.count, table.weight)
         }
@@ -60,9 +61,10 @@ extension DiskTier {
         let (temporaryDirectory, shard, capacity) = (temporaryDirectory, shardPath(name), capacity)
         let length: Int?
         do {
-            length = try await NIOThreadPool.singleton.runIfActive {
+            length = try await NIOThreadPool.singleton.runIfActive { [self] in
                 guard let header = DiskEntryFormat.encode(key: key, variant: variant),
-                    header.readableBytes + variant.body.readableBytes <= capacity
+                    header.readableBytes + variant.body.readableBytes <= capacity,
+                    weight(fileLength: header.readableBytes + variant.body.readableBytes, name: name) <= capacity
                 else { return nil }
                 try DiskFileCalls.writeAtomically(
                     header, variant.body, temporaryDirectory: temporaryDirectory, directory: shard, name: name
@@ -78,7 +80,8 @@ extension DiskTier {
             logger.info("disk cache directory usable again", metadata: ["directory": "\(directory)"])
         }
         let entry = IndexEntry(header: variant.header, fileLength: length, id: nextEntryID())
-        let evicted = index.withLock { $0.insert(entry, for: name, weight: length) }
+        let cost = weight(fileLength: length, name: name)
+        let evicted = index.withLock { $0.insert(entry, for: name, weight: cost) }
         await removeEntryFiles(evicted.map(\.key))
     }
 
@@ -98,7 +101,7 @@ extension DiskTier {
         guard !names.isEmpty else { return }
         let paths = names.map(entryPath)
         _ = try? await NIOThreadPool.singleton.runIfActive {
-            for path in paths { DiskFileCalls.remove(path) }
+            for path in paths { DiskDirectoryCalls.removeFile(path) }
         }
     }
 }

@@ -8,7 +8,10 @@ import Synchronization
 ///
 /// An entry is the file `<directory>/<first two hex digits of its storageName>/<storageName>`,
 /// laid out as `DiskEntryFormat` says, written to `<directory>/tmp/` and renamed into place. The
-/// index, a `ClockTable` weighted by file length, is all that is held in memory: a lookup whose
+/// directory's path is resolved once, at start; under it no symlink is ever followed
+/// (`DiskDirectoryCalls`), and subdirectories are created mode 0700. The index, a `ClockTable`
+/// weighted by each entry's real cost (`weight(fileLength:name:)`: whole file-system blocks,
+/// the name and the index's own overhead), is all that is held in memory: a lookup whose
 /// `If-None-Match` names the entry's tag is answered from it alone; any other reads and verifies
 /// the file, and a file that fails the check is removed and answered as a miss.
 ///
@@ -16,14 +19,15 @@ import Synchronization
 /// on the asking event loop without any disk I/O (`DiskFileCalls.readCached`). All other disk
 /// work runs on `NIOThreadPool.singleton`: any other read in one hop; writes, evictions and the
 /// start-up scan one at a time in the background (`DiskJobQueue`), so `store` returns at once
-/// and at most `maxPendingBodyBytes` of bodies wait for the disk. Until the scan has indexed
-/// what a previous run left, lookups miss. A directory that cannot be created or written costs
-/// one warning; stores are dropped until `retryInterval` passes, then tried again.
+/// and at most `maxPendingWrites` writes and `maxPendingBodyBytes` of bodies wait for the disk.
+/// Until the scan has indexed what a previous run left, lookups miss. A directory that cannot be
+/// created or written costs one warning; stores are dropped until `retryInterval` passes, then
+/// tried again.
 final class DiskTier: VariantTier {
     /// What the index holds of one entry file.
     struct IndexEntry: Sendable {
         var header: CachedVariant.Header
-        /// The file's length, header and body: the entry's weight.
+        /// The file's length, header and body.
         var fileLength: Int
         /// Tells this indexing of the file from a later one under the same name.
         var id: UInt64
@@ -31,27 +35,40 @@ final class DiskTier: VariantTier {
 
     /// The most bytes of bodies waiting to be written; a store past it is dropped.
     static let maxPendingBodyBytes = 64 << 20
+    /// The most writes waiting, however small their bodies; a store past it is dropped. A
+    /// write costs a few file-system calls and an fsync, so 1,024 of them is seconds of disk
+    /// work: enough to absorb a burst of misses, not enough to hold a backlog.
+    static let maxPendingWrites = 1024
+    /// What an entry costs beyond its file's blocks: its inode (256 bytes on ext4) and its
+    /// index entry in memory (the table's slot and ring slot, the header's strings).
+    static let entryOverhead = 512
     /// The longest entry file read on an event loop: its copy and checksum take a few tens of
     /// microseconds there, where a trip to the thread pool and back would cost as much.
     static let maxEventLoopReadLength = 512 << 10
 
+    /// The directory, its symlinks resolved at start.
     let directory: String
-    /// The most bytes of entry files kept.
+    /// The most bytes of entries kept, each weighed by `weight(fileLength:name:)`.
     let capacity: Int
+    /// The file system's allocation unit in `directory`, at least 4096 bytes.
+    let blockSize: Int
     let logger: Logger
     let index: Mutex<ClockTable<String, IndexEntry>>
     let availability: Mutex<DiskAvailability>
-    private let jobs = Mutex(DiskJobQueue<CheckedContinuation<Void, Never>>(maxPendingBodyBytes: maxPendingBodyBytes))
+    private let jobs = Mutex(
+        DiskJobQueue<CheckedContinuation<Void, Never>>(maxPendingBodyBytes: maxPendingBodyBytes, maxPendingWrites: maxPendingWrites))
     private let entryIDs = Atomic<UInt64>(0)
 
-    /// Opens the directory (creating it), and indexes the entries already there in the background.
+    /// Resolves the directory's path and reads its file system's block size, then opens the
+    /// directory (creating it) and indexes the entries already there in the background.
     ///
     /// - Parameters:
-    ///   - capacity: the most bytes of entry files kept, headers included.
+    ///   - capacity: the most bytes of entries kept, each weighed by `weight(fileLength:name:)`.
     ///   - retryInterval: how long stores are dropped after the directory failed a write.
     init(directory: String, capacity: Int, logger: Logger, retryInterval: Duration = .seconds(30)) {
-        self.directory = directory.count > 1 && directory.hasSuffix("/") ? String(directory.dropLast()) : directory
+        self.directory = DiskDirectoryCalls.resolved(directory)
         self.capacity = capacity
+        blockSize = DiskDirectoryCalls.blockSize(of: self.directory)
         self.logger = logger
         index = Mutex(ClockTable(capacity: capacity))
         availability = Mutex(DiskAvailability(retryInterval: retryInterval))
@@ -127,6 +144,15 @@ final class DiskTier: VariantTier {
         if removed {
             enqueue(.discard(storageName: name))
         }
+    }
+
+    /// What the entry file `name`, `fileLength` bytes long, costs: its length rounded up to whole
+    /// blocks, the name's bytes (held in the index) and `entryOverhead`. So a small capacity
+    /// holds few tiny entries, not millions. `fileLength` must be at most `capacity`, so the
+    /// sum cannot overflow.
+    func weight(fileLength: Int, name: String) -> Int {
+        let blocks = (fileLength + blockSize - 1) / blockSize
+        return blocks * blockSize + name.utf8.count + Self.entryOverhead
     }
 
     func entryPath(_ name: String) -> String {

@@ -53,7 +53,8 @@ struct ImageResponse {
             headers.append(HTTPField(name: .vary, value: vary.joined(separator: ", ")))
         }
         if let renderedAt = answer.renderedAt {
-            headers.append(HTTPField(name: .age, value: String(max(0, Int(Date.now.timeIntervalSince1970) - renderedAt))))
+            let age = CachedVariant.age(renderedAt: renderedAt, now: Int(Date.now.timeIntervalSince1970))
+            headers.append(HTTPField(name: .age, value: String(age)))
         }
         return headers
     }

@@ -60,6 +60,8 @@ struct DiskTierTests {
         case bodyByteFlipped
         case lastBytesCut
         case anotherKeysEntry
+        /// The header says it was rendered at `Int64.min`; the body and its checksum are intact.
+        case renderedAtInt64Min
 
         var testDescription: String { rawValue }
     }
@@ -81,8 +83,13 @@ struct DiskTierTests {
             case .anotherKeysEntry:
                 // Same length, so only the key check can tell.
                 bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: entryPath(key(2), in: directory))))
+            case .renderedAtInt64Min:
+                break
             }
             try Data(bytes).write(to: URL(fileURLWithPath: path))
+            if damage == .renderedAtInt64Min {
+                try DiskEntryFile.rewriteRenderedAt(at: URL(fileURLWithPath: path), to: .min)
+            }
 
             #expect(await tier.variant(for: key(1)) == nil)
             await tier.settle()
@@ -107,6 +114,88 @@ struct DiskTierTests {
             #expect(await tier.variant(for: key(199))?.body == variant(byteCount: 10_000, seed: 199).body)
             #expect(await tier.variant(for: key(0)) == nil)
             #expect(!FileManager.default.fileExists(atPath: entryPath(key(0), in: directory)))
+        }
+    }
+
+    @Test("an entry is charged whole file-system blocks: 25-byte entries beyond capacity / 4096 are evicted")
+    func tinyEntriesCostABlock() async throws {
+        try await withTemporaryDirectory { directory in
+            let capacity = 1 << 20
+            let tier = DiskTier(directory: directory, capacity: capacity, logger: quietLogger)
+            #expect(tier.blockSize >= 4096)
+            for number in 0..<1_000 {
+                await tier.store(variant(byteCount: 25, seed: UInt8(number % 251)), for: key(number))
+            }
+            await tier.settle()
+            let sizes = try entryFileSizes(in: directory)
+            #expect(sizes.count <= capacity / tier.blockSize, "not capacity / 25, nor capacity / file length")
+            #expect(sizes.count > capacity / tier.blockSize / 2, "most of the capacity is used")
+            #expect(await tier.variant(for: key(999)) != nil)
+            #expect(await tier.variant(for: key(0)) == nil)
+        }
+    }
+
+    @Test("shards and tmp/ are created 0700 and entry files 0600")
+    func modes() async throws {
+        try await withTemporaryDirectory { directory in
+            let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
+            await tier.store(variant(byteCount: 100, seed: 1), for: key(1))
+            await tier.settle()
+            #expect(permissions(of: "\(directory)/tmp") == 0o700)
+            #expect(permissions(of: "\(directory)/\(key(1).storageName.prefix(2))") == 0o700)
+            #expect(permissions(of: entryPath(key(1), in: directory)) == 0o600)
+        }
+    }
+
+    @Test("a shard planted as a symlink is not written through: it is replaced by a directory of the tier's own")
+    func symlinkedShard() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTemporaryDirectory { elsewhere in
+                let shard = "\(directory)/\(key(1).storageName.prefix(2))"
+                try FileManager.default.createSymbolicLink(atPath: shard, withDestinationPath: elsewhere)
+                let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
+                await tier.store(variant(byteCount: 100, seed: 1), for: key(1))
+                await tier.settle()
+                #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "nothing written through the link")
+                #expect(try FileManager.default.attributesOfItem(atPath: shard)[.type] as? FileAttributeType == .typeDirectory)
+                #expect(await tier.variant(for: key(1))?.body == variant(byteCount: 100, seed: 1).body)
+            }
+        }
+    }
+
+    @Test("a tmp/ planted as a symlink is not emptied through at start, nor written through")
+    func symlinkedTemporaryDirectory() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTemporaryDirectory { elsewhere in
+                let precious = "\(elsewhere)/precious"
+                try Data("keep".utf8).write(to: URL(fileURLWithPath: precious))
+                try FileManager.default.createSymbolicLink(atPath: "\(directory)/tmp", withDestinationPath: elsewhere)
+                let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
+                await tier.store(variant(byteCount: 100, seed: 1), for: key(1))
+                await tier.settle()
+                #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere) == ["precious"])
+                #expect(await tier.variant(for: key(1)) != nil)
+            }
+        }
+    }
+
+    @Test("an entry file planted as a symlink to a sound entry is not indexed, and the link's target is left alone")
+    func symlinkedEntry() async throws {
+        try await withTemporaryDirectory { directory in
+            try await withTemporaryDirectory { elsewhere in
+                let first = DiskTier(directory: elsewhere, capacity: 1 << 20, logger: quietLogger)
+                await first.store(variant(byteCount: 100, seed: 1), for: key(1))
+                await first.settle()
+                let target = entryPath(key(1), in: elsewhere)
+                let planted = entryPath(key(1), in: directory)
+                try FileManager.default.createDirectory(atPath: String(planted.dropLast(key(1).storageName.count + 1)), withIntermediateDirectories: true)
+                try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
+
+                let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
+                await tier.settle()
+                #expect(await tier.header(for: key(1)) == nil)
+                #expect(FileManager.default.fileExists(atPath: target))
+            }
         }
     }
 
@@ -177,6 +266,11 @@ private func dropCachedPages(of path: String) throws {
     defer { close(descriptor) }
     let failure = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
     guard failure == 0 else { throw POSIXError(.init(rawValue: failure) ?? .EIO) }
+}
+
+/// The permission bits of what is at `path`; nil when it cannot be examined.
+private func permissions(of path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int
 }
 
 private func entryPath(_ key: VariantKey, in directory: String) -> String {
