@@ -57,6 +57,10 @@ vips heifsave landscape.jpg landscape.avif --compression av1 --Q 50
 vips tiffsave landscape.jpg landscape.tiff --compression deflate --predictor horizontal
 vips copy landscape.jpg landscape-progressive.jpg'[Q=85,interlace,strip]'
 vips colourspace landscape.jpg grayscale.jpg'[Q=85,strip]' b-w
+# Small originals that a render at the default quality makes larger, with no metadata: the
+# "never larger than the original" path serves them (tests add metadata to copies of them).
+vips thumbnail landscape.jpg low-quality.jpg'[Q=30,strip]' 320
+vips thumbnail landscape.jpg palette-16.png'[palette,colours=16,compression=9,strip]' 320
 # CMYK JPEG: sRGB -> libvips' built-in CMYK ICC profile. The 940 KB profile is
 # NOT embedded (strip), so loaders fall back to their default CMYK profile.
 vips icc_transform landscape.jpg cmyk.jpg'[Q=85,strip]' cmyk --input-profile srgb

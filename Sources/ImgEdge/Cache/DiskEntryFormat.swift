@@ -161,7 +161,7 @@ enum DiskEntryFormat {
     /// The body is a slice of `file`, not a copy. It reads the whole body: on an event loop,
     /// only for a small file (`DiskTier.maxEventLoopReadLength`).
     static func decodeVerified(_ file: ByteBuffer, for key: VariantKey) -> CachedVariant? {
-        guard let header = decodeHeader(file), header.keyParts == key.parts, header.fileLength == file.readableBytes,
+        guard let header = decodeHeader(file), key.hasParts(header.keyParts), header.fileLength == file.readableBytes,
             let body = file.getSlice(at: file.readerIndex + header.headerLength, length: header.bodyLength)
         else { return nil }
         guard checksum(of: body) == header.bodyChecksum else { return nil }

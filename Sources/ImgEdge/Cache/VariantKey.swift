@@ -7,7 +7,8 @@ import Crypto
 /// filters with their modules' fingerprints, the negotiated candidates, the encoder settings and
 /// the renderer's version). Its strong `ETag` is derived from the same rendering part and the
 /// source's content (`EntityTag`), so it stays identical across replicas even where versions,
-/// such as a file's inode, differ.
+/// such as a file's inode, differ. Keys are equal when their parts are the same UTF-8 bytes,
+/// never merely canonically equivalent (`String.hasSameBytes(as:)`).
 struct VariantKey: Hashable, Sendable {
     /// The source: the origin and path (`origin:TestImages|photo.jpg`), or `upload:` for a POSTed body.
     var source: String
@@ -19,6 +20,20 @@ struct VariantKey: Hashable, Sendable {
 
     /// The key's parts, for a disk entry's header, which is checked against the key on read.
     var parts: [String] { [source, version, rendering] }
+
+    /// Whether `parts` are this key's, byte for byte: a disk entry's check on read.
+    func hasParts(_ parts: [String]) -> Bool {
+        parts.elementsEqual(self.parts) { $0.hasSameBytes(as: $1) }
+    }
+
+    static func == (left: VariantKey, right: VariantKey) -> Bool {
+        left.source.hasSameBytes(as: right.source) && left.version.hasSameBytes(as: right.version)
+            && left.rendering.hasSameBytes(as: right.rendering)
+    }
+
+    func hash(into hasher: inout Hasher) {
+        for part in [source, version, rendering] { part.hashBytes(into: &hasher) }
+    }
 
     /// A file name for the key: the hex SHA-256 of its parts, so any key makes a short, safe name.
     var storageName: String {

@@ -123,7 +123,7 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Modern formats in the order to prefer them, among those the browser accepts."),
         .boolean(
             "encoding.serve_original_if_smaller", flag: "serve-original-if-smaller", \.encoding.servesOriginalIfSmaller,
-            help: "Serve the original's bytes, as they are, when the render would be larger, the same size, unfiltered and in a format the client takes."),
+            help: "Serve the original's bytes, less their metadata, when the render would be larger, the URL sets no q, the same size, unfiltered and in a format the client takes."),
         .boolean(
             "server.playground", flag: "playground", \.servesPlayground,
             help: "Serve /_playground, a page for trying the URL API (never while URL signing is on)."),

@@ -19,10 +19,21 @@ final class ParsedRequestMemo: Sendable {
         var rendering: String
     }
 
-    /// The target and the deciding headers' values, in `decidingHeaders`' order.
+    /// The target and the deciding headers' values, in `decidingHeaders`' order, compared as
+    /// bytes: targets that differ only in a name's Unicode normalisation name different sources.
     struct Fingerprint: Hashable, Sendable {
         var target: String
         var headers: [String?]
+
+        static func == (left: Fingerprint, right: Fingerprint) -> Bool {
+            left.target.hasSameBytes(as: right.target)
+                && left.headers.elementsEqual(right.headers) { $0.hasSameBytes(as: $1) }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            target.hashBytes(into: &hasher)
+            for value in headers { value.hashBytes(into: &hasher) }
+        }
 
         init(target: String, headers: HTTPHeaders) {
             self.target = target

@@ -11,6 +11,10 @@ public enum Answer: String, Sendable, Hashable, CaseIterable {
     /// The source's ThumbHash bytes (`format=thumbhash`).
     case thumbHash = "thumbhash"
 
+    /// Whether the answer is about the source as it is (`json`, `thumbhash`): computed from the
+    /// source alone, so no size, crop, turn, encoder option or filter changes its bytes.
+    var describesSource: Bool { self == .metadata || self == .thumbHash }
+
     /// The answer `format=value` asks for, when it is not an image format.
     init?(format value: String) {
         guard value != Self.image.rawValue, let answer = Self(rawValue: value) else { return nil }

@@ -103,13 +103,18 @@ public struct ProcessingOptions: Sendable, Hashable {
     ///
     /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
-    /// (`w=400&dpr=2` and `width=800&fit=inside`); different options give different keys. Nothing
-    /// is normalised away: gravity stays in the key even when the fit ignores it. Bump `v1` if
-    /// the meaning of any option changes.
+    /// (`w=400&dpr=2` and `width=800&fit=inside`); different options give different keys. An
+    /// answer about the source (`json`, `thumbhash`, see ``Answer/describesSource``) is
+    /// computed from the source alone, so its key is `v1:answer=` and the answer, whatever else
+    /// the URL sets: one source has one such entry, not one per size or quality asked. A
+    /// placeholder keys on its box as shrunk to at most ``placeholderSide`` a side, which is what
+    /// it is rendered at. Nothing else is normalised away: gravity stays in the key even when
+    /// the fit ignores it. Bump `v1` if the meaning of any option changes.
     ///
     /// Not included, so callers must add them when they matter: the negotiated format when
     /// `fm=auto`, and ``passthrough`` values that change the output.
     public var cacheKey: String {
+        if answer.describesSource { return "v1:answer=\(answer.rawValue)" }
         var pairs: [String] = []
         if let width { pairs.append("w=\(width)") }
         if let height { pairs.append("h=\(height)") }

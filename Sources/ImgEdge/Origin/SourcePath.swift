@@ -6,6 +6,9 @@ import Foundation
 /// segment is empty, `.` or `..`, starts with a dot (hidden files), is longer than a file
 /// name may be (255 bytes), or holds a NUL or a backslash. So `../etc/passwd`, `%2e%2e/x` and
 /// `a//b` never reach an origin.
+///
+/// Two paths are equal when their segments are the same UTF-8 bytes: `café.jpg` in NFC and in
+/// NFD name two files, so they are two sources, with two version records and cache keys.
 public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     /// The decoded segments, each non-empty and safe.
     public let segments: [String]
@@ -28,6 +31,15 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     /// The path joined with `/`, without a leading slash.
     public var description: String {
         segments.joined(separator: "/")
+    }
+
+    public static func == (left: SourcePath, right: SourcePath) -> Bool {
+        left.segments.elementsEqual(right.segments) { $0.hasSameBytes(as: $1) }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(segments.count)
+        for segment in segments { segment.hashBytes(into: &hasher) }
     }
 
     /// NUL, backslash and slash (a decoded `%2F`).

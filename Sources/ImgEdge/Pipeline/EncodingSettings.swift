@@ -13,8 +13,9 @@ public struct EncodingSettings: Sendable, Hashable {
     public var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 88, .avif: 77, .jxl: 83, .png: 100, .gif: 100]
     /// Encoder CPU effort by format, in each encoder's own range.
     public var effort: [ImageFormat: Int] = [.webp: 4, .avif: 0, .jxl: 4, .gif: 7, .jpeg: 0, .png: 0]
-    /// Whether the original's own bytes are served when the render would be larger and changed
-    /// nothing the client can see: same size, no geometry, no filters, in a format it takes.
+    /// Whether the original's own bytes, less the metadata a render strips, are served when the
+    /// render would be larger, the URL sets no `q`, and the render changed nothing the client can
+    /// see: same size, no geometry, no filters, in a format it takes (`RenderJob`, `PrivateMetadata`).
     public var servesOriginalIfSmaller = true
 
     public init() {}

@@ -32,12 +32,25 @@ public struct ImageService: Sendable {
     private let probes = RequestCoalescer<SourcePath, String?, ImageServiceError>(whenCancelled: .overloaded)
     private let misses = RequestCoalescer<MissKey, ServedAnswer, ImageServiceError>(whenCancelled: .overloaded)
 
-    /// What makes two misses identical: same source version known, same output, same validator.
+    /// What makes two misses identical: same source version known, same output, same validator,
+    /// each the same bytes (`String.hasSameBytes(as:)`).
     private struct MissKey: Hashable, Sendable {
         var path: SourcePath
         var version: String?
         var rendering: String
         var ifNoneMatch: String?
+
+        static func == (left: MissKey, right: MissKey) -> Bool {
+            left.path == right.path && left.version.hasSameBytes(as: right.version)
+                && left.rendering.hasSameBytes(as: right.rendering) && left.ifNoneMatch.hasSameBytes(as: right.ifNoneMatch)
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(path)
+            version.hashBytes(into: &hasher)
+            rendering.hashBytes(into: &hasher)
+            ifNoneMatch.hashBytes(into: &hasher)
+        }
     }
 
     init(

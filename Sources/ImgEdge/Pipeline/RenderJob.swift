@@ -75,26 +75,31 @@ struct RenderJob: Sendable {
     }
 
     /// The original's own bytes, under a tag of their own (the same whatever the URL), when they
-    /// are fewer than the render's and the render changed nothing the client can see: the same
-    /// size and frames, no turn, crop, trim, padding or filter, upright, in a format the client
-    /// takes (JPEG, PNG, GIF or WebP: HEIF sources may be HEIC, which browsers do not show). The
-    /// bytes are served as they are, metadata included.
+    /// are fewer than the render's and the render changed nothing the client can see: no `q` in
+    /// the URL (a client asking for a quality gets that quality, and cannot make any original
+    /// come back by asking for a high one), the same size and frames, no turn, crop, trim,
+    /// padding or filter, upright, in a format the client takes (JPEG, PNG, GIF or WebP: HEIF
+    /// sources may be HEIC, which browsers do not show). The bytes are served without the
+    /// metadata a render strips (`PrivateMetadata`), and not at all when that cannot be done
+    /// losslessly.
     private func original(
         ifSmallerThan renderedBytes: Int, header: ImageHeader, plan: ResizePlan, frames: Int, timings: StageTimings
     ) -> RenderOutcome? {
-        guard encoding.servesOriginalIfSmaller, case .encoded(let source) = input, source.bytes.count < renderedBytes,
+        guard encoding.servesOriginalIfSmaller, options.quality == nil, case .encoded(let source) = input,
+            source.bytes.count < renderedBytes,
             plan.preparation == nil, plan.padding == nil, plan.finish == .none, filters.steps.isEmpty,
             (plan.resizedWidth, plan.resizedHeight) == (header.width, header.height), frames == header.frames,
             header.orientation == 1, let format = source.bytes.withUnsafeBytes(SourceSniffer.sniff)?.imageFormat,
-            negotiated.accepts(format)
+            negotiated.accepts(format),
+            let stripped = source.bytes.withUnsafeBytes({ PrivateMetadata.removed(from: $0, format: format) })
         else { return nil }
-        let tag = EntityTag(sourceDigest: input.digest, optionsKey: "original", format: .image(format), encodingKey: "")
+        let tag = EntityTag(
+            sourceDigest: input.digest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
         let validators = RenderedImage.Validators(format: .image(format), entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
-        let body = source.bytes.withUnsafeBytes { ByteBuffer(bytes: $0) }
-        return .image(RenderedImage(body: body, validators: validators, timings: timings))
+        return .image(RenderedImage(body: ByteBuffer(bytes: stripped), validators: validators, timings: timings))
     }
 
     /// Opens the source (through its transform module, if any) and refuses exotic band counts

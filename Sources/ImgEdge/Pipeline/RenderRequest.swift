@@ -61,7 +61,8 @@ struct RenderRequest: Sendable {
             try Self.module(named: name, in: registry, parameter: "transform") { $0 == .transform }
         }
         self.source = source
-        filters = RequestFilters(registry: registry, transform: transform, steps: steps)
+        // An answer about the source reads it as it is: its filters are checked, never run.
+        filters = RequestFilters(registry: registry, transform: transform, steps: options.answer.describesSource ? [] : steps)
         let accepted = settings.negotiator.negotiate(
             explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
         negotiated =

@@ -48,4 +48,16 @@ struct SourceVersionsTests {
         #expect(versions.known(SourcePath(urlPath: "/missing-0.jpg")!, at: start) == nil, "the oldest were evicted")
         #expect(versions.known(SourcePath(urlPath: "/missing-4999.jpg")!, at: start) == .missing)
     }
+
+    @Test("a version or absence learnt for one spelling of a name says nothing of the other (NFC and NFD)")
+    func spellingsApart() throws {
+        var versions = SourceVersions(revalidateAfter: .seconds(60), missingFor: .seconds(10))
+        let nfc = try #require(SourcePath(urlPath: nfcName))
+        let nfd = try #require(SourcePath(urlPath: nfdName))
+        versions.learn(.missing, for: nfc, at: start)
+        #expect(versions.known(nfd, at: start) == nil)
+        versions.learn(.version("nfd"), for: nfd, at: start)
+        #expect(versions.known(nfc, at: start) == .missing)
+        #expect(versions.known(nfd, at: start) == .version("nfd"))
+    }
 }

@@ -77,4 +77,16 @@ struct ParsedRequestMemoTests {
         #expect(lookup(memo, parser, "/photo.jpg?w=nonsense", [:], registry: registry) == nil)
         #expect(parser.calls == 2)
     }
+
+    @Test("targets that differ only in a name's Unicode normalisation are different fingerprints")
+    func targetsByBytes() {
+        let headers = HTTPHeaders([("Accept", "image/\u{E9}")])
+        let nfc = ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: headers)
+        let nfd = ParsedRequestMemo.Fingerprint(target: "/\(nfdName)?w=10", headers: headers)
+        #expect(nfc != nfd)
+        #expect(Set([nfc, nfd]).count == 2)
+        let otherAccept = ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: HTTPHeaders([("Accept", "image/e\u{301}")]))
+        #expect(nfc != otherAccept)
+        #expect(nfc == ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: headers))
+    }
 }

@@ -44,4 +44,33 @@ struct CacheKeyTests {
         #expect(try parse("w=10&sig=a&filter=b", passthroughNames: names).cacheKey
             == parse("w=10", passthroughNames: names).cacheKey)
     }
+
+    @Test("format=json and format=thumbhash are keyed on the answer alone: sizes, geometry and encoder options change nothing",
+          arguments: ["json", "thumbhash"])
+    func answersAboutTheSource(answer: String) throws {
+        let plain = try parse("format=\(answer)").cacheKey
+        #expect(plain == "v1:answer=\(answer)")
+        for query in [
+            "w=10", "w=11", "w=10&h=20&dpr=2", "q=50", "fit=cover&gravity=north", "crop=0,0,10,10", "rotate=90", "flip=h",
+            "trim=", "pad=4", "bg=000", "enlarge=1", "fp=0.1,0.2",
+        ] {
+            #expect(try parse("\(query)&format=\(answer)").cacheKey == plain, "\(query)")
+        }
+        #expect(try parse("format=json").cacheKey != parse("format=thumbhash").cacheKey)
+    }
+
+    @Test("format=lqip is keyed on the box it is rendered in: sizes with the same ≤ 32 px box share a key", arguments: [
+        ("w=100&h=50", "w=200&h=100"), ("w=64&h=64", "w=32&h=32"), ("w=100&h=49", "w=640&h=320"), ("w=40", "w=4000"),
+        ("w=25&dpr=2", "w=32"), ("", "w=32&h=32"), ("h=50", "h=33"),
+    ])
+    func placeholderBoxes(first: String, second: String) throws {
+        #expect(try parse("\(first)&format=lqip").cacheKey == parse("\(second)&format=lqip").cacheKey)
+    }
+
+    @Test("format=lqip boxes of another shape or size, or other options, have other keys")
+    func placeholderBoxesDiffer() throws {
+        let queries = ["w=100&h=50", "w=100&h=100", "w=50&h=100", "w=10", "w=11", "h=10", "w=100&h=50&fit=cover", "w=100&h=50&q=60"]
+        let keys = try queries.map { query throws(OptionsError) in try parse("\(query)&format=lqip").cacheKey }
+        #expect(Set(keys).count == queries.count)
+    }
 }

@@ -23,6 +23,8 @@ private let testImageKinds: [String: SourceSniffer.Kind?] = [
     "exif-orientation-7.jpg": .jpeg,
     "exif-orientation-8.jpg": .jpeg,
     "grayscale.jpg": .jpeg,
+    "low-quality.jpg": .jpeg,
+    "palette-16.png": .png,
     "huge-dimensions.png": .png,
     "landscape-16bit.png": .png,
     "landscape-progressive.jpg": .jpeg,
