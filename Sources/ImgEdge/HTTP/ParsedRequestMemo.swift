@@ -19,14 +19,18 @@ final class ParsedRequestMemo: Sendable {
         var rendering: String
     }
 
-    /// The target and the deciding headers' values, in `decidingHeaders`' order.
+    /// The target and the deciding headers' values, in `decidingHeaders`' order, each as the
+    /// parser reads it: a client hint's first field line (`ClientHints.firstLine`), the others'
+    /// lines joined.
     struct Fingerprint: Hashable, Sendable {
         var target: String
         var headers: [String?]
 
         init(target: String, headers: HTTPHeaders) {
             self.target = target
-            self.headers = RenderRequest.decidingHeaders.map { headers.combinedValue(of: $0) }
+            self.headers = RenderRequest.decidingHeaders.map { name in
+                ClientHints.headerNames.contains(name) ? headers[name.rawName].first : headers.combinedValue(of: name)
+            }
         }
 
         /// The deciding headers alone, which is all a request parsed for the memo is shown.

@@ -77,4 +77,16 @@ struct ParsedRequestMemoTests {
         #expect(lookup(memo, parser, "/photo.jpg?w=nonsense", [:], registry: registry) == nil)
         #expect(parser.calls == 2)
     }
+
+    @Test("a hint on two field lines is the same request as the hint once, on the memo path and the parser's alike")
+    func repeatedHintIsItsFirstLine() {
+        let (memo, parser, registry) = (ParsedRequestMemo(), Parser(), FilterRegistry(modules: []))
+        let twice = HTTPFields([HTTPField(name: .secCHWidth, value: "100"), HTTPField(name: .secCHWidth, value: "100")])
+        let repeated = lookup(memo, parser, "/photo.jpg?h=50", twice, registry: registry)
+        #expect(repeated?.request.options.width == 111)
+        #expect(lookup(memo, parser, "/photo.jpg?h=50", [.secCHWidth: "100"], registry: registry)?.request.options.width == 111)
+        #expect(parser.calls == 1)
+        let accepts = HTTPHeaders([("Accept", "image/webp"), ("Accept", "image/avif")])
+        #expect(ParsedRequestMemo.Fingerprint(target: "/a", headers: accepts).headers.first == "image/webp, image/avif", "a list header joins its lines")
+    }
 }
