@@ -64,8 +64,69 @@ int imgedge_vips_extract(VipsImage *in, int left, int top, int width, int height
 
 /// The longest side a frame is searched for its border at: find_trim's median filter costs
 /// about a quarter of a second per 5 million pixels, so a larger frame is searched on a copy
-/// shrunk to this, and the box found is scaled back, rounded outwards.
+/// shrunk to this, the box found is scaled back, and then each of its edges is searched again
+/// at full size within a band of a few pixels (`refine_edges`).
 #define TRIM_SEARCH_SIDE 1024
+
+/// The content box, left, top, width and height, of the `width` x `height` area at `left`,
+/// `top` of `frame`; width 0 when the area is all background or smaller than 3 x 3.
+static int find_trim_in(VipsImage *frame, int left, int top, int width, int height, double threshold,
+                        VipsArrayDouble *background, int found[4]) {
+    found[0] = found[1] = found[2] = found[3] = 0;
+    if (width < 3 || height < 3) {
+        return 0;
+    }
+    VipsImage *area = NULL;
+    if (vips_extract_area(frame, &area, left, top, width, height, NULL) != 0) {
+        return -1;
+    }
+    int status = vips_find_trim(area, &found[0], &found[1], &found[2], &found[3], "threshold", threshold,
+                                "background", background, NULL);
+    g_object_unref(area);
+    found[0] += left;
+    found[1] += top;
+    return status;
+}
+
+/// Moves each edge of `edges` (left, top, right, bottom, the last two exclusive: a box found on
+/// a shrunk copy and scaled back) to where the content of the full-size `frame` starts, by
+/// searching only the band within `reach` pixels of that edge, along the box widened by
+/// `reach`. The band is searched as find_trim searches a whole frame (median filter included),
+/// so the box is the one a full-size search would find, at the cost of a few thin strips. An
+/// edge whose band holds no content keeps its place.
+static int refine_edges(VipsImage *frame, double threshold, VipsArrayDouble *background, int reach, int edges[4]) {
+    int width = vips_image_get_width(frame);
+    int height = vips_image_get_height(frame);
+    int x0 = MAX(0, edges[0] - reach), x1 = MIN(width, edges[2] + reach);
+    int y0 = MAX(0, edges[1] - reach), y1 = MIN(height, edges[3] + reach);
+    int refined[4] = {edges[0], edges[1], edges[2], edges[3]};
+    int found[4];
+    for (int edge = 0; edge < 4; edge++) {
+        int vertical = edge % 2 == 0;  // left and right are columns, top and bottom rows
+        int extent = vertical ? width : height;
+        int from = MAX(0, edges[edge] - reach), to = MIN(extent, edges[edge] + reach);
+        int status = vertical ? find_trim_in(frame, from, y0, to - from, y1 - y0, threshold, background, found)
+                              : find_trim_in(frame, x0, from, x1 - x0, to - from, threshold, background, found);
+        if (status != 0) {
+            return -1;
+        }
+        if (found[2] == 0 || found[3] == 0) {
+            continue;
+        }
+        switch (edge) {
+            case 0: refined[0] = found[0]; break;
+            case 1: refined[1] = found[1]; break;
+            case 2: refined[2] = found[0] + found[2]; break;
+            default: refined[3] = found[1] + found[3]; break;
+        }
+    }
+    if (refined[0] < refined[2] && refined[1] < refined[3]) {
+        for (int edge = 0; edge < 4; edge++) {
+            edges[edge] = refined[edge];
+        }
+    }
+    return 0;
+}
 
 /// The content box of one frame against `background`, or width 0 when it is all background.
 static int trim_frame(VipsImage *frame, double threshold, VipsArrayDouble *background, int box[4]) {
@@ -92,14 +153,22 @@ static int trim_frame(VipsImage *frame, double threshold, VipsArrayDouble *backg
         box[0] = box[1] = box[2] = box[3] = 0;
         return 0;
     }
-    int left = MAX(0, (int)floor((found[0] - 1) / scale));
-    int top = MAX(0, (int)floor((found[1] - 1) / scale));
-    int right = MIN(width, (int)ceil((found[0] + found[2] + 1) / scale));
-    int bottom = MIN(height, (int)ceil((found[1] + found[3] + 1) / scale));
-    box[0] = left;
-    box[1] = top;
-    box[2] = right - left;
-    box[3] = bottom - top;
+    int edges[4] = {
+        MAX(0, (int)floor((found[0] - 1) / scale)),
+        MAX(0, (int)floor((found[1] - 1) / scale)),
+        MIN(width, (int)ceil((found[0] + found[2] + 1) / scale)),
+        MIN(height, (int)ceil((found[1] + found[3] + 1) / scale)),
+    };
+    // The shrunk copy's edge may be off by the resize kernel's reach and the median's pixel
+    // there, and was widened by a pixel: a few of its pixels either way cover the true edge.
+    int reach = (int)ceil(4 / scale) + 2;
+    if (refine_edges(frame, threshold, background, reach, edges) != 0) {
+        return -1;
+    }
+    box[0] = edges[0];
+    box[1] = edges[1];
+    box[2] = edges[2] - edges[0];
+    box[3] = edges[3] - edges[1];
     return 0;
 }
 

@@ -14,6 +14,10 @@ vcl 4.1;
 # Accept, and imgedge's answer depends on nothing else but what its `Vary` adds: Save-Data
 # (reduced here to "on" or nothing) and, for URLs that leave their size to client hints,
 # Sec-CH-Width, Width, Sec-CH-DPR and DPR, which Varnish's own Vary handling keys on as sent.
+# Varnish reads a header sent on several lines by its first line (`req.http.X`, and Vary
+# matching alike), as imgedge reads a hint; `imgedge_single_line_hints` forwards that first line
+# alone all the same (never `std.collect`, which would join them), so what imgedge sizes by is
+# exactly what the cache keys on.
 # imgedge's `X-Variant` header names the format each answer is in.
 
 include "backend.vcl";
@@ -30,12 +34,30 @@ sub vcl_recv {
     unset req.http.Cookie;
     unset req.http.Authorization;
     call imgedge_canonical_accept;
+    call imgedge_single_line_hints;
     if (req.http.Save-Data ~ "(?i)^\s*on\s*$") {
         set req.http.Save-Data = "on";
     } else {
         unset req.http.Save-Data;
     }
     return (hash);
+}
+
+# Keeps each client hint's first line and drops any further ones (setting a header replaces
+# every line of it).
+sub imgedge_single_line_hints {
+    if (req.http.Sec-CH-Width) {
+        set req.http.Sec-CH-Width = req.http.Sec-CH-Width;
+    }
+    if (req.http.Width) {
+        set req.http.Width = req.http.Width;
+    }
+    if (req.http.Sec-CH-DPR) {
+        set req.http.Sec-CH-DPR = req.http.Sec-CH-DPR;
+    }
+    if (req.http.DPR) {
+        set req.http.DPR = req.http.DPR;
+    }
 }
 
 # Rewrites req.http.Accept into the canonical list of the formats the client decodes.

@@ -81,8 +81,9 @@ int imgedge_vips_extract(VipsImage *in, int left, int top, int width, int height
 /// `threshold` (0-255) from the first frame's top-left pixel, seen on white, after libvips'
 /// median noise filter; the union over the frames. The whole frame when every pixel is that
 /// colour or a frame is smaller than 3 x 3. Frames over 1024 pixels a side are searched shrunk
-/// to that, the box scaled back and widened by a pixel of the shrunk copy, so the cost stays
-/// bounded whatever the size. Computes the pixels of `in`.
+/// to that, the box scaled back, and each of its edges searched again at full size only in a
+/// band a few pixels wide around it, so the box is exact and the cost stays near that of the
+/// shrunk search whatever the size. Computes the pixels of `in`.
 int imgedge_vips_find_trim(VipsImage *in, double threshold, int *left, int *top, int *width, int *height);
 
 /// Adds a border of colour `rgba` around every frame of `in`, `edges` pixels wide: top, right,

@@ -19,8 +19,9 @@ public struct ClientLimits: Sendable {
     /// uploading, queued or rendering); more are answered 429. 0: a quarter of the places
     /// (workers plus queue), at least one.
     public var jobsPerClient = 0
-    /// Proxies (CIDR blocks or addresses) whose `X-Forwarded-For` names the client: behind them,
-    /// the client is the right-most address in it that is not a trusted proxy.
+    /// Proxies (CIDR blocks or addresses, each item possibly a comma-separated list) whose
+    /// `X-Forwarded-For` names the client: behind them, the client is the right-most address in
+    /// it that is not a trusted proxy.
     public var trustedProxies: [String] = []
     /// Connections the metrics listener holds open at once.
     public var metricsConnections = 16
@@ -50,7 +51,7 @@ public struct ClientLimits: Sendable {
         .textList(
             "clients.trusted_proxies", flag: "trusted-proxies", \.trustedProxies,
             help: "Proxies (CIDR or address) whose X-Forwarded-For names the client: its right-most untrusted entry."
-        ) { list in list.first { TrustedProxies.Block($0) == nil }.map { "\($0) is not a CIDR block or an address" } },
+        ) { list in TrustedProxies.items(list).first { TrustedProxies.Block($0) == nil }.map { "\($0) is not a CIDR block or an address" } },
         .integer(
             "clients.metrics_connections", flag: "metrics-max-connections", \.metricsConnections, in: 1...100_000,
             help: "Connections the metrics listener holds open at once."),

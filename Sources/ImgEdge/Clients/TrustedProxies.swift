@@ -42,7 +42,12 @@ struct TrustedProxies: Sendable {
 
     /// The blocks `texts` name, as `ClientLimits.trustedProxies` holds them (already checked).
     init(_ texts: [String]) {
-        blocks = texts.compactMap(Block.init)
+        blocks = Self.items(texts).compactMap(Block.init)
+    }
+
+    /// The blocks' texts in a setting's items, each of which may list several, comma-separated.
+    static func items(_ texts: [String]) -> [String] {
+        texts.flatMap { $0.split(separator: ",") }.map { String($0.filter { $0 != " " }) }.filter { !$0.isEmpty }
     }
 
     /// Whether `address` is a trusted proxy.

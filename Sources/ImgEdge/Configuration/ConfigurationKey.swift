@@ -33,6 +33,9 @@ public struct ConfigurationKey<Root>: Sendable {
     public let isReloadable: Bool
     /// The default in words, where the value itself depends on the machine ("the number of cores").
     public let defaultDescription: String?
+    /// The environment variable's text as a repeated flag would give it: a comma-separated
+    /// list's items one a line; any other key's text as it is.
+    let environmentText: @Sendable (String) -> String
     private let parse: @Sendable (inout Root, String) throws(InvalidValue) -> Void
     private let format: @Sendable (Root) -> String
     private let check: @Sendable (Root) -> String?
@@ -66,6 +69,7 @@ public struct ConfigurationKey<Root>: Sendable {
     init(
         name: String, flag: String?, environment: String? = nil, help: String, allowed: String, isSecret: Bool = false,
         isList: Bool = false, isReloadable: Bool, defaultDescription: String? = nil,
+        environmentText: @escaping @Sendable (String) -> String = { $0 },
         parse: @escaping @Sendable (inout Root, String) throws(InvalidValue) -> Void,
         format: @escaping @Sendable (Root) -> String,
         check: @escaping @Sendable (Root) -> String? = { _ in nil }
@@ -79,6 +83,7 @@ public struct ConfigurationKey<Root>: Sendable {
         self.isSecret = isSecret
         self.isReloadable = isReloadable
         self.defaultDescription = defaultDescription
+        self.environmentText = environmentText
         self.parse = parse
         self.format = format
         self.check = check
@@ -88,7 +93,7 @@ public struct ConfigurationKey<Root>: Sendable {
     func lifted<Whole>(into concern: any WritableKeyPath<Whole, Root> & Sendable) -> ConfigurationKey<Whole> {
         ConfigurationKey<Whole>(
             name: name, flag: flag, environment: environmentVariable, help: help, allowed: allowed, isSecret: isSecret,
-            isList: isList, isReloadable: isReloadable, defaultDescription: defaultDescription,
+            isList: isList, isReloadable: isReloadable, defaultDescription: defaultDescription, environmentText: environmentText,
             parse: { (whole, text) throws(InvalidValue) in try parse(&whole[keyPath: concern], text) },
             format: { format($0[keyPath: concern]) },
             check: { check($0[keyPath: concern]) }
@@ -133,19 +138,26 @@ extension ConfigurationKey {
         )
     }
 
-    /// A comma-separated list of texts, each trimmed; its flag may be repeated. `check` says why
-    /// the list is not allowed.
+    /// A list of texts, each trimmed, empty ones dropped: each flag is one item, commas and all,
+    /// and the flag may be repeated; the environment variable separates items with commas; the
+    /// config file gives an array (a string there is one item). `check` says why the list is not
+    /// allowed.
+    ///
+    /// Inside, as `assign` takes it and `value(in:)` gives it, the list is one item a line, so
+    /// that an item holding a comma (a signing key may) stays one item through a reload.
     static func textList(
         _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable,
         secret: Bool = false, reloadable: Bool = false, help: String, check: @escaping @Sendable ([String]) -> String? = { _ in nil }
     ) -> Self {
         Self(
-            name: name, flag: flag, environment: environment, help: help, allowed: "a comma-separated list", isSecret: secret,
+            name: name, flag: flag, environment: environment, help: help,
+            allowed: "a list: repeat the flag, separate with commas in the environment, an array in the file", isSecret: secret,
             isList: true, isReloadable: reloadable,
+            environmentText: { $0.split(separator: ",", omittingEmptySubsequences: false).joined(separator: "\n") },
             parse: { root, text in
-                root[keyPath: field] = listItems(text).filter { !$0.isEmpty }
+                root[keyPath: field] = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             },
-            format: { $0[keyPath: field].joined(separator: ",") },
+            format: { $0[keyPath: field].joined(separator: "\n") },
             check: { check($0[keyPath: field]) }
         )
     }

@@ -53,7 +53,8 @@ public struct ImgEdgeConfiguration: Sendable {
     public var moduleCheckInterval: Duration = .seconds(2)
     /// Fuel and memory bounds of filter modules.
     public var filterLimits = FilterLimits()
-    /// HMAC-SHA256 keys for signed URLs, the first signing; empty: URLs are not signed.
+    /// HMAC-SHA256 keys for signed URLs, the first signing, each at least
+    /// `URLSigner.minimumKeyBytes` long; empty: URLs are not signed.
     public var signingKeys: [String] = []
     /// Whether `/_playground`, a page for trying the URL API, is served (never with signing on).
     public var servesPlayground = true
@@ -142,7 +143,13 @@ public struct ImgEdgeConfiguration: Sendable {
         .choice("server.log_format", \.logFormat, help: "Log lines as swift-log's text, or one JSON object per line."),
         .textList(
             "security.signing_keys", flag: "signing-key", environment: "IMGEDGE_SIGNING_KEYS", \.signingKeys, secret: true,
-            reloadable: true, help: "Keys for HMAC-SHA256 signed URLs (sig=); repeat for rotation, the first signs. None: no signing."),
+            reloadable: true,
+            help: "Keys for HMAC-SHA256 signed URLs (sig=), each at least 16 bytes; several for rotation, the first signs. None: no signing."
+        ) { keys in
+            keys.indices.first { keys[$0].utf8.count < URLSigner.minimumKeyBytes }.map {
+                "\($0 + 1) of \(keys.count) is shorter than \(URLSigner.minimumKeyBytes) bytes"
+            }
+        },
     ]
 
     private static let filterKeys: [ConfigurationKey<Self>] = [

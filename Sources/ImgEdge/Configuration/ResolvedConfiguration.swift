@@ -75,7 +75,7 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
             return (text, .flag, spelled("--\(key.flag)", text))
         }
         if let text = inputs.environment[key.environmentVariable] {
-            return (text, .environment, spelled(key.environmentVariable, text))
+            return (key.environmentText(text), .environment, spelled(key.environmentVariable, text))
         }
         if let file = inputs.file, let text = file.values[key.name] {
             return (text, .file(path: file.path), spelled(key.name, text) + " in \(file.path)")

@@ -19,8 +19,10 @@ final class ParsedRequestMemo: Sendable {
         var rendering: String
     }
 
-    /// The target and the deciding headers' values, in `decidingHeaders`' order, compared as
-    /// bytes: targets that differ only in a name's Unicode normalisation name different sources.
+    /// The target and the deciding headers' values, in `decidingHeaders`' order, each as the
+    /// parser reads it (a client hint's first field line, `ClientHints.firstLine`; the others'
+    /// lines joined), compared as bytes: targets that differ only in a name's Unicode
+    /// normalisation name different sources.
     struct Fingerprint: Hashable, Sendable {
         var target: String
         var headers: [String?]
@@ -37,7 +39,9 @@ final class ParsedRequestMemo: Sendable {
 
         init(target: String, headers: HTTPHeaders) {
             self.target = target
-            self.headers = RenderRequest.decidingHeaders.map { headers.combinedValue(of: $0) }
+            self.headers = RenderRequest.decidingHeaders.map { name in
+                ClientHints.headerNames.contains(name) ? headers[name.rawName].first : headers.combinedValue(of: name)
+            }
         }
 
         /// The deciding headers alone, which is all a request parsed for the memo is shown.

@@ -39,7 +39,10 @@ public struct HTTPOrigin: Origin {
                 help: "Redirects an HTTP origin may answer with before the fetch fails."),
             .textList(
                 "origin.allow_hosts", flag: "origin-allow-host", \.allowedRedirectHosts,
-                help: "Hosts besides the origin's own that its redirects may lead to."),
+                help: "Hosts besides the origin's own that its redirects may lead to."
+            ) { hosts in
+                hosts.contains { $0.contains(",") } ? "takes one host a flag: repeat the flag for more" : nil
+            },
         ]
     }
 

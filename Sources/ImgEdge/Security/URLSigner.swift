@@ -11,6 +11,10 @@ import Foundation
 public struct URLSigner: Sendable {
     private let keys: [SymmetricKey]
 
+    /// The fewest bytes a key may have: the configuration refuses a shorter one, which could
+    /// be guessed.
+    public static let minimumKeyBytes = 16
+
     /// - Parameter keys: the secrets, as text; the first signs.
     public init?(keys: [String]) {
         guard !keys.isEmpty else { return nil }

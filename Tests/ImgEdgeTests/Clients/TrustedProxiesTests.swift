@@ -39,6 +39,14 @@ struct TrustedProxiesTests {
         #expect(TrustedProxies.Block("10.0.0.0/8")?.contains(IPAddress("::ffff:10.0.0.1")!) == false)
     }
 
+    @Test("one setting item may list several blocks, comma-separated")
+    func commaSeparatedItems() {
+        let proxies = TrustedProxies(["10.0.0.0/8, 192.0.2.7", "2001:db8::/32"])
+        #expect(proxies.blocks.count == 3)
+        #expect(proxies.trusts(IPAddress("192.0.2.7")!))
+        #expect(!proxies.trusts(IPAddress("192.0.2.8")!))
+    }
+
     @Test("an IPv6 client counts under its /64, an IPv4-mapped one as its IPv4 address")
     func clientAddress() {
         #expect(ClientAddress(IPAddress("2001:db8:1:2::1")!) == ClientAddress(IPAddress("2001:db8:1:2:ffff::9")!))

@@ -14,6 +14,7 @@ struct CommandLineTests {
             (["serve"], ["IMGEDGE_QUEUE": "-1"], "IMGEDGE_QUEUE=-1: queue must be 0...100000"),
             (["config", "--check"], ["IMGEDGE_PORT": "http"], "IMGEDGE_PORT=http: port must be an integer, 0...65535"),
             (["serve", "--colour", "red"], [:], "unknown option --colour"),
+            (["serve", "--signing-key", "short-key,x"], [:], "--signing-key=<redacted>: signing key 1 of 1 is shorter than 16 bytes"),
             (["serve", "--config", "/nonexistent.json"], [:], "config file /nonexistent.json cannot be read as JSON"),
         ] as [([String], [String: String], String)])
     func invalidSettingExits(arguments: [String], environment: [String: String], message: String) async throws {
@@ -39,7 +40,7 @@ struct CommandLineTests {
             #expect(lines.contains { $0.hasPrefix("server.port ") && $0.hasSuffix("= 9000  (flag)") })
             #expect(lines.contains { $0.hasPrefix("server.host ") && $0.hasSuffix("= ::1  (environment)") })
         }
-        let secret = try await ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one", "--signing-key", "s3cret-two"])
+        let secret = try await ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one-long-enough", "--signing-key", "s3cret-two-long-enough"])
         #expect(secret.output.contains("security.signing_keys"))
         #expect(secret.output.contains("= <redacted>  (flag)"))
         #expect(!secret.output.contains("s3cret"))

@@ -98,4 +98,71 @@ struct ConfigurationKeyTests {
         #expect(live.current.negotiator.modernPreference == [.webp])
         #expect(live.apply(reloaded).applied.isEmpty)
     }
+
+    /// The signing keys `inputs` resolve to, or the error they are refused with.
+    private func signingKeys(_ inputs: ConfigurationInputs) -> Result<[String], ConfigurationError> {
+        Result { () throws(ConfigurationError) in try ResolvedConfiguration(inputs).value.signingKeys }
+    }
+
+    @Test("each --signing-key is one key, commas included; only the environment variable separates keys with commas")
+    func signingKeySources() throws {
+        let long = "a-long-enough-signing-key"
+        #expect(try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "\(long),also-long-enough-too"])).get() == ["\(long),also-long-enough-too"])
+        #expect(
+            try signingKeys(ConfigurationInputs(arguments: ["--signing-key", long, "--signing-key=second-long-enough-key"])).get()
+                == [long, "second-long-enough-key"])
+        #expect(
+            try signingKeys(ConfigurationInputs(environment: ["IMGEDGE_SIGNING_KEYS": "\(long), second-long-enough-key"])).get()
+                == [long, "second-long-enough-key"])
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-keys-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"security": {"signing_keys": ["a-long-enough-signing-key,x", "second-long-enough-key"]}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try signingKeys(ConfigurationInputs(configFile: path)).get() == ["\(long),x", "second-long-enough-key"])
+    }
+
+    @Test(
+        "a signing key under 16 bytes is refused, named by its position and never by its value",
+        arguments: [
+            (["--signing-key", "short"], [:], "--signing-key=<redacted>: signing key 1 of 1 is shorter than 16 bytes"),
+            (
+                ["--signing-key", "a-long-enough-signing-key", "--signing-key", "fifteen-bytes.."], [:],
+                "--signing-key=<redacted>: signing key 2 of 2 is shorter than 16 bytes"
+            ),
+            ([], ["IMGEDGE_SIGNING_KEYS": "a-long-enough-signing-key,x"], "IMGEDGE_SIGNING_KEYS=<redacted>: signing key 2 of 2 is shorter than 16 bytes"),
+        ] as [([String], [String: String], String)])
+    func shortSigningKeyRefused(arguments: [String], environment: [String: String], message: String) throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try signingKeys(ConfigurationInputs(arguments: arguments, environment: environment)).get()
+        }
+        #expect(error?.description == message)
+        #expect(try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "sixteen-bytes..."])).get() == ["sixteen-bytes..."])
+    }
+
+    @Test("a short signing key in a reloaded config file is refused too, and the error does not print it")
+    func shortSigningKeyInFile() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-keys-\(UUID()).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"security": {"signing_keys": ["a-long-enough-signing-key", "tiny"]}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let error = #expect(throws: ConfigurationError.self) { try signingKeys(ConfigurationInputs(configFile: path)).get() }
+        #expect(error?.description == "security.signing_keys=<redacted> in \(path): signing key 2 of 2 is shorter than 16 bytes")
+    }
+
+    @Test("a reload keeps a list item that holds a comma whole, and a host list refuses commas inside a flag")
+    func listItemsSurviveReload() throws {
+        let live = LiveConfiguration(ImgEdgeConfiguration())
+        var reloaded = ImgEdgeConfiguration()
+        reloaded.signingKeys = ["a-long-enough-signing-key,x", "second-long-enough-key"]
+        #expect(live.apply(reloaded).applied == ["security.signing_keys"])
+        #expect(live.current.signer?.isValid(path: "/a.jpg", query: "sig=x") == false)
+        let both = URLSigner(keys: ["a-long-enough-signing-key,x"])!.signed("/a.jpg")
+        let query = String(both.split(separator: "?")[1])
+        #expect(live.current.signer?.isValid(path: "/a.jpg", query: query) == true)
+        let hosts = Result { () throws(ConfigurationError) in
+            try ResolvedConfiguration(ConfigurationInputs(arguments: ["--origin-allow-host", "a.example,b.example"]))
+        }
+        #expect(throws: ConfigurationError.self) { try hosts.get() }
+        let fromEnvironment = try ResolvedConfiguration(ConfigurationInputs(environment: ["IMGEDGE_ORIGIN_ALLOW_HOST": "a.example,b.example"]))
+        #expect(fromEnvironment.value.httpOrigin.allowedRedirectHosts == ["a.example", "b.example"])
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import Vips
 
@@ -76,6 +77,23 @@ struct VarnishTests {
             let stale = try await varnish.get("/portrait.jpg?w=90", ImageClient.chrome.headers + [("If-None-Match", #""0123""#)])
             #expect(stale.status == 200)
             #expect(stale.body == elsewhere.body)
+        }
+    }
+
+    @Test("a width hint sent on two lines and then on one gets the same width, the hint's bucket, from Varnish")
+    func repeatedHint() async throws {
+        try await withVarnish { varnish, imgedge in
+            let target = "/landscape.jpg?format=png"
+            let twice = try await varnish.get(target, [("Sec-CH-Width", "100"), ("Sec-CH-Width", "100")])
+            let once = try await varnish.get(target, [("Sec-CH-Width", "100")])
+            #expect(twice.status == 200 && once.status == 200)
+            #expect(try DecodedImage(ByteBuffer(bytes: twice.body)).header.width == 111)
+            #expect(try DecodedImage(ByteBuffer(bytes: once.body)).header.width == 111)
+            #expect(once["X-Varnish-Cache"] == "HIT", "Varnish keyed both on the first line")
+            // The first line decides, whatever follows it.
+            let differing = try await varnish.get(target, [("Sec-CH-Width", "100"), ("Sec-CH-Width", "900")])
+            #expect(try DecodedImage(ByteBuffer(bytes: differing.body)).header.width == 111)
+            #expect(try await imageRequestsAnswered(port: imgedge.port) == 1)
         }
     }
 

@@ -89,4 +89,16 @@ struct ParsedRequestMemoTests {
         #expect(nfc != otherAccept)
         #expect(nfc == ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: headers))
     }
+
+    @Test("a hint on two field lines is the same request as the hint once, on the memo path and the parser's alike")
+    func repeatedHintIsItsFirstLine() {
+        let (memo, parser, registry) = (ParsedRequestMemo(), Parser(), FilterRegistry(modules: []))
+        let twice = HTTPFields([HTTPField(name: .secCHWidth, value: "100"), HTTPField(name: .secCHWidth, value: "100")])
+        let repeated = lookup(memo, parser, "/photo.jpg?h=50", twice, registry: registry)
+        #expect(repeated?.request.options.width == 111)
+        #expect(lookup(memo, parser, "/photo.jpg?h=50", [.secCHWidth: "100"], registry: registry)?.request.options.width == 111)
+        #expect(parser.calls == 1)
+        let accepts = HTTPHeaders([("Accept", "image/webp"), ("Accept", "image/avif")])
+        #expect(ParsedRequestMemo.Fingerprint(target: "/a", headers: accepts).headers.first == "image/webp, image/avif", "a list header joins its lines")
+    }
 }

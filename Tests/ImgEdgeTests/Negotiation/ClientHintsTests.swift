@@ -24,6 +24,23 @@ struct ClientHintsTests {
         #expect(hints("", [.secCHWidth: "300", .width: "1000"]).width == 338)
     }
 
+    @Test("a hint sent on two field lines counts by its first line, as nginx and Varnish key on it")
+    func repeatedHintReadsFirstLine() {
+        let twice = HTTPFields([HTTPField(name: .secCHWidth, value: "100"), HTTPField(name: .secCHWidth, value: "100")])
+        #expect(twice[.secCHWidth] == "100, 100", "HTTPFields joins the lines")
+        #expect(hints("", twice).width == hints("", [.secCHWidth: "100"]).width)
+        #expect(hints("", twice).width == 111)
+        let differing = HTTPFields([
+            HTTPField(name: .secCHWidth, value: "300"), HTTPField(name: .width, value: "1000"), HTTPField(name: .secCHWidth, value: "2000"),
+        ])
+        #expect(hints("", differing).width == 338)
+        let ratios = HTTPFields([HTTPField(name: .secCHDPR, value: "2"), HTTPField(name: .secCHDPR, value: "3")])
+        #expect(hints("h=10", ratios).pixelRatio == 2)
+        let saving = HTTPFields([HTTPField(name: .saveData, value: "on"), HTTPField(name: .saveData, value: "off")])
+        #expect(hints("", saving).savesData)
+        #expect(!hints("", HTTPFields([HTTPField(name: .saveData, value: "off"), HTTPField(name: .saveData, value: "on")])).savesData)
+    }
+
     @Test("a malformed hint is ignored, never an error", arguments: ["", "0", "-5", "abc", "1e3", "nan", "100000", "1.2.3", "1.", ".5", "+5"])
     func malformed(hint: String) {
         #expect(hints("", [.secCHWidth: hint, .secCHDPR: hint]).width == nil)

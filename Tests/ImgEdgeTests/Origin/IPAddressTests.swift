@@ -16,10 +16,35 @@ struct IPAddressTests {
     }
 
     @Test(
+        "every range of IANA's special-purpose registries that is not globally reachable is refused, at both of its ends",
+        arguments: [
+            "192.0.0.0", "192.0.0.255", "192.0.2.0", "192.0.2.255", "192.88.99.1", "198.51.100.0", "198.51.100.255",
+            "203.0.113.0", "203.0.113.255", "198.19.255.255", "100.127.255.255", "0.255.255.255",
+            "100::", "100::ffff:ffff:ffff:ffff", "100:0:0:1::1", "2001::", "2001:1ff:ffff::1", "2001:2::1", "2001:10::1",
+            "2001:db8::", "2001:db8:ffff::1", "3fff::", "3fff:fff:ffff::1", "5f00::1", "fbff:ffff::1",
+        ])
+    func specialPurposeRanges(address: String) throws {
+        #expect(try #require(IPAddress(address)).isInternal)
+    }
+
+    @Test(
+        "IPv6 forms that relay to an IPv4 address are refused whole, whatever address they embed",
+        arguments: [
+            "::8.8.8.8", "::1.1.1.1", "::10.0.0.1", "::ffff:0:8.8.8.8", "::ffff:0:127.0.0.1",
+            "64:ff9b:1::808:808", "64:ff9b:1:ffff::1", "2002:808:808::1", "2002:ffff:ffff::1", "2001:0:4136:e378::1",
+            "fec0::1", "feff:ffff::1",
+        ])
+    func relayingForms(address: String) throws {
+        #expect(try #require(IPAddress(address)).isInternal)
+    }
+
+    @Test(
         "public addresses pass, the neighbours of internal ranges included",
         arguments: [
             "8.8.8.8", "1.1.1.1", "172.15.255.255", "172.32.0.1", "100.128.0.1", "169.255.0.1", "11.0.0.1", "2606:4700::1111",
-            "2001:4860:4860::8888", "fec0::1", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8",
+            "2001:4860:4860::8888", "::ffff:8.8.8.8", "64:ff9b::8.8.8.8", "192.0.1.255", "192.0.3.0", "198.51.99.255",
+            "203.0.114.0", "192.88.100.1", "2001:200::1", "2001:db7:ffff::1", "2001:db9::1", "2003::1", "3fff:1000::1",
+            "2000::1", "3ffe:ffff::1",
         ])
     func publicAddresses(address: String) throws {
         #expect(try #require(IPAddress(address)).isInternal == false)

@@ -1,5 +1,7 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
+import NIOHTTP1
 import Hummingbird
 import HummingbirdTesting
 import ImgEdge
@@ -7,7 +9,7 @@ import Testing
 
 @Suite("Signed URLs: HMAC-SHA256 over the canonical path and query")
 struct URLSignerTests {
-    private let signer = URLSigner(keys: ["new-secret", "old-secret"])!
+    private let signer = URLSigner(keys: ["new-secret-for-the-tests", "old-secret-for-the-tests"])!
 
     private func parts(_ url: String) -> (path: String, query: String?) {
         let split = url.split(separator: "?", maxSplits: 1).map(String.init)
@@ -33,7 +35,7 @@ struct URLSignerTests {
         #expect(isValid(signed))
         let signature = try #require(signed.split(separator: "&").last)
         #expect(isValid("/landscape.jpg?\(signature)&w=400&format=webp"))
-        let oldSigner = URLSigner(keys: ["old-secret"])!
+        let oldSigner = URLSigner(keys: ["old-secret-for-the-tests"])!
         #expect(isValid(oldSigner.signed("/landscape.jpg?w=400")))
     }
 
@@ -73,7 +75,7 @@ struct URLSignerTests {
     @Test("with signing on, an unsigned image request is 403, a signed one is served, and /healthz stays open")
     func liveServer() async throws {
         let signer = signer
-        try await withServer(testConfiguration { $0.signingKeys = ["new-secret"] }) { (client) async throws in
+        try await withServer(testConfiguration { $0.signingKeys = ["new-secret-for-the-tests"] }) { (client) async throws in
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .forbidden)
             let signed = signer.signed("/landscape.jpg?w=20&format=png")
             #expect(try await client.get(signed).status == .ok)
@@ -81,16 +83,34 @@ struct URLSignerTests {
         }
     }
 
+    @Test("a --signing-key holding a comma is one key: a URL signed with the text after the comma is 403")
+    func commaInFlagIsPartOfTheKey() async throws {
+        let key = "a-long-enough-signing-key,x"
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--signing-key", key])
+        func status(signedWith key: String) async throws -> HTTPResponseStatus {
+            let path = URLSigner(keys: [key])!.signed("/landscape.jpg?w=20&format=png")
+            let url = "http://127.0.0.1:\(server.port)\(path)"
+            return try await HTTPClient.shared.execute(HTTPClientRequest(url: url), timeout: .seconds(30)).status
+        }
+        let byTail = try await status(signedWith: "x")
+        let byHead = try await status(signedWith: "a-long-enough-signing-key")
+        let byWhole = try await status(signedWith: key)
+        _ = await server.stop()
+        #expect(byTail == .forbidden)
+        #expect(byHead == .forbidden)
+        #expect(byWhole == .ok)
+    }
+
     @Test("imgedge sign prints the signed path, the same as the shell one-liner in the README computes")
     func signCommand() async throws {
-        let result = try await ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret"])
+        let result = try await ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret-for-the-tests"])
         #expect(result.status == 0)
         #expect(result.output == signer.signed("/landscape.jpg?w=400&format=webp") + "\n")
         let shell = Process()
         shell.executableURL = URL(fileURLWithPath: "/bin/sh")
         shell.arguments = [
             "-c",
-            "printf '%s' '/landscape.jpg?format=webp&w=400' | openssl dgst -sha256 -hmac 'new-secret' -binary | base64 | tr '+/' '-_' | tr -d '='",
+            "printf '%s' '/landscape.jpg?format=webp&w=400' | openssl dgst -sha256 -hmac 'new-secret-for-the-tests' -binary | base64 | tr '+/' '-_' | tr -d '='",
         ]
         let output = Pipe()
         shell.standardOutput = output
