@@ -476,6 +476,16 @@ int imgedge_vips_budget_is_spent(const imgedge_vips_budget *budget) {
     return g_atomic_int_get(&budget->cancelled) || g_get_monotonic_time() > budget->deadline;
 }
 
+double imgedge_vips_budget_seconds_left(const imgedge_vips_budget *budget) {
+    if (g_atomic_int_get(&budget->cancelled)) {
+        return 0;
+    }
+    if (budget->deadline == G_MAXINT64) {
+        return G_MAXDOUBLE;
+    }
+    return MAX(0, (double)(budget->deadline - g_get_monotonic_time()) / G_USEC_PER_SEC);
+}
+
 /// libvips' eval signal, sent as tiles are computed.
 static void stop_when_spent(VipsImage *image, VipsProgress *progress, void *data) {
     (void)progress;

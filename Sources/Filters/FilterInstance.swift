@@ -12,6 +12,8 @@ final class FilterInstance: @unchecked Sendable {
     let instance: Instance
     private let store: Store
     let limits: FilterLimits
+    /// The size of the instance's memory when it was made, in bytes.
+    private let initialMemoryBytes: Int
 
     init(module: FilterModule) throws(FilterError) {
         name = module.name
@@ -23,6 +25,12 @@ final class FilterInstance: @unchecked Sendable {
         } catch {
             throw .invalidModule(name: module.name, reason: "cannot be instantiated (\(error))")
         }
+        initialMemoryBytes = instance.exports[memory: "memory"]?.byteCount ?? 0
+    }
+
+    /// How many bytes the instance's memory has grown since it was made (it never shrinks).
+    var memoryGrowth: Int {
+        (instance.exports[memory: "memory"]?.byteCount ?? 0) - initialMemoryBytes
     }
 
     private var memory: Memory {

@@ -7,6 +7,9 @@ import Synchronization
 /// A module that fails to load is reported by name in `failures` and left out; the others
 /// load. Instances are created on demand, handed to one job at a time, and dropped after a
 /// failure (a trap may leave memory half-written), so one bad request cannot affect the next.
+/// The idle pool is bounded: at most `FilterLimits.maxIdleInstances` per module, none whose
+/// memory grew more than `FilterLimits.maxPooledGrowthBytes`, so a burst of large jobs leaves
+/// no grown memory behind.
 public final class FilterRegistry: Sendable {
     /// Loaded modules by filter name.
     public let modules: [String: FilterModule]
@@ -89,8 +92,19 @@ public final class FilterRegistry: Sendable {
         return try FilterInstance(module: module)
     }
 
-    /// Keeps an instance that finished its work cleanly for the next request.
+    /// Keeps an instance that finished its work cleanly for the next request, unless its memory
+    /// grew past the pooling bound or the module's pool is full; such an instance is dropped here,
+    /// and its memory released with it.
     func giveBack(_ instance: FilterInstance) {
-        idle.withLock { $0[instance.name, default: []].append(instance) }
+        guard instance.memoryGrowth <= instance.limits.maxPooledGrowthBytes else { return }
+        idle.withLock { pool in
+            guard pool[instance.name, default: []].count < instance.limits.maxIdleInstances else { return }
+            pool[instance.name, default: []].append(instance)
+        }
+    }
+
+    /// How many instances of the module named `name` are idle in the pool.
+    func idleCount(of name: String) -> Int {
+        idle.withLock { $0[name]?.count ?? 0 }
     }
 }

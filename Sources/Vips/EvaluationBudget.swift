@@ -36,6 +36,12 @@ public final class EvaluationBudget: @unchecked Sendable {
         imgedge_vips_budget_is_spent(pointer) != 0
     }
 
+    /// Seconds until the deadline: 0 once spent or cancelled, `Double.greatestFiniteMagnitude`
+    /// before `start(_:)`.
+    public var secondsLeft: Double {
+        imgedge_vips_budget_seconds_left(pointer)
+    }
+
     /// Makes later evaluations of `image` stop once the budget is spent.
     func watch(_ image: UnsafeMutablePointer<CVipsShim.VipsImage>) {
         imgedge_vips_watch(image, pointer)

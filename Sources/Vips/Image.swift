@@ -116,8 +116,12 @@ public struct Image: ~Copyable {
     /// - Parameters:
     ///   - quality: 1–100 (ignored by PNG and GIF).
     ///   - effort: the encoder's CPU effort in its own range (ignored by JPEG and PNG).
-    /// - Throws: `VipsError.encodeFailed`, or `.stopped` when the budget runs out.
+    /// - Throws: `VipsError.encodeFailed`, or `.stopped` when the budget runs out, or at once
+    ///   when an encoder the budget cannot stop could not finish in its time left (`EncoderCost`).
     public func encoded(as format: ImageFormat, quality: Int, effort: Int) throws(VipsError) -> [UInt8] {
+        if let budget, !budget.canFinishEncoding(format, effort: effort, pixels: width * frameHeight * frames) {
+            throw .stopped
+        }
         var options = imgedge_vips_save_options(format: format.shimFormat, quality: Int32(quality), effort: Int32(effort))
         var data: UnsafeMutableRawPointer?
         var length = 0

@@ -94,4 +94,29 @@ struct FilterRegistryTests {
             }
         }
     }
+
+    @Test(
+        "an instance whose memory grew past the pooling bound is dropped after its job; one that grew little is kept",
+        arguments: [(16, 1), (64, 1), (65, 0), (400, 0)]  // pages of 64 KiB; the bound is 4 MiB, 64 pages
+    )
+    func pooledByGrowth(pages: Int, kept: Int) throws {
+        let module = try TestModules.load("grower", TestModules.growing(pages: pages))
+        let filters = registry(module)
+        _ = try filters.recipe(module, arguments: [])
+        #expect(filters.idleCount(of: "grower") == kept)
+    }
+
+    @Test("the idle pool keeps at most maxIdleInstances instances of a module")
+    func poolIsCapped() throws {
+        var limits = FilterLimits()
+        limits.maxIdleInstances = 2
+        let module = try TestModules.load("invert", TestModules.invertTable, limits: limits)
+        let filters = registry(module)
+        for _ in 0..<3 {
+            filters.giveBack(try FilterInstance(module: module))
+        }
+        #expect(filters.idleCount(of: "invert") == 2)
+        _ = try filters.recipe(module, arguments: [])
+        #expect(filters.idleCount(of: "invert") == 2)
+    }
 }

@@ -100,6 +100,16 @@ enum TestModules {
           (i32.const 0))
         """)
 
+    /// A lookup table (all zeros) computed after growing memory by `pages` pages of 64 KiB: a
+    /// job that leaves its instance's memory that much larger.
+    static func growing(pages: Int) -> String {
+        module(memory: "1 512", """
+            (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
+              (if (i32.eq (memory.grow (i32.const \(pages))) (i32.const -1)) (then (return (i32.const 2))))
+              (i32.const 0))
+            """)
+    }
+
     /// A lookup-table module whose entry point never returns.
     static let infiniteLoop = module("""
         (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)

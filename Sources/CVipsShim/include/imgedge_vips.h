@@ -142,6 +142,8 @@ void imgedge_vips_budget_unref(imgedge_vips_budget *budget);
 void imgedge_vips_budget_cancel(imgedge_vips_budget *budget);
 /// 1 when the budget is cancelled or past its deadline, else 0.
 int imgedge_vips_budget_is_spent(const imgedge_vips_budget *budget);
+/// Seconds until the deadline: 0 once cancelled or past it, DBL_MAX before it is started.
+double imgedge_vips_budget_seconds_left(const imgedge_vips_budget *budget);
 /// Stops every later evaluation of `image` (materializing, copying out or encoding it) at the
 /// next tile once `budget` is spent: libvips' eval signal sets the image's kill flag, and the
 /// evaluating call fails.

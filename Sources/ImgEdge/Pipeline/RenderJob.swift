@@ -56,6 +56,10 @@ struct RenderJob: Sendable {
             return .image(RenderedImage(body: ByteBuffer(bytes: body), validators: validators, timings: timings))
         }
         let plan = try plan(for: header, frames: frames)
+        let outputPixels = plan.outputWidth * plan.outputHeight * frames
+        guard budget.canFinishEncoding(format, effort: encoding.effort(for: format), pixels: outputPixels) else {
+            throw .vips(.stopped)  // before decoding: the encode alone could not finish by the deadline
+        }
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             do throws(VipsError) {

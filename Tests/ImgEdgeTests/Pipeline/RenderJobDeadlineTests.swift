@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+
+@Suite("A job's deadline covers every step, encoding included")
+struct RenderJobDeadlineTests {
+    @Test("an encode that cannot finish by a 2 s deadline is answered 503 within 3 s, and the next request is served")
+    func encodeBoundedByDeadline() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--max-processing-seconds", "2"])
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        await connection.send(
+            Array("GET /large-20mp.jpg?w=8192&h=4882&fit=fill&format=webp&q=100 HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        let answer = await connection.receive(timeout: 30)
+        let took = ContinuousClock.now - start
+        #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
+        #expect(answer.contains("processing took too long"))
+        #expect(took < .seconds(3), "answered after \(took)")
+        #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
+        #expect(await server.stop() == 0)
+    }
+
+    @Test("with the default deadline, a large WebP at q100 still renders")
+    func defaultDeadlineRenders() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages()
+        #expect(await RawConnection.status(ofGet: "/large-20mp.jpg?w=2048&format=webp&q=100", port: server.port) == "200")
+        #expect(await server.stop() == 0)
+    }
+}
