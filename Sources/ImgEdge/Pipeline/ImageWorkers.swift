@@ -1,3 +1,4 @@
+import Glibc
 import NIOCore
 import NIOPosix
 import Synchronization
@@ -81,6 +82,7 @@ public final class ImageWorkers: Sendable {
     ) async throws(Failure) -> Result {
         do {
             return try await pool.runIfActive {
+                Self.yieldToEventLoops()
                 self.running.add(1, ordering: .relaxed)
                 defer { self.running.subtract(1, ordering: .relaxed) }
                 return try job()
@@ -90,6 +92,15 @@ public final class ImageWorkers: Sendable {
         } catch {
             throw refusal  // the pool's own error: it has shut down
         }
+    }
+
+    /// Lowers the calling worker thread's scheduling priority to nice 10 (a system call of about
+    /// a microsecond per job): a job uses a core for milliseconds, a cache hit on an event loop
+    /// for microseconds, so when every core is busy the kernel runs the event loops first and
+    /// hits stay fast. On Linux the nice value is a thread's own, and `who` 0 names the calling
+    /// thread; the threads libvips starts for a job inherit it.
+    private static func yieldToEventLoops() {
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
     }
 
     /// Jobs on a worker thread now, and the other places taken: requests fetching or receiving

@@ -16,16 +16,19 @@ struct HostileClientTests {
     /// It runs on a thread of its own: the other tests of the suite block Dispatch's threads with
     /// their sockets, and waiting for one would count as the server's time.
     private func timedStatus(ofGet target: String, port: Int) async -> (status: String, seconds: Double) {
+        await onThread {
+            let start = Date()
+            guard let connection = try? RawConnection(port: port) else { return ("no connection", Date().timeIntervalSince(start)) }
+            _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+            let answer = connection.receiveBlocking(timeout: 30)
+            return (String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date().timeIntervalSince(start))
+        }
+    }
+
+    /// Runs blocking `work` on a thread of its own and waits for it.
+    private func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
-            Thread {
-                let start = Date()
-                guard let connection = try? RawConnection(port: port) else {
-                    return continuation.resume(returning: ("no connection", Date().timeIntervalSince(start)))
-                }
-                _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
-                let answer = connection.receiveBlocking(timeout: 30)
-                continuation.resume(returning: (String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date().timeIntervalSince(start)))
-            }.start()
+            Thread { continuation.resume(returning: work()) }.start()
         }
     }
 
@@ -45,8 +48,10 @@ struct HostileClientTests {
         let answers = await withTaskGroup(of: (answer: String, seconds: Double).self) { group in
             for (connection, sentAt) in stalled {
                 group.addTask {
-                    let answer = await connection.receive(timeout: 8)
-                    return (answer, Date().timeIntervalSince(sentAt))
+                    await onThread {
+                        let answer = connection.receiveBlocking(timeout: 8)
+                        return (answer, Date().timeIntervalSince(sentAt))
+                    }
                 }
             }
             return await group.reduce(into: []) { $0.append($1) }
