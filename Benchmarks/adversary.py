@@ -15,7 +15,9 @@ attackers connect from 127.0.0.2, the legitimate client from 127.0.0.1. For SECO
   key churn         tiny.png?format=thumbhash&w=N for ever new N
 The legitimate client meanwhile asks for a hit and a miss (a new width each time) in turn. It
 prints the legitimate client's success rate and p50/p99 for hits and misses, the server's peak
-RSS, and exits 1 if a legitimate request failed, a hit's p99 passed 50 ms, or RSS passed 512 MB.
+RSS and its RSS once the attackers have stopped, and exits 1 if a legitimate request failed, a
+hit's p99 passed 50 ms, RSS passed 512 MB, or it was not back within 100 MB of its resting level
+30 s after the attack.
 """
 
 import multiprocessing
@@ -28,7 +30,7 @@ import time
 ATTACKER = "127.0.0.2"
 CLIENT = "127.0.0.1"
 HIT = "/landscape.jpg?w=320&format=jpeg"
-LIMITS = {"hit_p99_ms": 50.0, "rss_mb": 512.0}
+LIMITS = {"hit_p99_ms": 50.0, "rss_mb": 512.0, "rss_back_mb": 100.0, "rss_back_seconds": 30.0}
 
 
 def connect(port, source, timeout=10.0):
@@ -221,12 +223,18 @@ def main():
         time.sleep(0.05)
     stop.set()
     attackers.join(timeout=10)
+    settle_end = time.monotonic() + LIMITS["rss_back_seconds"]
+    after_mb = resident_mb(pid)
+    while after_mb > rest_mb + LIMITS["rss_back_mb"] and time.monotonic() < settle_end:
+        time.sleep(0.5)
+        after_mb = resident_mb(pid)
+    settled_in = LIMITS["rss_back_seconds"] - max(0.0, settle_end - time.monotonic())
 
     total = len(hits) + len(misses)
     print(f"legitimate requests: {total - len(failures)}/{total} succeeded")
     print(f"hits:   {len(hits)}, p50 {percentile(hits, 0.5):.1f} ms, p99 {percentile(hits, 0.99):.1f} ms")
     print(f"misses: {len(misses)}, p50 {percentile(misses, 0.5):.1f} ms, p99 {percentile(misses, 0.99):.1f} ms")
-    print(f"server RSS: {rest_mb:.0f} MB at rest, {peak_mb:.0f} MB at peak")
+    print(f"server RSS: {rest_mb:.0f} MB at rest, {peak_mb:.0f} MB at peak, {after_mb:.0f} MB {settled_in:.1f} s after the attack")
     for failure in failures[:10]:
         print(f"  failed: {failure}")
     problems = []
@@ -236,6 +244,8 @@ def main():
         problems.append(f"hit p99 over {LIMITS['hit_p99_ms']:.0f} ms")
     if peak_mb > LIMITS["rss_mb"]:
         problems.append(f"RSS over {LIMITS['rss_mb']:.0f} MB")
+    if after_mb > rest_mb + LIMITS["rss_back_mb"]:
+        problems.append(f"RSS not back within {LIMITS['rss_back_mb']:.0f} MB of rest {LIMITS['rss_back_seconds']:.0f} s after")
     print("PASS" if not problems else "FAIL: " + "; ".join(problems))
     return 1 if problems else 0
 

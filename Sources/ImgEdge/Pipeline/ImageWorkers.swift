@@ -18,6 +18,10 @@ public final class ImageWorkers: Sendable {
         public var workers = System.coreCount
         /// Jobs admitted beyond those running: fetching or receiving their source, or waiting.
         public var queueLimit = 64
+        /// The worker threads' nice value. A job uses a core for milliseconds, a cache hit on an
+        /// event loop for microseconds: with the workers below the event loops, the kernel runs
+        /// the event loops first when every core renders, and hits stay fast.
+        public var niceness: Int32 = 10
 
         public init() {}
 
@@ -29,6 +33,9 @@ public final class ImageWorkers: Sendable {
             .integer(
                 "workers.queue", \.queueLimit, in: 0...100_000,
                 help: "Jobs admitted beyond those running (fetching, uploading or waiting) before 503."),
+            .integer(
+                "workers.nice", flag: "worker-nice", \.niceness, in: 0...19,
+                help: "The worker threads' nice value, so event loops answer hits first when every core renders."),
         ]
 
         /// Throws the first value out of range.
@@ -81,8 +88,8 @@ public final class ImageWorkers: Sendable {
         in place: Place, orElse refusal: Failure, _ job: @escaping @Sendable () throws(Failure) -> Result
     ) async throws(Failure) -> Result {
         do {
-            return try await pool.runIfActive {
-                Self.yieldToEventLoops()
+            return try await pool.runIfActive { [niceness = settings.niceness] in
+                Self.lowerPriority(to: niceness)
                 self.running.add(1, ordering: .relaxed)
                 defer { self.running.subtract(1, ordering: .relaxed) }
                 return try job()
@@ -94,13 +101,12 @@ public final class ImageWorkers: Sendable {
         }
     }
 
-    /// Lowers the calling worker thread's scheduling priority to nice 10 (a system call of about
-    /// a microsecond per job): a job uses a core for milliseconds, a cache hit on an event loop
-    /// for microseconds, so when every core is busy the kernel runs the event loops first and
-    /// hits stay fast. On Linux the nice value is a thread's own, and `who` 0 names the calling
-    /// thread; the threads libvips starts for a job inherit it.
-    private static func yieldToEventLoops() {
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
+    /// Sets the calling worker thread's nice value (a system call of about a microsecond, once
+    /// per job). On Linux a nice value is a thread's own and `who` 0 names the calling thread;
+    /// the threads libvips starts for a job inherit it.
+    private static func lowerPriority(to niceness: Int32) {
+        guard niceness > 0 else { return }
+        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness)
     }
 
     /// Jobs on a worker thread now, and the other places taken: requests fetching or receiving

@@ -42,6 +42,9 @@ func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }
     configuration.port = 0
     configuration.origin = testImagesDirectory
     configuration.modulesDirectory = builtModulesDirectory
+    // In the test process, tests' own pixel checks run at the default priority: workers below
+    // them would be starved while the suite loads every core.
+    configuration.workers.niceness = 0
     adjust(&configuration)
     return configuration
 }
