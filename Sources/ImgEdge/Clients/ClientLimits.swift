@@ -7,8 +7,7 @@
 /// connections and `jobsPerClient` requests with a worker place, as nginx's `limit_conn` bounds
 /// connections per address: one address can never hold the whole server.
 public struct ClientLimits: Sendable {
-    /// The longest a request's head may take to arrive, from its first byte (or, for a
-    /// connection's first request, from the connection's start).
+    /// The longest a request's head may take to arrive whole, from its first byte.
     public var headTimeout: Duration = .seconds(10)
     /// The longest the server waits for a client to read what it was sent, while more is waiting
     /// to be sent, before it closes the connection.
@@ -37,7 +36,7 @@ public struct ClientLimits: Sendable {
     static let configurationKeys: [ConfigurationKey<Self>] = [
         .seconds(
             "clients.head_timeout_seconds", flag: "head-timeout-seconds", \.headTimeout, in: 0.1...3600,
-            help: "The longest a request's head may take to arrive, from its first byte (a new connection's, from its start)."),
+            help: "The longest a request's head may take to arrive whole, from its first byte."),
         .seconds(
             "clients.write_timeout_seconds", flag: "write-timeout-seconds", \.writeTimeout, in: 0.1...3600,
             help: "A client that reads nothing of what it was sent for this long is disconnected."),

@@ -109,7 +109,8 @@ struct ImageRoutes: Sendable {
     /// - Throws: a 429 at once when the client holds all its shares already.
     private func holdingClientShare<Value>(of request: Request, _ body: () async throws -> Value) async throws -> Value {
         guard let peer = ClientConnection.current?.peer else { return try await body() }
-        let client = ClientAddress(trustedProxies.client(peer: peer, forwardedFor: request.headers[values: .xForwardedFor].map { $0[...] }))
+        let forwardedFor = request.headers[values: .xForwardedFor].map { $0[...] }
+        let client = ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
         guard jobShares.take(client) else { throw ErrorResponse.clientOverShare }
         defer { jobShares.release(client) }
         return try await body()
@@ -125,18 +126,18 @@ struct ImageRoutes: Sendable {
         let renderRequest = try parse(request, source: .upload, settings: settings)
         let answer = try await holdingClientShare(of: request) {
             try await runStage(logger: logger) { () async throws(ImageServiceError) in
-            // The place is taken before the body is read: uploads in memory are bounded as jobs are.
-            try await service.withPlace { place throws(ImageServiceError) in
-                let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
-                let filters = renderRequest.filters
-                let input =
-                    if let transform = filters.transform {
-                        try await upload.passThrough(transform, registry: filters.registry, service: service, place: place)
-                    } else {
-                        JobInput.encoded(try await upload.collect())
-                    }
-                return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
-            }
+                // The place is taken before the body is read: uploads in memory are bounded as jobs are.
+                try await service.withPlace { place throws(ImageServiceError) in
+                    let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
+                    let filters = renderRequest.filters
+                    let input =
+                        if let transform = filters.transform {
+                            try await upload.passThrough(transform, registry: filters.registry, service: service, place: place)
+                        } else {
+                            JobInput.encoded(try await upload.collect())
+                        }
+                    return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
+                }
             }
         }
         metrics.countAnswer(answer)

@@ -32,24 +32,24 @@ public struct ImageService: Sendable {
     private let probes = RequestCoalescer<SourcePath, String?, ImageServiceError>(whenCancelled: .overloaded)
     private let misses = RequestCoalescer<MissKey, ServedAnswer, ImageServiceError>(whenCancelled: .overloaded)
 
-    /// What makes two misses identical: same source version known, same output, same validator,
-    /// each the same bytes (`String.hasSameBytes(as:)`).
+    /// What makes two misses identical: same source version known, same output, each the same
+    /// bytes (`String.hasSameBytes(as:)`). A request's `If-None-Match` is not part of it: the miss
+    /// renders the whole variant and each waiter answers its own validator, so made-up
+    /// validators cannot defeat coalescing.
     private struct MissKey: Hashable, Sendable {
         var path: SourcePath
         var version: String?
         var rendering: String
-        var ifNoneMatch: String?
 
         static func == (left: MissKey, right: MissKey) -> Bool {
             left.path == right.path && left.version.hasSameBytes(as: right.version)
-                && left.rendering.hasSameBytes(as: right.rendering) && left.ifNoneMatch.hasSameBytes(as: right.ifNoneMatch)
+                && left.rendering.hasSameBytes(as: right.rendering)
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(path)
             version.hashBytes(into: &hasher)
             rendering.hashBytes(into: &hasher)
-            ifNoneMatch.hashBytes(into: &hasher)
         }
     }
 
@@ -110,13 +110,24 @@ public struct ImageService: Sendable {
         _ request: RenderRequest, path: SourcePath, knownVersion known: String?, limits: SourceLimits
     ) async throws(ImageServiceError) -> ServedAnswer {
         let rendering = request.rendering(renderer: renderer)
-        let missKey = MissKey(path: path, version: known, rendering: rendering, ifNoneMatch: request.ifNoneMatch)
-        let (answer, joined) = try await misses.run(missKey) { () async throws(ImageServiceError) in
+        let missKey = MissKey(path: path, version: known, rendering: rendering)
+        let unconditional = {
+            var request = request
+            request.ifNoneMatch = nil
+            return request
+        }()
+        var (answer, joined) = try await misses.run(missKey) { () async throws(ImageServiceError) in
             try await withPlace { place throws(ImageServiceError) in
-                try await fetchAndRender(request, path: path, known: known, rendering: rendering, limits: limits, place: place)
+                try await fetchAndRender(unconditional, path: path, known: known, rendering: rendering, limits: limits, place: place)
             }
         }
-        return joined ? ServedAnswer(outcome: answer.outcome, cacheStatus: .coalesced, renderedAt: answer.renderedAt) : answer
+        if case .image(let image) = answer.outcome, let ifNoneMatch = request.ifNoneMatch,
+            EntityTag.isMatched(image.validators.entityTag, byIfNoneMatch: ifNoneMatch)
+        {
+            answer.outcome = .notModified(image.validators)
+        }
+        if joined { answer.cacheStatus = .coalesced }
+        return answer
     }
 
     /// The fallback image rendered as `request` asks, standing in for a missing original; nil

@@ -155,6 +155,39 @@ struct CacheRoutesTests {
         }
     }
 
+    @Test("made-up If-None-Match values do not defeat coalescing: still one render, each answered 200")
+    func coalescingIgnoresValidators() async throws {
+        try await withServer { client in
+            let port = try #require(client.port)
+            let statuses = try await withThrowingTaskGroup(of: (String?, UInt).self) { group in
+                for index in 0..<8 {
+                    group.addTask {
+                        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/large-20mp.jpg?w=641&format=webp")
+                        request.headers.add(name: "If-None-Match", value: "\"made-up-\(index)\"")
+                        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+                        return (response.headers.first(name: "x-cache"), response.status.code)
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.allSatisfy { $0.1 == 200 })
+            #expect(statuses.filter { $0.0 == "MISS" }.count == 1, "\(statuses)")
+        }
+    }
+
+    @Test("a conditional miss whose validator names the variant it renders is answered 304")
+    func conditionalMiss() async throws {
+        try await withServer { client in
+            let first = try await client.get("/landscape.jpg?w=77&format=jpeg")
+            let tag = try #require(first.headers[.eTag])
+            let configuration = testConfiguration()
+            try await withServer(configuration) { fresh in
+                let conditional = try await fresh.get("/landscape.jpg?w=77&format=jpeg", [.ifNoneMatch: tag])
+                #expect(conditional.status == .notModified, "a fresh server renders, then answers the validator it matches")
+            }
+        }
+    }
+
     @Test("a source rewritten in place gets a new ETag on the next request after revalidation, never the old variant")
     func sourceRewritten() async throws {
         try await withOriginDirectory { directory in

@@ -69,7 +69,9 @@ struct ImgEdgeProcess {
 
         private init(_ arguments: [String], environment: [String: String]) throws {
             process.executableURL = ImgEdgeProcess.executable
-            process.arguments = ["serve"] + arguments
+            // Workers at the default priority: at nice 10 they would be starved by the test
+            // process's own work while the suite loads every core, and miss their deadlines.
+            process.arguments = ["serve", "--worker-nice", "0"] + arguments
             process.environment = environment
             let log = Pipe()
             process.standardOutput = log
