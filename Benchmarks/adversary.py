@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Every hostile client of issue 26 at once against one imgedge, and a legitimate client beside them.
 
-Usage: adversary.py PORT PID SECONDS
+Usage: adversary.py PORT PID SECONDS [ATTACK,...]
 
 The server on 127.0.0.1:PORT (process PID) serves TestImages/ with the filter modules. The
 attackers connect from 127.0.0.2, the legitimate client from 127.0.0.1. For SECONDS:
@@ -13,6 +13,8 @@ attackers connect from 127.0.0.2, the legitimate client from 127.0.0.1. For SECO
   QOI uploads       4 at a time, valid 3900x3900 QOI (transform=qoi), 245 KB each
   big encodes       large-20mp.jpg at 8192x4882, WebP q100, one at a time
   key churn         tiny.png?format=thumbhash&w=N for ever new N
+The optional last argument names the attacks to run (stalled, pipelining, half-heads, qoi,
+big-encode, key-churn); all by default.
 The legitimate client meanwhile asks for a hit and a miss (a new width each time) in turn. It
 prints the legitimate client's success rate and p50/p99 for hits and misses, the server's peak
 RSS and its RSS once the attackers have stopped, and exits 1 if a legitimate request failed, a
@@ -21,6 +23,7 @@ hit's p99 passed 50 ms, RSS passed 512 MB, or it was not back within 100 MB of i
 """
 
 import multiprocessing
+import os
 import socket
 import struct
 import sys
@@ -30,6 +33,7 @@ import time
 ATTACKER = "127.0.0.2"
 CLIENT = "127.0.0.1"
 HIT = "/landscape.jpg?w=320&format=jpeg"
+ATTACKS = ("stalled", "pipelining", "half-heads", "qoi", "big-encode", "key-churn")
 LIMITS = {"hit_p99_ms": 50.0, "rss_mb": 512.0, "rss_back_mb": 100.0, "rss_back_seconds": 30.0}
 
 
@@ -159,17 +163,25 @@ def key_churn(port, counter):
     request(port, f"/tiny.png?format=thumbhash&w={counter[0] % 4000 + 1}", source=ATTACKER)
 
 
-def attack(port, stop_signal):
-    """Every attacker, on threads of this process, until `stop_signal` is set."""
+def attack(port, stop_signal, names):
+    """The attackers `names` on threads of this process, until `stop_signal` is set.
+
+    The process runs at nice 10: a real attacker spends its own machine's CPU, not the server's,
+    so here it must not take the cores from the server and the legitimate client either.
+    """
+    os.nice(10)
     stop = threading.Event()
     qoi_body = qoi(3900, 3900)
     churn = [0]
-    attacks = [Attack(f"stalled-{i}", stop, lambda: stalled_upload(port, stop)) for i in range(12)]
-    attacks += [Attack("pipelining", stop, lambda: pipelining(port, stop))]
-    attacks += [Attack("half-heads", stop, lambda: half_heads(port, stop))]
-    attacks += [Attack(f"qoi-{i}", stop, lambda: qoi_upload(port, qoi_body)) for i in range(4)]
-    attacks += [Attack("big-encode", stop, lambda: big_encode(port))]
-    attacks += [Attack("key-churn", stop, lambda: key_churn(port, churn))]
+    kinds = {
+        "stalled": [Attack(f"stalled-{i}", stop, lambda: stalled_upload(port, stop)) for i in range(12)],
+        "pipelining": [Attack("pipelining", stop, lambda: pipelining(port, stop))],
+        "half-heads": [Attack("half-heads", stop, lambda: half_heads(port, stop))],
+        "qoi": [Attack(f"qoi-{i}", stop, lambda: qoi_upload(port, qoi_body)) for i in range(4)],
+        "big-encode": [Attack("big-encode", stop, lambda: big_encode(port))],
+        "key-churn": [Attack("key-churn", stop, lambda: key_churn(port, churn))],
+    }
+    attacks = [thread for name in names for thread in kinds[name]]
     for thread in attacks:
         thread.start()
     stop_signal.wait()
@@ -193,6 +205,11 @@ def resident_mb(pid):
 
 def main():
     port, pid, seconds = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
+    names = sys.argv[4].split(",") if len(sys.argv) > 4 else list(ATTACKS)
+    unknown = [name for name in names if name not in ATTACKS]
+    if unknown:
+        print(f"unknown attacks {unknown}; known: {', '.join(ATTACKS)}")
+        return 2
     status, _ = request(port, HIT)  # warms the hit
     if status != 200:
         print(f"the hit {HIT} answered {status} before the attack")
@@ -201,26 +218,49 @@ def main():
     # The attackers run in a process of their own, so that the legitimate client's timings are
     # not its wait for Python's interpreter lock.
     stop = multiprocessing.Event()
-    attackers = multiprocessing.Process(target=attack, args=(port, stop), daemon=True)
+    attackers = multiprocessing.Process(target=attack, args=(port, stop, names), daemon=True)
     attackers.start()
 
-    hits, misses, failures, peak_mb = [], [], [], rest_mb
-    width = 100
+    # Hits and misses on threads of their own, so that a slow miss delays no hit's sample.
+    hits, misses, failures, peak = [], [], [], [rest_mb]
     end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        for kind, target in (("hit", HIT), ("miss", f"/landscape.jpg?w={width}&format=jpeg")):
+
+    def legitimate(kind, targets, pause):
+        for target in targets:
+            if time.monotonic() >= end:
+                return
             start = time.monotonic()
             try:
                 status, _ = request(port, target)
             except OSError as error:
                 status = str(error)
-            elapsed = (time.monotonic() - start) * 1000
+            (hits if kind == "hit" else misses).append((time.monotonic() - start) * 1000)
             if status != 200:
                 failures.append(f"{kind} {target}: {status}")
-            (hits if kind == "hit" else misses).append(elapsed)
-        width = width + 1 if width < 1200 else 100
-        peak_mb = max(peak_mb, resident_mb(pid))
-        time.sleep(0.05)
+            time.sleep(pause)
+
+    def repeated(target):
+        while True:
+            yield target
+
+    def widths():
+        width = 100
+        while True:
+            yield f"/landscape.jpg?w={width}&format=jpeg"
+            width = width + 1 if width < 1200 else 100
+
+    clients = [
+        threading.Thread(target=legitimate, args=("hit", repeated(HIT), 0.02)),
+        threading.Thread(target=legitimate, args=("miss", widths(), 0.0)),
+    ]
+    for client in clients:
+        client.start()
+    while time.monotonic() < end:
+        peak[0] = max(peak[0], resident_mb(pid))
+        time.sleep(0.1)
+    for client in clients:
+        client.join()
+    peak_mb = peak[0]
     stop.set()
     attackers.join(timeout=10)
     settle_end = time.monotonic() + LIMITS["rss_back_seconds"]

@@ -3,7 +3,8 @@
 # while a legitimate client on 127.0.0.1 asks for hits and misses (Benchmarks/adversary.py says
 # what each attacker does).
 #
-# Usage: Benchmarks/adversary.sh [SECONDS]   (default 60; `make test` runs it for 15)
+# Usage: Benchmarks/adversary.sh [SECONDS [ATTACK,...]]   (default 60 s, every attack; `make test`
+# runs them all for 15 s)
 #
 # Prints the legitimate client's success rate, p50/p99 for hits and misses, the server's RSS at
 # rest and at peak; exits non-zero if a legitimate request failed, a hit's p99 passed 50 ms, or
@@ -22,9 +23,10 @@ source Benchmarks/server-helpers.sh
 trap 'stop IMGEDGE_PID' EXIT
 
 PORT=$(free_port 8190)
-"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --log-level error --max-processing-seconds 2 &
+# imgedge refuses unknown IMGEDGE_ variables, IMGEDGE_BIN among them.
+env -u IMGEDGE_BIN "$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --log-level error --max-processing-seconds 2 &
 IMGEDGE_PID=$!
 wait_ready imgedge "$IMGEDGE_PID" "http://127.0.0.1:$PORT/healthz"
 echo "== adversary soak: $BINARY, $SECONDS_TO_RUN s"
-python3 Benchmarks/adversary.py "$PORT" "$IMGEDGE_PID" "$SECONDS_TO_RUN"
+python3 Benchmarks/adversary.py "$PORT" "$IMGEDGE_PID" "$SECONDS_TO_RUN" ${2:+"$2"}
 kill -0 "$IMGEDGE_PID" || { echo "FAIL: the server died"; exit 1; }
