@@ -17,7 +17,8 @@ import Synchronization
 ///
 /// A read whose path and bytes the kernel's caches hold, the usual case for a hot entry, is done
 /// on the asking event loop without any disk I/O (`DiskFileCalls.readCached`). All other disk
-/// work runs on `NIOThreadPool.singleton`: any other read in one hop; writes, evictions and the
+/// work runs on `NIOThreadPool.singleton`: any other read in one hop, shared by the hits that
+/// ask for the entry while it is under way; writes, evictions and the
 /// start-up scan one at a time in the background (`DiskJobQueue`), so `store` returns at once
 /// and at most `maxPendingWrites` writes and `maxPendingBodyBytes` of bodies wait for the disk.
 /// Until the scan has indexed what a previous run left, lookups miss. A directory that cannot be
@@ -58,6 +59,10 @@ final class DiskTier: VariantTier {
     private let jobs = Mutex(
         DiskJobQueue<CheckedContinuation<Void, Never>>(maxPendingBodyBytes: maxPendingBodyBytes, maxPendingWrites: maxPendingWrites))
     private let entryIDs = Atomic<UInt64>(0)
+    /// Thread-pool reads under way, by entry id: a hit on an entry that is being read waits for
+    /// that read and shares its buffer, so concurrent hits of one cold entry cost one read and
+    /// one copy in memory, not one each.
+    private let reads = Mutex<[UInt64: EventLoopFuture<CachedVariant?>]>([:])
 
     /// Resolves the directory's path and reads its file system's block size, then opens the
     /// directory (creating it) and indexes the entries already there in the background.
@@ -99,16 +104,25 @@ final class DiskTier: VariantTier {
             }
             return .now(variant)
         }
-        let reading = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> CachedVariant? in
-            guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
-            return DiskEntryFormat.decodeVerified(file, for: key)
-        }
-        return .later(
-            reading.map { found in
+        var started: EventLoopFuture<CachedVariant?>?
+        let reading = reads.withLock { reads in
+            if let underWay = reads[entry.id] { return underWay }
+            let read = NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> CachedVariant? in
+                guard let file = try? DiskFileCalls.read(path, length: entry.fileLength) else { return nil }
+                return DiskEntryFormat.decodeVerified(file, for: key)
+            }
+            .map { found in
                 if found == nil { self.removeUntrusted(name, entry: entry) }
                 return found
             }
-            .recover { _ in nil })  // the pool has stopped: shutting down
+            .recover { _ in nil }  // the pool has stopped: shutting down
+            reads[entry.id] = read
+            started = read
+            return read
+        }
+        // Outside the lock: a read that has already ended runs this at once.
+        started?.whenComplete { _ in self.reads.withLock { _ = $0.removeValue(forKey: entry.id) } }
+        return .later(reading.hop(to: eventLoop))
     }
 
     /// Forgets the entry `entry` under `name`, whose file is missing, not whole, not its key's or

@@ -56,6 +56,34 @@ struct DiskTierTests {
         }
     }
 
+    @Test("hits on an entry being read from disk share that read and its buffer")
+    func sharedRead() async throws {
+        try await withTemporaryDirectory { directory in
+            // Past the event loop's read length, so every read goes to the thread pool.
+            let stored = variant(byteCount: DiskTier.maxEventLoopReadLength + 1, seed: 4)
+            let tier = DiskTier(directory: directory, capacity: 4 << 20, logger: quietLogger)
+            await tier.store(stored, for: key(1))
+            await tier.settle()
+            let eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+            // The second lookup must come while the first read is under way: on a loaded machine
+            // the read may end first, so a few tries; separate reads never share a buffer.
+            var shared = false
+            for _ in 0..<10 where !shared {
+                guard case .later(let first)? = tier.lookup(key(1), ifNoneMatch: nil, on: eventLoop),
+                    case .later(let second)? = tier.lookup(key(1), ifNoneMatch: nil, on: eventLoop),
+                    case .variant(let one)? = try await first.get(), case .variant(let other)? = try await second.get()
+                else {
+                    Issue.record("the entry was not read on the thread pool")
+                    return
+                }
+                #expect(one.body == stored.body && other.body == stored.body)
+                let addresses = [one, other].map { $0.body.withUnsafeReadableBytes { UInt(bitPattern: $0.baseAddress) } }
+                shared = addresses[0] == addresses[1]
+            }
+            #expect(shared, "two hits during one read share its buffer")
+        }
+    }
+
     enum Damage: String, CaseIterable, CustomTestStringConvertible {
         case bodyByteFlipped
         case lastBytesCut
