@@ -49,7 +49,7 @@ struct HostileClientTests {
             for (connection, sentAt) in stalled {
                 group.addTask {
                     await onThread {
-                        let answer = connection.receiveBlocking(timeout: 8)
+                        let answer = connection.receiveBlocking(timeout: 15)
                         return (answer, Date().timeIntervalSince(sentAt))
                     }
                 }
@@ -64,7 +64,8 @@ struct HostileClientTests {
         #expect(statuses.filter { $0 == "429" }.count >= 9, "\(statuses)")
         #expect(answers.allSatisfy { !$0.answer.hasPrefix("HTTP/1.1 429") || $0.answer.lowercased().contains("retry-after: 1") })
         for timedOut in answers where timedOut.answer.hasPrefix("HTTP/1.1 408") {
-            #expect(timedOut.seconds < 7.5, "the 408 came at the 3 s deadline, not when a byte arrived")
+            // Due at 3 s (4 with the check's interval); the bound leaves room for a loaded runner.
+            #expect(timedOut.seconds < 10, "the 408 came at the deadline, not when a byte arrived")
         }
     }
 

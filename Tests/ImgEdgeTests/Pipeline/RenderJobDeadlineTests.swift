@@ -14,7 +14,9 @@ struct RenderJobDeadlineTests {
         let took = ContinuousClock.now - start
         #expect(answer.hasPrefix("HTTP/1.1 503"), "\(answer.prefix(300))")
         #expect(answer.contains("processing took too long"))
-        #expect(took < .seconds(3), "answered after \(took)")
+        // Alone it is answered in about 0.9 s; unstopped it took 12.7 s. The bound leaves room
+        // for the rest of the suite loading both cores (and Dispatch's threads) beside it.
+        #expect(took < .seconds(6), "answered after \(took)")
         #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
         #expect(await server.stop() == 0)
     }
