@@ -28,13 +28,7 @@ struct TrustedProxies: Sendable {
 
         /// Whether `address` lies in the block (an IPv4 address never lies in an IPv6 block).
         func contains(_ address: IPAddress) -> Bool {
-            guard address.bytes.count == network.bytes.count else { return false }
-            for index in 0..<(bits + 7) / 8 {
-                let kept = min(8, bits - index * 8)
-                let mask = UInt8(truncatingIfNeeded: 0xFF << (8 - kept))
-                if address.bytes[index] & mask != network.bytes[index] & mask { return false }
-            }
-            return true
+            address.bytes.count == network.bytes.count && address.hasPrefix(network.bytes, bits: bits)
         }
     }
 
@@ -83,14 +77,6 @@ struct TrustedProxies: Sendable {
             text = text[..<colon]
         }
         return IPAddress(String(text))
-    }
-}
-
-extension IPAddress {
-    /// The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) stands for; itself otherwise.
-    var unmappedIPv4: IPAddress {
-        guard bytes.count == 16, bytes.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]) else { return self }
-        return IPAddress(bytes: Array(bytes.suffix(4)))
     }
 }
 

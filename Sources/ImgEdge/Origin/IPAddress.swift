@@ -47,17 +47,26 @@ struct IPAddress: Hashable, Sendable, CustomStringConvertible {
     /// public origin, and its embedded address is not always where the packet ends.
     var isInternal: Bool {
         if bytes.count == 4 {
-            return Self.internalIPv4.contains { matches($0.prefix, bits: $0.bits) }
+            return Self.internalIPv4.contains { hasPrefix($0.prefix, bits: $0.bits) }
         }
-        if matches(Self.ipv4Mapped, bits: 96) || matches(Self.wellKnownNAT64, bits: 96) {
+        if hasPrefix(Self.ipv4Mapped, bits: 96) || hasPrefix(Self.wellKnownNAT64, bits: 96) {
             return IPAddress(bytes: Array(bytes.suffix(4))).isInternal
         }
-        guard matches([0x20], bits: 3) else { return true }
-        return Self.internalGlobalUnicastIPv6.contains { matches($0.prefix, bits: $0.bits) }
+        guard hasPrefix([0x20], bits: 3) else { return true }
+        return Self.internalGlobalUnicastIPv6.contains { hasPrefix($0.prefix, bits: $0.bits) }
     }
 
-    /// Whether the first `bits` bits are those of `prefix` (zero-padded).
-    private func matches(_ prefix: [UInt8], bits: Int) -> Bool {
+    /// The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, what a dual-stack socket
+    /// reports for an IPv4 peer) stands for; itself otherwise.
+    var unmappedIPv4: IPAddress {
+        guard hasPrefix(Self.ipv4Mapped, bits: 96) else { return self }
+        return IPAddress(bytes: Array(bytes.suffix(4)))
+    }
+
+    /// Whether the first `bits` bits are those of `prefix` (zero-padded to the address's length);
+    /// false when the prefix is longer than the address (an IPv6 prefix on an IPv4 address).
+    func hasPrefix(_ prefix: [UInt8], bits: Int) -> Bool {
+        guard prefix.count <= bytes.count, (0...bytes.count * 8).contains(bits) else { return false }
         let padded = prefix + [UInt8](repeating: 0, count: bytes.count - prefix.count)
         for index in 0..<(bits + 7) / 8 {
             let kept = min(8, bits - index * 8)

@@ -57,6 +57,19 @@ struct IPAddressTests {
         #expect(IPAddress("example.com") == nil)
     }
 
+    @Test("a prefix matches by bits, never past the address; an IPv4-mapped address unmaps to its IPv4")
+    func prefixes() throws {
+        let address = try #require(IPAddress("10.1.2.3"))
+        #expect(address.hasPrefix([10, 0], bits: 8))
+        #expect(address.hasPrefix([10, 0], bits: 15))
+        #expect(!address.hasPrefix([10, 0], bits: 16))
+        #expect(!address.hasPrefix([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF], bits: 96))
+        #expect(!address.hasPrefix([10], bits: 33))
+        #expect(IPAddress("::ffff:10.1.2.3")?.unmappedIPv4 == address)
+        #expect(address.unmappedIPv4 == address)
+        #expect(IPAddress("::10.1.2.3")?.unmappedIPv4 == IPAddress("::10.1.2.3"))
+    }
+
     @Test("the resolver answers a numeric host with itself and localhost with a loopback address")
     func resolving() async throws {
         let numeric = try await HostResolver.addresses(of: "10.0.0.1")
