@@ -28,6 +28,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Whether `proceed` is running: a write that completes within it calls it again, which
     /// then returns at once, the running loop taking what that completion allowed.
     private var isProceeding = false
+    /// Whether a read burst is under way: parts passed on within it are handed on by the
+    /// burst's own `channelReadComplete`.
+    private var isInReadBurst = false
 
     init(answer: @escaping Answer, maxPendingAnswers: Int = 4) {
         self.answer = answer
@@ -39,8 +42,14 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isInReadBurst = true
         state.received(unwrapInboundIn(data))
         proceed(context: context)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isInReadBurst = false
+        context.fireChannelReadComplete()
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -90,9 +99,9 @@ final class CacheHitHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 context.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
             }
         }
-        // Hummingbird's async channel hands on what it read at the end of each read burst, and a
-        // burst taken from the queue later has no end of its own.
-        if passedOnAny { context.fireChannelReadComplete() }
+        // Hummingbird's async channel hands on what it read at the end of each read burst; parts
+        // taken from the queue after a wait have no burst, so they get an end of their own.
+        if passedOnAny && !isInReadBurst { context.fireChannelReadComplete() }
         if state.takeResumedRead() { context.read() }
     }
 

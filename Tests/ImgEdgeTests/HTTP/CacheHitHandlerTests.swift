@@ -140,6 +140,29 @@ struct CacheHitHandlerTests {
         _ = try channel.finish(acceptAlreadyClosed: true)
     }
 
+    @Test("parts passed on in a read burst end with that burst; parts passed on after a wait get an end of their own")
+    func readBursts() throws {
+        let (missChannel, _, _) = try channel()
+        let missEnds = ReadCompleteCounter()
+        try missChannel.pipeline.syncOperations.addHandler(missEnds)
+        try request("/miss", on: missChannel)
+        #expect(try passedOn(missChannel) == ["/miss"])
+        #expect(missEnds.count == 2, "one for the head's burst, one for the end's")
+        _ = try missChannel.finish(acceptAlreadyClosed: true)
+
+        let (channel, _, reads) = try channel()
+        let ends = ReadCompleteCounter()
+        try channel.pipeline.syncOperations.addHandler(ends)
+        try request("/disk1", on: channel)
+        try request("/miss", on: channel)
+        #expect(try passedOn(channel) == [], "the miss waits for the disk read")
+        #expect(ends.count == 4)
+        try #require(reads.promises.withLockedValue { $0.first }).succeed(nil)
+        #expect(try passedOn(channel) == ["/disk1", "/miss"])
+        #expect(ends.count == 5, "the parts taken from the queue were handed on")
+        _ = try channel.finish(acceptAlreadyClosed: true)
+    }
+
     @Test("at shutdown, the answer under way is finished first and requests not started are dropped")
     func quiesce() throws {
         let (channel, _, reads) = try channel()
@@ -183,6 +206,17 @@ struct CacheHitHandlerTests {
     }
 
     /// Counts the quiesce events that reach the end of the pipeline.
+    /// Counts the read bursts' ends that reach Hummingbird's side of the pipeline.
+    private final class ReadCompleteCounter: ChannelInboundHandler {
+        typealias InboundIn = Any
+        var count = 0
+
+        func channelReadComplete(context: ChannelHandlerContext) {
+            count += 1
+            context.fireChannelReadComplete()
+        }
+    }
+
     private final class QuiesceRecorder: ChannelInboundHandler {
         typealias InboundIn = Any
         var count = 0
