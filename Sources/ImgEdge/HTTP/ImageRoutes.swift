@@ -71,12 +71,13 @@ struct ImageRoutes: Sendable {
         let settings = live.current
         try checkSignature(of: request, settings: settings)
         let renderRequest = try parse(request, source: .origin(path), settings: settings)
+        let client = client(of: request)
         let answer: ServedAnswer
         do {
-            answer = try await lookupOrRender(renderRequest, of: request, path: path, limits: settings.limits, logger: logger)
+            answer = try await lookupOrRender(renderRequest, path: path, limits: settings.limits, client: client, logger: logger)
         } catch let error as ErrorResponse where error.kind == .notFound {
             let fallback = try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                try await service.fallback(for: renderRequest, limits: settings.limits)
+                try await service.fallback(for: renderRequest, limits: settings.limits, client: client)
             }
             guard let fallback else { throw error }
             answer = fallback
@@ -85,9 +86,9 @@ struct ImageRoutes: Sendable {
         return settings.responses.response(for: answer, vary: renderRequest.vary)
     }
 
-    /// The cached answer, or else the rendered one.
+    /// The cached answer, or else the one rendered for `client`.
     private func lookupOrRender(
-        _ renderRequest: RenderRequest, of request: Request, path: SourcePath, limits: SourceLimits, logger: Logger
+        _ renderRequest: RenderRequest, path: SourcePath, limits: SourceLimits, client: ClientAddress?, logger: Logger
     ) async throws -> ServedAnswer {
         // A hit is answered at once; only a miss is worth watching the connection for.
         let lookup = try await runStage(logger: logger, watchingConnection: false) {
@@ -97,20 +98,25 @@ struct ImageRoutes: Sendable {
         case .hit(let hit):
             return hit
         case .miss(let known):
-            return try await holdingClientShare(of: request) {
+            return try await holdingShare(of: client) {
                 try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                    try await service.render(renderRequest, path: path, knownVersion: known, limits: limits)
+                    try await service.render(renderRequest, path: path, knownVersion: known, limits: limits, client: client)
                 }
             }
         }
     }
 
-    /// Runs `body`, a request that will hold a worker place, holding one of its client's shares.
-    /// - Throws: a 429 at once when the client holds all its shares already.
-    private func holdingClientShare<Value>(of request: Request, _ body: () async throws -> Value) async throws -> Value {
-        guard let peer = ClientConnection.current?.peer else { return try await body() }
+    /// The client `request` comes from (see `TrustedProxies`); nil when it came through no socket.
+    private func client(of request: Request) -> ClientAddress? {
+        guard let peer = ClientConnection.current?.peer else { return nil }
         let forwardedFor = request.headers[values: .xForwardedFor].map { $0[...] }
-        let client = ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
+        return ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
+    }
+
+    /// Runs `body`, a request that will hold a worker place, holding one of `client`'s shares.
+    /// - Throws: a 429 at once when the client holds all its shares already.
+    private func holdingShare<Value>(of client: ClientAddress?, _ body: () async throws -> Value) async throws -> Value {
+        guard let client else { return try await body() }
         guard jobShares.take(client) else { throw ErrorResponse.clientOverShare }
         defer { jobShares.release(client) }
         return try await body()
@@ -124,10 +130,11 @@ struct ImageRoutes: Sendable {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
         let renderRequest = try parse(request, source: .upload, settings: settings)
-        let answer = try await holdingClientShare(of: request) {
+        let client = client(of: request)
+        let answer = try await holdingShare(of: client) {
             try await runStage(logger: logger) { () async throws(ImageServiceError) in
                 // The place is taken before the body is read: uploads in memory are bounded as jobs are.
-                try await service.withPlace { place throws(ImageServiceError) in
+                try await service.withPlace(for: client) { place throws(ImageServiceError) in
                     let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
                     let filters = renderRequest.filters
                     let input =

@@ -4,12 +4,13 @@ import Vips
 /// The spine's work on worker threads: holding a place, feeding a transform, hashing and
 /// rendering; a pool that has shut down answers `.overloaded`.
 extension ImageService {
-    /// Runs `body` holding a worker place: from receiving an upload to the end of its job.
+    /// Runs `body` holding a worker place for `client`: from receiving an upload to the end of
+    /// its job.
     /// - Throws: `.overloaded` at once when every place is taken.
     func withPlace<Result>(
-        _ body: (ImageWorkers.Place) async throws(ImageServiceError) -> Result
+        for client: ClientAddress?, _ body: (ImageWorkers.Place) async throws(ImageServiceError) -> Result
     ) async throws(ImageServiceError) -> Result {
-        try await workers.withPlace(orElse: .overloaded, body)
+        try await workers.withPlace(for: client, orElse: .overloaded, body)
     }
 
     /// Passes one chunk of an upload through its transform module, on a worker thread: a module

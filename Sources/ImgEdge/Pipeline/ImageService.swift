@@ -105,9 +105,10 @@ public struct ImageService: Sendable {
     }
 
     /// The miss path: joins an identical miss under way, or fetches and renders the original
-    /// at `path` (unless the version it turns out to have is cached after all).
+    /// at `path` (unless the version it turns out to have is cached after all), taking
+    /// `client`'s turns at the worker threads.
     func render(
-        _ request: RenderRequest, path: SourcePath, knownVersion known: String?, limits: SourceLimits
+        _ request: RenderRequest, path: SourcePath, knownVersion known: String?, limits: SourceLimits, client: ClientAddress?
     ) async throws(ImageServiceError) -> ServedAnswer {
         let rendering = request.rendering(renderer: renderer)
         let missKey = MissKey(path: path, version: known, rendering: rendering)
@@ -117,7 +118,7 @@ public struct ImageService: Sendable {
             return request
         }()
         var (answer, joined) = try await misses.run(missKey) { () async throws(ImageServiceError) in
-            try await withPlace { place throws(ImageServiceError) in
+            try await withPlace(for: client) { place throws(ImageServiceError) in
                 try await fetchAndRender(unconditional, path: path, known: known, rendering: rendering, limits: limits, place: place)
             }
         }
@@ -133,7 +134,9 @@ public struct ImageService: Sendable {
     /// The fallback image rendered as `request` asks, standing in for a missing original; nil
     /// when there is none. Cached like any variant, under the fallback's own key, and never a
     /// 304: the answer is a 404 whatever the client holds.
-    func fallback(for request: RenderRequest, limits: SourceLimits) async throws(ImageServiceError) -> ServedAnswer? {
+    func fallback(
+        for request: RenderRequest, limits: SourceLimits, client: ClientAddress?
+    ) async throws(ImageServiceError) -> ServedAnswer? {
         guard let fallback, let version = fallback.version else { return nil }
         var request = request
         request.ifNoneMatch = nil
@@ -142,7 +145,7 @@ public struct ImageService: Sendable {
         if let hit = await lookup(key, ifNoneMatch: nil) {
             answer = hit
         } else {
-            answer = try await withPlace { place throws(ImageServiceError) in
+            answer = try await withPlace(for: client) { place throws(ImageServiceError) in
                 try await renderAndStore(.encoded(fallback), request, key: key, limits: limits, place: place)
             }
         }

@@ -4,13 +4,14 @@ import NIOPosix
 import Synchronization
 
 /// Runs blocking libvips jobs off the event loop: `workers` at once, at most `queueLimit`
-/// more admitted, and the rest refused at once.
+/// more admitted, and the rest refused at once; clients take turns at the threads.
 ///
 /// A libvips job blocks its thread for tens of milliseconds and holds decoded pixels, so it
 /// runs on a dedicated `NIOThreadPool` of `workers` threads (one per core) and never on an
-/// event loop. The pool's own queue is unbounded; the count of places here bounds it. A request
-/// takes its place before its source is fetched or uploaded, so that a burst past the queue
-/// gets a fast 503 instead of piling up sources in memory.
+/// event loop. The count of places bounds the jobs admitted: a request takes its place before
+/// its source is fetched or uploaded, so that a burst past the queue gets a fast 503 instead of
+/// piling up sources in memory. Jobs waiting for a thread wait here, not in the pool's queue,
+/// and `FairTurns` says whose job runs next, so one client's burst does not hold every thread.
 public final class ImageWorkers: Sendable {
     /// Thread count and queue bound.
     public struct Settings: Sendable {
@@ -44,30 +45,40 @@ public final class ImageWorkers: Sendable {
         }
     }
 
-    /// Proof that its holder has one of the places, asked for by `run`.
+    /// Proof that its holder has one of the places, asked for by `run`, and the client it
+    /// works for, whose turn at the threads its jobs take.
     public struct Place: Sendable {
-        fileprivate init() {}
+        /// Nil for work no client asked for through a socket (in-process callers).
+        let client: ClientAddress?
+
+        fileprivate init(client: ClientAddress?) {
+            self.client = client
+        }
     }
 
     public let settings: Settings
     private let pool: NIOThreadPool
     /// Places taken: requests fetching or receiving their source, waiting, or running.
     private let taken = Atomic<Int>(0)
-    /// Jobs running on a worker thread now.
-    private let running = Atomic<Int>(0)
+    /// Jobs on a worker thread, and those waiting for one by client.
+    private let turns: Mutex<FairTurns<ClientAddress?, CheckedContinuation<Bool, Never>>>
+    /// The last ticket a waiting job took.
+    private let tickets = Atomic<Int>(0)
 
     /// Starts the worker threads; call `shutdown()` when done.
     public init(settings: Settings) {
         self.settings = settings
         pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
+        turns = Mutex(FairTurns(threads: settings.workers))
     }
 
-    /// Runs `body` holding one of the `workers + queueLimit` places, from fetching or receiving
-    /// its source to the end of its job, so that sources in memory are bounded as jobs are.
+    /// Runs `body` holding one of the `workers + queueLimit` places for `client`, from fetching
+    /// or receiving its source to the end of its job, so that sources in memory are bounded as
+    /// jobs are.
     /// - Throws: `refusal` at once when every place is taken; otherwise what `body` throws.
     func withPlace<Result, Failure: Error>(
-        orElse refusal: Failure, _ body: (Place) async throws(Failure) -> Result
+        for client: ClientAddress?, orElse refusal: Failure, _ body: (Place) async throws(Failure) -> Result
     ) async throws(Failure) -> Result {
         let capacity = settings.workers + settings.queueLimit
         var current = taken.load(ordering: .relaxed)
@@ -79,19 +90,20 @@ public final class ImageWorkers: Sendable {
             current = original
         }
         defer { taken.subtract(1, ordering: .acquiringAndReleasing) }
-        return try await body(Place())
+        return try await body(Place(client: client))
     }
 
-    /// Runs `job` on a worker thread, for the holder of a place.
-    /// - Throws: what `job` throws, or `refusal` once the pool has shut down.
+    /// Runs `job` on a worker thread when its client's turn comes, for the holder of a place.
+    /// - Throws: what `job` throws, or `refusal` when the task is cancelled before its turn or
+    ///   the pool has shut down.
     func run<Result: Sendable, Failure: Error>(
         in place: Place, orElse refusal: Failure, _ job: @escaping @Sendable () throws(Failure) -> Result
     ) async throws(Failure) -> Result {
+        guard await takeTurn(for: place.client) else { throw refusal }
+        defer { giveBackTurn(of: place.client) }
         do {
             return try await pool.runIfActive { [niceness = settings.niceness] in
                 Self.lowerPriority(to: niceness)
-                self.running.add(1, ordering: .relaxed)
-                defer { self.running.subtract(1, ordering: .relaxed) }
                 return try job()
             }
         } catch let failure as Failure {
@@ -99,6 +111,28 @@ public final class ImageWorkers: Sendable {
         } catch {
             throw refusal  // the pool's own error: it has shut down
         }
+    }
+
+    /// Waits until a thread is this job's: true then, false when the task is cancelled first.
+    private func takeTurn(for client: ClientAddress?) async -> Bool {
+        let ticket = tickets.add(1, ordering: .relaxed).newValue
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { waiter in
+                // Checked under the lock, so a cancellation either finds the waiter queued or is seen here.
+                let answer: Bool? = turns.withLock { turns in
+                    if Task.isCancelled { return false }
+                    return turns.arrive(client, ticket: ticket, waiter) ? true : nil
+                }
+                if let answer { waiter.resume(returning: answer) }
+            }
+        } onCancel: {
+            turns.withLock { $0.cancel(ticket: ticket, of: client) }?.resume(returning: false)
+        }
+    }
+
+    /// Gives a job's thread back, to the job whose turn it is now.
+    private func giveBackTurn(of client: ClientAddress?) {
+        turns.withLock { $0.finish(client) }?.resume(returning: true)
     }
 
     /// Sets the calling worker thread's nice value (a system call of about a microsecond, once
@@ -112,7 +146,7 @@ public final class ImageWorkers: Sendable {
     /// Jobs on a worker thread now, and the other places taken: requests fetching or receiving
     /// their source, or waiting for a thread.
     var load: (running: Int, queued: Int) {
-        let running = running.load(ordering: .relaxed)
+        let running = turns.withLock { $0.running }
         return (running, max(0, taken.load(ordering: .relaxed) - running))
     }
 

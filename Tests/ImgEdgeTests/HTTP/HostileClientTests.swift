@@ -69,6 +69,41 @@ struct HostileClientTests {
         }
     }
 
+    @Test("a client's burst of misses does not hold the worker threads: another client's miss runs at the next turn")
+    func fairTurns() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--workers", "1", "--queue", "16", "--max-jobs-per-client", "12",
+        ])
+        defer { server.send(SIGKILL) }
+        let burst = 10
+        var connections: [RawConnection] = []
+        for index in 0..<burst {
+            let connection = try RawConnection(port: server.port, from: Self.attacker)
+            await connection.send(Array("GET /large-20mp.jpg?w=\(900 + index)&format=webp HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            connections.append(connection)
+        }
+        try await Task.sleep(for: .milliseconds(300))  // the burst is queued
+        let burstConnections = connections
+        let answers = await withTaskGroup(of: (label: String, at: Date).self) { group in
+            for connection in burstConnections {
+                group.addTask {
+                    let answer = await onThread { connection.receiveBlocking(timeout: 60) }
+                    return ("burst " + String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date())
+                }
+            }
+            group.addTask {
+                let miss = await timedStatus(ofGet: "/landscape.jpg?w=77&format=jpeg", port: server.port)
+                return ("other " + miss.status, Date())
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        let order = answers.sorted { $0.at < $1.at }.map(\.label)
+        #expect(order.filter { $0.hasSuffix("200") }.count == burst + 1, "\(order)")
+        let before = try #require(order.firstIndex(of: "other 200"), "\(order)")
+        // Its source's hash and its render each wait for at most the job running when they ask.
+        #expect(before <= 3, "the other client's miss came after \(before) of the burst's \(burst): \(order)")
+    }
+
     @Test("a client pipelining hits without reading holds a bounded amount of the server's memory, and is closed at the write timeout")
     func pipeliningNonReader() async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages([
