@@ -38,7 +38,7 @@ func decodePhoto() throws -> (width: Int, height: Int, bands: Int, pixels: [UInt
     let frame = try Image.thumbnail(of: photo, ThumbnailRequest(width: 800, height: nil)).materialized()
     let (width, height, bands) = (frame.width, frame.frameHeight, frame.bands)
     var pixels = [UInt8]()
-    _ = try frame.rewritingPixels { (buffer: UnsafeMutableRawBufferPointer) throws(VipsError) in pixels = Array(buffer) }
+    _ = try frame.rewritingPixels { buffer in pixels = Array(buffer) }
     return (width, height, bands, pixels)
 }
 let (width, height, bands, rgb) = try decodePhoto()

@@ -53,12 +53,12 @@ extension Image {
     /// with this one's size, frames and animation timing.
     ///
     /// `body` gets every frame stacked top to bottom, rows packed `width * bands` bytes apart;
-    /// the buffer is only valid during the call.
-    public consuming func rewritingPixels<E: Error>(
-        _ body: (_ pixels: UnsafeMutableRawBufferPointer) throws(E) -> Void
-    ) throws -> Image {
+    /// the buffer is only valid during the call. A failure of `body` is the caller's to keep.
+    public consuming func rewritingPixels(
+        _ body: (_ pixels: UnsafeMutableRawBufferPointer) -> Void
+    ) throws(VipsError) -> Image {
         var pixels = try copiedPixels()
-        try pixels.withUnsafeMutableBytes { try body($0) }
+        pixels.withUnsafeMutableBytes { body($0) }
         return try transformed { input, out in
             pixels.withUnsafeBytes { imgedge_vips_image_from_pixels(input, $0.baseAddress, $0.count, &out) }
         }

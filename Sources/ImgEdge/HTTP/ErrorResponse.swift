@@ -14,34 +14,33 @@ struct ErrorResponse: HTTPResponseError {
     /// What went wrong, for logs and metrics.
     let kind: ErrorKind
 
-    init(status: HTTPResponse.Status, reason: String, kind: ErrorKind) {
+    private init(status: HTTPResponse.Status, reason: String, kind: ErrorKind) {
         self.status = status
         self.reason = reason
         self.kind = kind
     }
 
-    /// The client has as many requests fetching, uploading, queued or rendering as it may.
-    static let clientOverShare = ErrorResponse(
-        status: .tooManyRequests, reason: "too many of this client's requests under way, retry shortly", kind: .clientOverShare)
-
-    init(_ error: OptionsError) {
-        self.init(status: .badRequest, reason: error.reason, kind: .invalidOptions)
-    }
-
-    init(_ error: RequestError) {
+    init(_ error: ImageServiceError) {
         switch error {
-        case .options(let error):
-            self.init(error)
-        case .unknownModule(let parameter, let name, let available):
+        case .request(.options(let error)):
+            self.init(status: .badRequest, reason: error.reason, kind: .invalidOptions)
+        case .request(.unknownModule(let parameter, let name, let available)):
             self.init(
                 status: .badRequest,
                 reason: "unknown \(parameter) \(OptionsError.quoted(name)); available: \(available.joined(separator: ", "))",
                 kind: parameter == "transform" ? .unknownTransform : .unknownFilter)
-        }
-    }
-
-    init(_ error: ImageServiceError) {
-        switch error {
+        case .refused(.invalidPath):
+            self.init(status: .badRequest, reason: "invalid image path", kind: .invalidPath)
+        case .refused(.badSignature):
+            self.init(status: .forbidden, reason: "missing or invalid signature (sig)", kind: .badSignature)
+        case .refused(.clientOverShare):
+            self.init(
+                status: .tooManyRequests, reason: "too many of this client's requests under way, retry shortly",
+                kind: .clientOverShare)
+        case .refused(.clientGone):
+            self.init(status: .serviceUnavailable, reason: "client gone", kind: .clientGone)
+        case .refused(.shuttingDown):
+            self.init(status: .serviceUnavailable, reason: "shutting down, retry shortly", kind: .shuttingDown)
         case .origin(.notFound):
             self.init(status: .notFound, reason: "no image at this path", kind: .notFound)
         case .origin(.tooLarge(let limit)), .source(.tooLarge(let limit)):
@@ -74,15 +73,18 @@ struct ErrorResponse: HTTPResponseError {
                 kind: .outputTooLarge)
         case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed), .source(.corruptChunks):
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: .undecodable)
-        case .vips(.stopped), .filter(.stopped):
+        case .vips(.stopped):
             self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
         case .vips(.encodeFailed), .vips(.startFailed):
             self.init(status: .internalServerError, reason: "encoding failed", kind: .encodeFailed)
         case .filter(let failure):
-            if case .failed = failure {
+            switch failure {
+            case .failed:
                 self.init(status: .unprocessableContent, reason: failure.reason, kind: .filterFailed)
-            } else {
+            case .invalidModule:
                 self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: .filterInvalid)
+            case .stopped:
+                self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
             }
         case .overloaded:
             self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: .overloaded)

@@ -66,7 +66,7 @@ struct ImageRoutes: Sendable {
     /// `GET /<path>?…`: the original comes from the origin.
     private func fetchAndResize(_ request: Request, logger: Logger) async throws -> Response {
         guard let path = SourcePath(urlPath: request.uri.path) else {
-            throw ErrorResponse(status: .badRequest, reason: "invalid image path", kind: .invalidPath)
+            throw ErrorResponse(.refused(.invalidPath))
         }
         let settings = live.current
         try checkSignature(of: request, settings: settings)
@@ -117,7 +117,7 @@ struct ImageRoutes: Sendable {
     /// - Throws: a 429 at once when the client holds all its shares already.
     private func holdingShare<Value>(of client: ClientAddress?, _ body: () async throws -> Value) async throws -> Value {
         guard let client else { return try await body() }
-        guard jobShares.take(client) else { throw ErrorResponse.clientOverShare }
+        guard jobShares.take(client) else { throw ErrorResponse(.refused(.clientOverShare)) }
         defer { jobShares.release(client) }
         return try await body()
     }
@@ -154,7 +154,7 @@ struct ImageRoutes: Sendable {
     /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
     private func checkSignature(of request: Request, settings: RequestSettings) throws {
         guard let signer = settings.signer, !signer.isValid(path: request.uri.path, query: request.uri.query) else { return }
-        throw ErrorResponse(status: .forbidden, reason: "missing or invalid signature (sig)", kind: .badSignature)
+        throw ErrorResponse(.refused(.badSignature))
     }
 
     /// The pipeline's request, parsed and negotiated from the query and headers before any I/O.
@@ -164,7 +164,7 @@ struct ImageRoutes: Sendable {
             return try RenderRequest(
                 source: source, query: query, headers: request.headers, settings: settings, registry: service.modules.registry)
         } catch {
-            throw ErrorResponse(error)
+            throw ErrorResponse(.request(error))
         }
     }
 
@@ -290,7 +290,7 @@ struct ImageRoutes: Sendable {
             throw response
         } catch is ClientConnection.Gone {
             logger.debug("client-gone: the client left before its answer; its job was stopped")
-            throw ErrorResponse(status: .serviceUnavailable, reason: "client gone", kind: .clientGone)
+            throw ErrorResponse(.refused(.clientGone))
         }
     }
 }

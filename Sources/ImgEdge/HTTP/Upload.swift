@@ -27,12 +27,7 @@ struct Upload {
     func passThrough(
         _ transform: FilterModule, registry: FilterRegistry, service: ImageService, place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> JobInput {
-        let session: TransformSession
-        do {
-            session = try registry.startTransform(transform)
-        } catch {
-            throw .filter(error)
-        }
+        let session = try ImageServiceError.reporting { () throws(FilterError) in try registry.startTransform(transform) }
         var hasher = SHA256()
         try await forEachChunk { chunk throws(ImageServiceError) in
             let bytes = Array(chunk.readableBytesView)

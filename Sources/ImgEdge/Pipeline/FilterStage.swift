@@ -22,49 +22,60 @@ struct FilterStage {
     mutating func apply(_ filters: [ResolvedFilter], to image: consuming Image) throws(ImageServiceError) -> Image {
         var image = image
         for filter in filters {
-            do {
-                image = try apply(filter, to: image)
-            } catch let error as FilterError {
-                throw .filter(error)
-            } catch let error as VipsError {
-                throw .vips(error)
-            } catch {
-                preconditionFailure("filters throw FilterError or VipsError, not \(error)")
-            }
+            image = try apply(filter, to: image)
         }
         return image
     }
 
-    private mutating func apply(_ filter: ResolvedFilter, to image: consuming Image) throws -> Image {
+    private mutating func apply(_ filter: ResolvedFilter, to image: consuming Image) throws(ImageServiceError) -> Image {
         switch filter.module.kind {
         case .lookupTable, .colourMatrix, .kernel:
-            switch try registry.recipe(filter.module, arguments: filter.arguments) {
-            case .lookupTable(let table):
-                return try image.mapped(throughTable: table)
-            case .colourMatrix(let matrix):
-                return try image.recombined(by: matrix)
-            case .kernel(let size, let scale, let weights):
-                return try image.convolved(size: size, scale: scale, weights: weights)
+            let recipe = try ImageServiceError.reporting { () throws(FilterError) in
+                try registry.recipe(filter.module, arguments: filter.arguments)
+            }
+            do throws(VipsError) {
+                switch recipe {
+                case .lookupTable(let table):
+                    return try image.mapped(throughTable: table)
+                case .colourMatrix(let matrix):
+                    return try image.recombined(by: matrix)
+                case .kernel(let size, let scale, let weights):
+                    return try image.convolved(size: size, scale: scale, weights: weights)
+                }
+            } catch {
+                throw .vips(error)
             }
         case .strips:
             let (width, frameHeight, bands) = (image.width, image.frameHeight, image.bands)
             let (registry, budget) = (registry, budget)
             var moduleTime = Duration.zero
             defer { self.moduleTime += moduleTime }
-            return try image.rewritingPixels { (pixels) throws(FilterError) in
-                let start = ContinuousClock.now
-                defer { moduleTime += ContinuousClock.now - start }
-                let frameBytes = width * frameHeight * bands
-                for start in stride(from: 0, to: pixels.count, by: frameBytes) {
-                    let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])
-                    try registry.filterStrips(
-                        filter.module, frame: PixelFrame(pixels: frame, width: width, height: frameHeight, bands: bands),
-                        arguments: filter.arguments, shouldStop: { budget.isSpent }
-                    )
+            var failure: FilterError?
+            let rewritten: Image
+            do throws(VipsError) {
+                rewritten = try image.rewritingPixels { pixels in
+                    let start = ContinuousClock.now
+                    defer { moduleTime += ContinuousClock.now - start }
+                    let frameBytes = width * frameHeight * bands
+                    for start in stride(from: 0, to: pixels.count, by: frameBytes) where failure == nil {
+                        let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])
+                        do throws(FilterError) {
+                            try registry.filterStrips(
+                                filter.module, frame: PixelFrame(pixels: frame, width: width, height: frameHeight, bands: bands),
+                                arguments: filter.arguments, shouldStop: { budget.isSpent })
+                        } catch {
+                            failure = error
+                        }
+                    }
                 }
+            } catch {
+                throw .vips(error)
             }
+            if let failure { throw .filter(failure) }
+            return rewritten
         case .transform:
-            preconditionFailure("\(filter.module.name) is a transform, not a pixel filter")
+            // `RenderRequest` resolves only pixel filters into a chain.
+            throw .filter(.invalidModule(name: filter.module.name, reason: "a transform, not a pixel filter"))
         }
     }
 }

@@ -2,7 +2,8 @@ import Filters
 import Vips
 
 /// The spine's work on worker threads: holding a place, feeding a transform, hashing and
-/// rendering; a pool that has shut down answers `.overloaded`.
+/// rendering; a pool that has shut down, or a wait cancelled before its turn, answers
+/// `.refused(.shuttingDown)`.
 extension ImageService {
     /// Runs `body` holding a worker place for `client`: from receiving an upload to the end of
     /// its job.
@@ -16,12 +17,8 @@ extension ImageService {
     /// Passes one chunk of an upload through its transform module, on a worker thread: a module
     /// call may take as long as its fuel allows, which must not block an event loop.
     func feed(_ chunk: [UInt8], to session: TransformSession, in place: ImageWorkers.Place) async throws(ImageServiceError) {
-        try await workers.run(in: place, orElse: ImageServiceError.overloaded) { () throws(ImageServiceError) in
-            do throws(FilterError) {
-                try session.feed(chunk)
-            } catch {
-                throw .filter(error)
-            }
+        try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in
+            try ImageServiceError.reporting { () throws(FilterError) in try session.feed(chunk) }
         }
     }
 
@@ -29,7 +26,7 @@ extension ImageService {
     func run<Result: Sendable>(
         in place: ImageWorkers.Place, _ work: @escaping @Sendable () -> Result
     ) async throws(ImageServiceError) -> Result {
-        try await workers.run(in: place, orElse: ImageServiceError.overloaded) { () throws(ImageServiceError) in work() }
+        try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in work() }
     }
 
     /// Renders a source on a worker thread.
@@ -47,7 +44,7 @@ extension ImageService {
             let enqueued = ContinuousClock.now
             do throws(ImageServiceError) {
                 return .success(
-                    try await workers.run(in: place, orElse: ImageServiceError.overloaded) { () throws(ImageServiceError) in
+                    try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in
                         var job = job
                         job.timings.add(.now - enqueued, to: .queue)
                         return try job.run()

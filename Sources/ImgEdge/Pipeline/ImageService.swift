@@ -27,10 +27,10 @@ public struct ImageService: Sendable {
     /// The filter modules, reloadable while serving.
     public let modules: ModuleCatalog
     private let versions: NIOLockedValueBox<SourceVersions>
-    /// A cancelled wait is answered `.overloaded`: the route's watch reports a client that left
-    /// as gone by itself, so what else cancels a wait is a shutdown.
-    private let probes = RequestCoalescer<SourcePath, String?, ImageServiceError>(whenCancelled: .overloaded)
-    private let misses = RequestCoalescer<MissKey, ServedAnswer, ImageServiceError>(whenCancelled: .overloaded)
+    /// A cancelled wait is answered `.refused(.shuttingDown)`: the route's watch reports a client
+    /// that left as gone by itself, so what else cancels a wait is a shutdown.
+    private let probes = RequestCoalescer<SourcePath, String?, ImageServiceError>(whenCancelled: .refused(.shuttingDown))
+    private let misses = RequestCoalescer<MissKey, ServedAnswer, ImageServiceError>(whenCancelled: .refused(.shuttingDown))
 
     /// What makes two misses identical: same source version known, same output, each the same
     /// bytes (`String.hasSameBytes(as:)`). A request's `If-None-Match` is not part of it: the miss

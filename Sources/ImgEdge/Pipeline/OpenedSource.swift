@@ -29,11 +29,7 @@ struct EncodedSource: OpenedSource {
             throw .source(.corruptChunks)
         }
         self.bytes = bytes
-        do {
-            header = try ImageHeader(reading: bytes)
-        } catch {
-            throw .vips(error)
-        }
+        header = try ImageServiceError.reporting { () throws(VipsError) in try ImageHeader(reading: bytes) }
     }
 
     func thumbnail(_ request: ThumbnailRequest, budget: EvaluationBudget) throws(VipsError) -> Image {
@@ -51,12 +47,7 @@ struct TransformedSource: OpenedSource {
     /// Finishes the transform and takes the pixels it decoded.
     /// - Throws: `.filter` when the module rejects the body or fails.
     init(_ session: TransformSession) throws(ImageServiceError) {
-        let raster: DecodedRaster
-        do {
-            raster = try session.finish()
-        } catch {
-            throw .filter(error)
-        }
+        let raster = try ImageServiceError.reporting { () throws(FilterError) in try session.finish() }
         pixels = SourceBytes(raster.pixels)
         header = ImageHeader(
             width: raster.width, height: raster.height, frames: 1, hasAlpha: raster.bands == 4, orientation: 1,

@@ -46,11 +46,7 @@ struct RenderJob: Sendable {
         }
         if variant == .metadata || variant == .thumbHash {
             let summary = try timings.measure(.decode) { () throws(ImageServiceError) in
-                do throws(VipsError) {
-                    return try SourceSummary(opened, budget: budget)
-                } catch {
-                    throw .vips(error)
-                }
+                try ImageServiceError.reporting { () throws(VipsError) in try SourceSummary(opened, budget: budget) }
             }
             let body = variant == .metadata ? summary.json : summary.thumbHash
             return .image(RenderedImage(body: ByteBuffer(bytes: body), validators: validators, timings: timings))
@@ -62,14 +58,12 @@ struct RenderJob: Sendable {
         }
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
-            do throws(VipsError) {
-                return try image.encoded(
+            try ImageServiceError.reporting { () throws(VipsError) in
+                try image.encoded(
                     as: format,
                     quality: encoding.quality(for: format, requested: options.quality, savingData: options.savesData),
                     effort: encoding.effort(for: format)
                 )
-            } catch {
-                throw .vips(error)
             }
         }
         if let original = original(ifSmallerThan: bytes.count, header: header, plan: plan, frames: frames, timings: timings) {
@@ -122,11 +116,8 @@ struct RenderJob: Sendable {
     /// The geometry for this source, refused when the result, over its frames, would exceed
     /// the output limits.
     private func plan(for header: ImageHeader, frames: Int) throws(ImageServiceError) -> ResizePlan {
-        let plan: ResizePlan
-        do {
-            plan = try ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: frames > 1)
-        } catch {
-            throw .source(error)
+        let plan = try ImageServiceError.reporting { () throws(SourceError) in
+            try ResizePlan(options: options, sourceWidth: header.width, sourceHeight: header.height, animated: frames > 1)
         }
         let (width, height) = (plan.outputWidth, plan.outputHeight)
         guard max(width, height) <= limits.maxOutputDimension else {
@@ -162,12 +153,7 @@ struct RenderJob: Sendable {
                 timings.add(filterStage.moduleTime, to: .filters)
             }
         }
-        let resized: Image
-        do {
-            resized = try resize(opened, plan: plan, frames: frames)
-        } catch {
-            throw .vips(error)
-        }
+        let resized = try ImageServiceError.reporting { () throws(VipsError) in try resize(opened, plan: plan, frames: frames) }
         let filtered = try filterStage.apply(filters.steps, to: resized)
         do {
             return try finished(filtered, flatten: flatten)

@@ -1,10 +1,13 @@
+import Filters
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
 import NIOCore
 import ImageTestSupport
 import Testing
+import Vips
+
+@testable import ImgEdge
 
 @Suite("Errors: a status and a one-line reason, and the next request is served")
 struct ErrorResponseTests {
@@ -74,5 +77,35 @@ struct ErrorResponseTests {
             #expect(response.status == .unprocessableContent)
             #expect(String(buffer: response.body).contains("1280x720"))
         }
+    }
+}
+
+@Suite("Every failure maps to one status, reason and kind")
+struct ErrorMapTests {
+    @Test(
+        "refusals, filter failures and shutdown each have their own status and kind",
+        arguments: [
+            (ImageServiceError.refused(.invalidPath), 400, ErrorKind.invalidPath),
+            (.refused(.badSignature), 403, .badSignature),
+            (.refused(.clientOverShare), 429, .clientOverShare),
+            (.refused(.clientGone), 503, .clientGone),
+            (.refused(.shuttingDown), 503, .shuttingDown),
+            (.overloaded, 503, .overloaded),
+            (.filter(.failed(name: "blur", kind: .processingFailed, detail: "trap")), 422, .filterFailed),
+            (.filter(.invalidModule(name: "blur", reason: "no memory export")), 500, .filterInvalid),
+            (.filter(.stopped(name: "blur")), 503, .stopped),
+            (.vips(.stopped), 503, .stopped),
+            (.request(.unknownModule(parameter: "transform", name: "x", available: ["qoi"])), 400, .unknownTransform),
+        ])
+    func statuses(error: ImageServiceError, status: Int, kind: ErrorKind) {
+        let response = ErrorResponse(error)
+        #expect(response.status.code == status)
+        #expect(response.kind == kind)
+        #expect(!response.reason.isEmpty && !response.reason.contains("\n"))
+    }
+
+    @Test("shutting down is not reported as overload")
+    func shutdownIsItsOwn() {
+        #expect(ErrorResponse(.refused(.shuttingDown)).reason != ErrorResponse(.overloaded).reason)
     }
 }

@@ -25,4 +25,5 @@ enum ErrorKind: String, CaseIterable, Sendable {
     case overloaded
     case clientOverShare = "client-over-share"
     case clientGone = "client-gone"
+    case shuttingDown = "shutting-down"
 }
