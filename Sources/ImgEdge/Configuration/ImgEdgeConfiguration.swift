@@ -69,7 +69,7 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Whether client hints size requests, and their width buckets.
     public var clientHints = ClientHintSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
-    /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (README, "Encoding defaults").
+    /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (docs/negotiation-and-encoding.md).
     public var formatPreference = FormatNegotiator.defaultPreference
 
     public init() {}
