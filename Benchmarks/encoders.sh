@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bytes, quality and encode cost of each output format at several settings, for choosing
-# imgedge's per-format defaults (EncodingSettings.swift; README, "Encoding defaults").
+# imgedge's per-format defaults (EncodingSettings.swift; BENCHMARKS.md, "Encoder settings").
 #
 # Usage: Benchmarks/encoders.sh   (SETTINGS="jpeg:80:0 avif:60:0 ..." to choose the rows)
 #

@@ -12,10 +12,11 @@
 # Both encode with the same settings (q=80; WebP effort 4).
 # Prints CPU ms per image for each, their ratio, and the server's peak RSS; then the server's CPU
 # per miss in every output format at imgedge's defaults (no q) against JPEG's, with the budget a
-# format's defaults must keep (<= 1.5x the JPEG miss; README, "Encoding defaults"); then the same
-# 800 px JPEG through a recipe filter (sepia) and a strip filter (vignette) against no filter; last,
-# thumbor 7.8 with its defaults (JPEG q80, Benchmarks/python-venv.sh installs it) asked for the same
-# 800 px image the same way, against imgedge's JPEG miss, with both servers' peak RSS.
+# format's defaults must keep (<= 1.5x the JPEG miss; docs/negotiation-and-encoding.md,
+# "Encoding defaults"); then the same 800 px JPEG through a recipe filter (sepia) and a strip
+# filter (vignette) against no filter; last, thumbor 7.8 with its defaults (JPEG q80,
+# Benchmarks/python-venv.sh installs it) asked for the same 800 px image the same way, against
+# imgedge's JPEG miss, with both servers' peak RSS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How much quality shrinking a JPEG further on load costs, for choosing the shrink-on-load margin.
 #
-# Usage: Benchmarks/shrink-on-load.sh   (README, "Benchmarks")
+# Usage: Benchmarks/shrink-on-load.sh   (BENCHMARKS.md, "Shrinking on load")
 #
 # libvips' thumbnail decodes a JPEG at 1/2, 1/4 or 1/8 scale only while at least twice the output
 # size is left (margin 2), then finishes with lanczos3. For each photo of the calibration corpus

@@ -13,7 +13,7 @@ struct ConfigCommand: ParsableCommand {
     @Flag(help: "Only validate the configuration: exit 0 if the server would start with it.")
     var check = false
 
-    @Flag(help: "Print the README's configuration table, generated from the keys, and exit.")
+    @Flag(help: "Print docs/configuration.md's configuration table, generated from the keys, and exit.")
     var markdownTable = false
 
     @OptionGroup var options: SettingsOptions

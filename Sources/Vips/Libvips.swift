@@ -51,7 +51,8 @@ public enum Libvips {
     /// block freed so far, a burst of large images leaves hundreds of megabytes free but held
     /// after it (Benchmarks/hostile.sh). The fixed threshold returns source bytes and large pixel
     /// buffers when they are freed: under four concurrent 20 MP misses peak RSS fell from
-    /// 154–166 to 135–146 MB, for 2–6 % more CPU per miss (README, "Benchmarks").
+    /// 154–166 to 135–146 MB, for 2–6 % more CPU per miss (BENCHMARKS.md, "Memory under concurrent
+    /// misses").
     public static func tuneAllocator(arenas: Int) {
         imgedge_tune_malloc(Int32(clamping: max(1, arenas)))
     }

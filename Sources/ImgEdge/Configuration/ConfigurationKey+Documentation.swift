@@ -1,5 +1,5 @@
-/// The documents derived from a table of keys: `serve --help`'s list of settings, the README's
-/// configuration table and `imgedge config`'s listing.
+/// The documents derived from a table of keys: `serve --help`'s list of settings,
+/// docs/configuration.md's configuration table and `imgedge config`'s listing.
 extension Array {
     /// Each key's flag, help, allowed values, variable, file key and default, for `--help`,
     /// wrapped to 78 columns, inside the 80 ArgumentParser wraps at.
@@ -11,7 +11,8 @@ extension Array {
         }.joined(separator: "\n")
     }
 
-    /// The README's configuration table, in Markdown.
+    /// docs/configuration.md's configuration table, in Markdown (`scripts/update-config-docs.sh`
+    /// writes it there).
     public func markdownTable<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
         let rows = map { key in
             let reload = key.isReloadable ? "yes" : "no"

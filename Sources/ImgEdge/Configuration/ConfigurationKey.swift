@@ -9,7 +9,8 @@ struct InvalidValue: Error {
 /// takes, and the field of `Root` it sets.
 ///
 /// Everything else is derived from the declaration: the environment variable
-/// (`IMGEDGE_` + the flag in capitals, unless named), the `serve --help` entry, the README row, the line
+/// (`IMGEDGE_` + the flag in capitals, unless named), the `serve --help` entry, the row of
+/// docs/configuration.md's table, the line
 /// `imgedge config` prints, and the range check of the concern's `validate()`. `Root` is the
 /// concern the key belongs to (`SourceLimits`, say); `lifted(into:)` places a concern's keys
 /// in the whole configuration.

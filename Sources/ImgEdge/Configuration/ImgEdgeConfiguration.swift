@@ -5,8 +5,8 @@ public import Vips
 /// Everything `imgedge serve` can be told, composed from one value per concern.
 ///
 /// Each setting is declared once, in `keys` and the concerns' own `configurationKeys`; its
-/// flag, environment variable, config-file key, help and README row are derived from that
-/// declaration (`ConfigurationKey`).
+/// flag, environment variable, config-file key, help and row of docs/configuration.md's table
+/// are derived from that declaration (`ConfigurationKey`).
 public struct ImgEdgeConfiguration: Sendable {
     /// Address to listen on.
     public var host = "127.0.0.1"
@@ -69,12 +69,12 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Whether client hints size requests, and their width buckets.
     public var clientHints = ClientHintSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
-    /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (README, "Encoding defaults").
+    /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (docs/negotiation-and-encoding.md).
     public var formatPreference = FormatNegotiator.defaultPreference
 
     public init() {}
 
-    /// Every setting, in the order help and the README list them.
+    /// Every setting, in the order help and docs/configuration.md list them.
     public static let keys: [ConfigurationKey<Self>] =
         serverKeys
         + ClientLimits.configurationKeys.map { $0.lifted(into: \.clients) }

@@ -239,7 +239,7 @@ struct ImageRoutes: Sendable {
     }
 
     /// `/_playground`: one static page, compiled into the binary, for trying the URL API. It asks
-    /// for client hints as a site's own pages would (README, "Client hints").
+    /// for client hints as a site's own pages would (docs/negotiation-and-encoding.md, "Client hints").
     private func playground() -> Response {
         let headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .acceptCH: "Sec-CH-Width, Sec-CH-DPR, Width, DPR",

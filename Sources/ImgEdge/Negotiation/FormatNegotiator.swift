@@ -13,7 +13,7 @@ public struct FormatNegotiator: Sendable {
     static let modernFormats: [ImageFormat] = [.avif, .webp, .jxl]
 
     /// The server's preference unless configured: fewest bytes at equal quality first, each at
-    /// its default settings, whose encodes cost about the same (README, "Encoding defaults").
+    /// its default settings, whose encodes cost about the same (docs/negotiation-and-encoding.md).
     public static let defaultPreference: [ImageFormat] = [.jxl, .avif, .webp]
 
     /// The server's order among modern formats the client accepts equally.

@@ -44,8 +44,8 @@ public struct NegotiatedFormat: Sendable, Hashable {
     /// Not AVIF, although it carries alpha: Chromium 156 reads the alpha plane of AVIF as
     /// limited range (16 becomes 0, 235 becomes 255), whether libheif or libavif wrote the file
     /// and although its sequence header says full range, so semi-transparent pixels come out
-    /// wrong (README, "Checked in real browsers"). Every browser that names AVIF also names WebP.
-    /// `format=avif` in the URL still gets AVIF.
+    /// wrong (docs/negotiation-and-encoding.md, "Checked in real browsers"). Every browser that
+    /// names AVIF also names WebP. `format=avif` in the URL still gets AVIF.
     static func carriesAlphaToBrowsers(_ format: ImageFormat) -> Bool {
         format.supportsAlpha && format != .avif
     }

@@ -5,8 +5,8 @@ public import Vips
 /// The defaults give every format at least the SSIMULACRA2 score of JPEG at q80 — the web's
 /// customary setting — on 800 px photos that are not ours, at the fewest bytes whose encode
 /// keeps a miss within 1.5 times the cost of the same JPEG miss, because every cache miss pays
-/// it. Measured with `Benchmarks/encoders.sh` and `Benchmarks/run.sh` (README, "Encoding
-/// defaults"): JPEG XL and AVIF at their lowest efforts land a third below JPEG's bytes; their
+/// it. Measured with `Benchmarks/encoders.sh` and `Benchmarks/run.sh` (BENCHMARKS.md, "Encoder
+/// settings"): JPEG XL and AVIF at their lowest efforts land a third below JPEG's bytes; their
 /// next efforts save a fifth more but double the cost of a miss.
 public struct EncodingSettings: Sendable, Hashable {
     /// Quality 1–100 by format, used when `q` is absent.

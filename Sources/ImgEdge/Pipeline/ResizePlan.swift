@@ -1,7 +1,7 @@
 import Vips
 
 /// The libvips steps that turn a source of known size into the requested geometry, in the
-/// order the README states: EXIF orientation → rotate and flip → crop → trim → resize and fit
+/// order docs/url-api.md states: EXIF orientation → rotate and flip → crop → trim → resize and fit
 /// → pad.
 ///
 /// Pure arithmetic over the request and the source header, so every step is table-tested

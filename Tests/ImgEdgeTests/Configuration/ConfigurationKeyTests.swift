@@ -70,15 +70,16 @@ struct ConfigurationKeyTests {
         #expect(help.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 
-    @Test("the README's configuration table is the one generated from the keys")
-    func readmeTable() throws {
-        let readme = try String(
-            contentsOfFile: URL(fileURLWithPath: testImagesDirectory).deletingLastPathComponent().appendingPathComponent("README.md").path,
+    @Test("docs/configuration.md's configuration table is the one generated from the keys")
+    func configurationDocsTable() throws {
+        let page = try String(
+            contentsOfFile: URL(fileURLWithPath: testImagesDirectory).deletingLastPathComponent()
+                .appendingPathComponent("docs/configuration.md").path,
             encoding: .utf8)
         let table = ImgEdgeConfiguration.keys.markdownTable(defaults: ImgEdgeConfiguration())
         #expect(
-            readme.contains("<!-- configuration table: scripts/update-readme-config.sh -->\n\(table)\n<!-- end -->"),
-            "README.md's configuration table is out of date: run scripts/update-readme-config.sh")
+            page.contains("<!-- configuration table: scripts/update-config-docs.sh -->\n\(table)\n<!-- end -->"),
+            "docs/configuration.md's configuration table is out of date: run scripts/update-config-docs.sh")
     }
 
     @Test("a reload applies the reloadable keys and reports the others as needing a restart")

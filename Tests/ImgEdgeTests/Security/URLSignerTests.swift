@@ -101,7 +101,7 @@ struct URLSignerTests {
         #expect(byWhole == .ok)
     }
 
-    @Test("imgedge sign prints the signed path, the same as the shell one-liner in the README computes")
+    @Test("imgedge sign prints the signed path, the same as the shell one-liner in docs/url-api.md computes")
     func signCommand() async throws {
         let result = try await ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret-for-the-tests"])
         #expect(result.status == 0)
