@@ -30,7 +30,9 @@ public func buildApplication(
     }
     try Libvips.start()
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
-    let workers = ImageWorkers(settings: configuration.workers)
+    let workers = ImageWorkers(
+        settings: configuration.workers,
+        placesPerClient: configuration.clients.jobsPerClient(places: configuration.workers.workers + configuration.workers.queueLimit))
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
     let origin: any Origin
     if configuration.originIsHTTP {
@@ -64,8 +66,6 @@ public func buildApplication(
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
         readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty,
-        jobShares: ClientShares(
-            limit: configuration.clients.jobsPerClient(places: configuration.workers.workers + configuration.workers.queueLimit)),
         trustedProxies: TrustedProxies(configuration.clients.trustedProxies))
     let date = CurrentHTTPDate()
     let router = Router(options: .autoGenerateHeadEndpoints)

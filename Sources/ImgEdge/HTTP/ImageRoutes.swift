@@ -28,8 +28,6 @@ struct ImageRoutes: Sendable {
     let readiness: Readiness
     /// Whether `/_playground` is served.
     let servesPlayground: Bool
-    /// Each client's requests holding a worker place.
-    let jobShares: ClientShares
     /// Whose `X-Forwarded-For` names the client.
     let trustedProxies: TrustedProxies
 
@@ -70,56 +68,10 @@ struct ImageRoutes: Sendable {
         }
         let settings = live.current
         try checkSignature(of: request, settings: settings)
-        let renderRequest = try parse(request, source: .origin(path), settings: settings)
-        let client = client(of: request)
-        let answer: ServedAnswer
-        do {
-            answer = try await lookupOrRender(renderRequest, path: path, limits: settings.limits, client: client, logger: logger)
-        } catch let error as ErrorResponse where error.kind == .notFound {
-            let fallback = try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                try await service.fallback(for: renderRequest, limits: settings.limits, client: client)
-            }
-            guard let fallback else { throw error }
-            answer = fallback
-        }
-        metrics.countAnswer(answer)
-        return settings.responses.response(for: answer, vary: renderRequest.vary)
-    }
-
-    /// The cached answer, or else the one rendered for `client`.
-    private func lookupOrRender(
-        _ renderRequest: RenderRequest, path: SourcePath, limits: SourceLimits, client: ClientAddress?, logger: Logger
-    ) async throws -> ServedAnswer {
-        // A hit is answered at once; only a miss is worth watching the connection for.
-        let lookup = try await runStage(logger: logger, watchingConnection: false) {
-            () async throws(ImageServiceError) in try await service.lookup(renderRequest, path: path)
-        }
-        switch lookup {
-        case .hit(let hit):
-            return hit
-        case .miss(let known):
-            return try await holdingShare(of: client) {
-                try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                    try await service.render(renderRequest, path: path, knownVersion: known, limits: limits, client: client)
-                }
-            }
-        }
-    }
-
-    /// The client `request` comes from (see `TrustedProxies`); nil when it came through no socket.
-    private func client(of request: Request) -> ClientAddress? {
-        guard let peer = ClientConnection.current?.peer else { return nil }
-        let forwardedFor = request.headers[values: .xForwardedFor].map { $0[...] }
-        return ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
-    }
-
-    /// Runs `body`, a request that will hold a worker place, holding one of `client`'s shares.
-    /// - Throws: a 429 at once when the client holds all its shares already.
-    private func holdingShare<Value>(of client: ClientAddress?, _ body: () async throws -> Value) async throws -> Value {
-        guard let client else { return try await body() }
-        guard jobShares.take(client) else { throw ErrorResponse(.refused(.clientOverShare)) }
-        defer { jobShares.release(client) }
-        return try await body()
+        let parsed = try parse(request, forUpload: false, settings: settings)
+        return try await serve(
+            ImageRequest(parsed: parsed, source: .origin(path), limits: settings.limits, client: client(of: request)),
+            settings: settings, logger: logger)
     }
 
     /// `POST /resize?…`: the original is the request body, read as it arrives.
@@ -129,26 +81,48 @@ struct ImageRoutes: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
             throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
         }
-        let renderRequest = try parse(request, source: .upload, settings: settings)
-        let client = client(of: request)
-        let answer = try await holdingShare(of: client) {
-            try await runStage(logger: logger) { () async throws(ImageServiceError) in
-                // The place is taken before the body is read: uploads in memory are bounded as jobs are.
-                try await service.withPlace(for: client) { place throws(ImageServiceError) in
-                    let upload = Upload(body: request.body, limit: settings.limits.maxSourceBytes, timeLimit: settings.uploadTimeout)
-                    let filters = renderRequest.filters
-                    let input =
-                        if let transform = filters.transform {
-                            try await upload.passThrough(transform, registry: filters.registry, service: service, place: place)
-                        } else {
-                            JobInput.encoded(try await upload.collect())
-                        }
-                    return try await service.answer(renderRequest, upload: input, limits: settings.limits, place: place)
-                }
+        let parsed = try parse(request, forUpload: true, settings: settings)
+        // The connection's deadline fails a body that has not ended `uploadTimeout` after its head.
+        let upload = Upload(chunks: request.body) { [timeLimit = settings.uploadTimeout] error in
+            error is ConnectionDeadlines.BodyTimedOut ? .uploadTooSlow(limit: timeLimit) : .uploadCutOff
+        }
+        return try await serve(
+            ImageRequest(parsed: parsed, source: .upload(upload), limits: settings.limits, client: client(of: request)),
+            settings: settings, logger: logger)
+    }
+
+    /// The answer `service` serves for `request`, as a response. The request is stopped if its
+    /// client goes away before its answer; failures become `ErrorResponse`s, and those that are
+    /// the server's fault are logged with libvips' or the origin's own text.
+    private func serve(_ request: ImageRequest, settings: RequestSettings, logger: Logger) async throws -> Response {
+        let answer: ServedAnswer
+        do {
+            if let connection = ClientConnection.current {
+                answer = try await connection.cancellingWhenGone { try await service.serve(request) }
+            } else {
+                answer = try await service.serve(request)
             }
+        } catch let error as ImageServiceError {
+            if case .filter(let failure) = error {
+                metrics.countModuleFailure(failure)
+            }
+            let response = ErrorResponse(error)
+            let level: Logger.Level = response.status.code >= 500 ? .error : .debug
+            logger.log(level: level, "\(response.kind.rawValue): \(error)")
+            throw response
+        } catch is ClientConnection.Gone {
+            logger.debug("client-gone: the client left before its answer; its job was stopped")
+            throw ErrorResponse(.refused(.clientGone))
         }
         metrics.countAnswer(answer)
-        return settings.responses.response(for: answer, vary: renderRequest.vary)
+        return settings.responses.response(for: answer, vary: request.parsed.vary)
+    }
+
+    /// The client `request` comes from (see `TrustedProxies`); nil when it came through no socket.
+    private func client(of request: Request) -> ClientAddress? {
+        guard let peer = ClientConnection.current?.peer else { return nil }
+        let forwardedFor = request.headers[values: .xForwardedFor].map { $0[...] }
+        return ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
     }
 
     /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
@@ -158,11 +132,11 @@ struct ImageRoutes: Sendable {
     }
 
     /// The pipeline's request, parsed and negotiated from the query and headers before any I/O.
-    private func parse(_ request: Request, source: RenderRequest.Source, settings: RequestSettings) throws -> RenderRequest {
+    private func parse(_ request: Request, forUpload: Bool, settings: RequestSettings) throws -> RenderRequest {
         let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
         do {
             return try RenderRequest(
-                source: source, query: query, headers: request.headers, settings: settings, registry: service.modules.registry)
+                forUpload: forUpload, query: query, headers: request.headers, settings: settings, registry: service.modules.registry)
         } catch {
             throw ErrorResponse(.request(error))
         }
@@ -196,7 +170,7 @@ struct ImageRoutes: Sendable {
             let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
             guard
                 let request = try? RenderRequest(
-                    source: .origin(path), query: query, headers: headers, settings: settings, registry: registry)
+                    forUpload: false, query: query, headers: headers, settings: settings, registry: registry)
             else { return nil }
             return ParsedRequestMemo.Parsed(path: path, request: request, rendering: service.rendering(of: request))
         }
@@ -264,33 +238,5 @@ struct ImageRoutes: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         let body = try encoder.encode(Listing(modules: modules))
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
-    }
-
-    /// Runs one stage of answering a request; failures become `ErrorResponse`s, and those that
-    /// are the server's fault are logged with libvips' or the origin's own text. When
-    /// `watchingConnection`, the stage is cancelled if the client goes away before its end: the
-    /// watch costs a task group, so it is kept for stages worth stopping.
-    private func runStage<Value: Sendable>(
-        logger: Logger,
-        watchingConnection: Bool = true,
-        _ stage: @escaping @Sendable () async throws(ImageServiceError) -> Value
-    ) async throws -> Value {
-        do {
-            if watchingConnection, let connection = ClientConnection.current {
-                return try await connection.cancellingWhenGone { try await stage() }
-            }
-            return try await stage()
-        } catch let error as ImageServiceError {
-            if case .filter(let failure) = error {
-                metrics.countModuleFailure(failure)
-            }
-            let response = ErrorResponse(error)
-            let level: Logger.Level = response.status.code >= 500 ? .error : .debug
-            logger.log(level: level, "\(response.kind.rawValue): \(error)")
-            throw response
-        } catch is ClientConnection.Gone {
-            logger.debug("client-gone: the client left before its answer; its job was stopped")
-            throw ErrorResponse(.refused(.clientGone))
-        }
     }
 }

@@ -1,23 +1,13 @@
 import Filters
 import Vips
 
-/// The spine's work on worker threads: holding a place, feeding a transform, hashing and
-/// rendering; a pool that has shut down, or a wait cancelled before its turn, answers
-/// `.refused(.shuttingDown)`.
+/// The spine's work on worker threads: feeding a transform, hashing and rendering, each in the
+/// place its request holds and at its client's turn.
 extension ImageService {
-    /// Runs `body` holding a worker place for `client`: from receiving an upload to the end of
-    /// its job.
-    /// - Throws: `.overloaded` at once when every place is taken.
-    func withPlace<Result>(
-        for client: ClientAddress?, _ body: (ImageWorkers.Place) async throws(ImageServiceError) -> Result
-    ) async throws(ImageServiceError) -> Result {
-        try await workers.withPlace(for: client, orElse: .overloaded, body)
-    }
-
     /// Passes one chunk of an upload through its transform module, on a worker thread: a module
     /// call may take as long as its fuel allows, which must not block an event loop.
     func feed(_ chunk: [UInt8], to session: TransformSession, in place: ImageWorkers.Place) async throws(ImageServiceError) {
-        try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in
+        try await workers.run(in: place) { () throws(ImageServiceError) in
             try ImageServiceError.reporting { () throws(FilterError) in try session.feed(chunk) }
         }
     }
@@ -26,25 +16,25 @@ extension ImageService {
     func run<Result: Sendable>(
         in place: ImageWorkers.Place, _ work: @escaping @Sendable () -> Result
     ) async throws(ImageServiceError) -> Result {
-        try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in work() }
+        try await workers.run(in: place) { () throws(ImageServiceError) in work() }
     }
 
-    /// Renders a source on a worker thread.
+    /// Renders a source as `request` asks, on a worker thread.
     func render(
-        _ input: JobInput, _ request: RenderRequest, limits: SourceLimits, place: ImageWorkers.Place,
-        timings: StageTimings = StageTimings()
+        _ input: JobInput, _ request: ImageRequest, place: ImageWorkers.Place, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
+        let parsed = request.parsed
         let job = RenderJob(
-            input: input, options: request.options, filters: request.filters, negotiated: request.negotiated,
-            ifNoneMatch: request.ifNoneMatch, limits: limits, encoding: encoding, timings: timings, budget: budget
+            input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
+            ifNoneMatch: parsed.ifNoneMatch, limits: request.limits, encoding: encoding, timings: timings, budget: budget
         )
         // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
         let rendered = await withTaskCancellationHandler { () async -> Result<RenderOutcome, ImageServiceError> in
             let enqueued = ContinuousClock.now
             do throws(ImageServiceError) {
                 return .success(
-                    try await workers.run(in: place, orElse: ImageServiceError.refused(.shuttingDown)) { () throws(ImageServiceError) in
+                    try await workers.run(in: place) { () throws(ImageServiceError) in
                         var job = job
                         job.timings.add(.now - enqueued, to: .queue)
                         return try job.run()

@@ -4,13 +4,12 @@ import NIOConcurrencyHelpers
 import NIOCore
 import Vips
 
-/// The pipeline's spine: request → source version → cache lookup → (miss) fetch → render on a
-/// worker → cache store → answer.
+/// The pipeline's spine: request → source version → cache lookup → (miss) worker place → source
+/// → render on a worker → cache store → answer.
 ///
-/// The request comes parsed and negotiated (`RenderRequest`). `lookup` learns the source's
-/// version and asks the cache; on a miss, `render` fetches the source and hands the blocking
-/// libvips work to `ImageWorkers`, once for identical concurrent misses, and stores the result.
-/// Uploads come in received (`answer(_:upload:limits:place:)`).
+/// `serve` reads in that order. The request comes parsed and negotiated (`ImageRequest`); the
+/// blocking libvips work goes to `ImageWorkers`, once for identical concurrent misses. The
+/// event-loop hit path asks `cachedHit` alone.
 public struct ImageService: Sendable {
     let origin: any Origin
     /// The origin as configured, part of every variant key: a disk tier kept across a change
@@ -69,19 +68,32 @@ public struct ImageService: Sendable {
         versions = NIOLockedValueBox(SourceVersions(revalidateAfter: settings.revalidateAfter, missingFor: settings.missingFor))
     }
 
-    /// What the cache holds for a request, as far as the source's version known now says.
-    enum Lookup: Sendable {
-        case hit(ServedAnswer)
-        /// Not cached; `knownVersion` is the version the lookup used, nil when unknown.
-        case miss(knownVersion: String?)
-    }
-
-    /// The hit path: the source's version (as learnt lately, or asked of the origin) and the
-    /// cache tiers, with no fetch, no worker and no libvips.
-    func lookup(_ request: RenderRequest, path: SourcePath) async throws(ImageServiceError) -> Lookup {
-        guard let known = try await version(of: path) else { return .miss(knownVersion: nil) }
-        let key = key(path, known, request.rendering(renderer: renderer))
-        return await lookup(key, ifNoneMatch: request.ifNoneMatch).map(Lookup.hit) ?? .miss(knownVersion: known)
+    /// Answers `request`. An original at the origin: its version → the cache → on a miss, a
+    /// worker place → the source → render → store; the fallback image when it is missing. An
+    /// upload: a place → the body, through its transform → the cache, when uploads are cached →
+    /// render → store.
+    /// - Throws: `.refused(.clientOverShare)` or `.overloaded` at once when the client or the
+    ///   server has no worker place left; every failure of the steps, by its concern.
+    func serve(_ request: ImageRequest) async throws(ImageServiceError) -> ServedAnswer {
+        switch request.source {
+        case .origin(let path):
+            do {
+                guard let known = try await version(of: path) else {
+                    return try await render(request, path: path, knownVersion: nil)
+                }
+                let key = key(path, known, rendering(of: request.parsed))
+                if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) { return hit }
+                return try await render(request, path: path, knownVersion: known)
+            } catch .origin(.notFound) {
+                guard let fallback = try await fallback(for: request) else { throw .origin(.notFound) }
+                return fallback
+            }
+        case .upload(let upload):
+            return try await workers.withPlace(for: request.client) { place throws(ImageServiceError) in
+                let input = try await receive(upload, for: request, in: place)
+                return try await answer(request, upload: input, place: place)
+            }
+        }
     }
 
     /// The hit path on an event loop: a version learnt lately and a variant in a cache tier,
@@ -105,24 +117,20 @@ public struct ImageService: Sendable {
     }
 
     /// The miss path: joins an identical miss under way, or fetches and renders the original
-    /// at `path` (unless the version it turns out to have is cached after all), taking
-    /// `client`'s turns at the worker threads.
-    func render(
-        _ request: RenderRequest, path: SourcePath, knownVersion known: String?, limits: SourceLimits, client: ClientAddress?
+    /// at `path` (unless the version it turns out to have is cached after all).
+    private func render(
+        _ request: ImageRequest, path: SourcePath, knownVersion known: String?
     ) async throws(ImageServiceError) -> ServedAnswer {
-        let rendering = request.rendering(renderer: renderer)
+        let rendering = rendering(of: request.parsed)
         let missKey = MissKey(path: path, version: known, rendering: rendering)
-        let unconditional = {
-            var request = request
-            request.ifNoneMatch = nil
-            return request
-        }()
-        var (answer, joined) = try await misses.run(missKey) { () async throws(ImageServiceError) in
-            try await withPlace(for: client) { place throws(ImageServiceError) in
-                try await fetchAndRender(unconditional, path: path, known: known, rendering: rendering, limits: limits, place: place)
+        var unconditional = request
+        unconditional.parsed.ifNoneMatch = nil
+        var (answer, joined) = try await misses.run(missKey) { [unconditional] () async throws(ImageServiceError) in
+            try await workers.withPlace(for: unconditional.client) { place throws(ImageServiceError) in
+                try await fetchAndRender(unconditional, path: path, known: known, rendering: rendering, place: place)
             }
         }
-        if case .image(let image) = answer.outcome, let ifNoneMatch = request.ifNoneMatch,
+        if case .image(let image) = answer.outcome, let ifNoneMatch = request.parsed.ifNoneMatch,
             EntityTag.isMatched(image.validators.entityTag, byIfNoneMatch: ifNoneMatch)
         {
             answer.outcome = .notModified(image.validators)
@@ -134,40 +142,38 @@ public struct ImageService: Sendable {
     /// The fallback image rendered as `request` asks, standing in for a missing original; nil
     /// when there is none. Cached like any variant, under the fallback's own key, and never a
     /// 304: the answer is a 404 whatever the client holds.
-    func fallback(
-        for request: RenderRequest, limits: SourceLimits, client: ClientAddress?
-    ) async throws(ImageServiceError) -> ServedAnswer? {
+    private func fallback(for request: ImageRequest) async throws(ImageServiceError) -> ServedAnswer? {
         guard let fallback, let version = fallback.version else { return nil }
         var request = request
-        request.ifNoneMatch = nil
-        let key = VariantKey(source: "fallback:", version: version, rendering: request.rendering(renderer: renderer))
+        request.parsed.ifNoneMatch = nil
+        let key = VariantKey(source: "fallback:", version: version, rendering: rendering(of: request.parsed))
         var answer: ServedAnswer
         if let hit = await lookup(key, ifNoneMatch: nil) {
             answer = hit
         } else {
-            answer = try await withPlace(for: client) { place throws(ImageServiceError) in
-                try await renderAndStore(.encoded(fallback), request, key: key, limits: limits, place: place)
+            answer = try await workers.withPlace(for: request.client) { place throws(ImageServiceError) in
+                try await renderAndStore(.encoded(fallback), request, key: key, place: place)
             }
         }
         answer.isFallback = true
         return answer
     }
 
-    /// Answers an upload the caller has received (perhaps through a transform module), from
-    /// the cache when uploads are cached and this body was rendered so before.
-    func answer(
-        _ request: RenderRequest, upload input: JobInput, limits: SourceLimits, place: ImageWorkers.Place
+    /// Answers an upload received (perhaps through a transform module), from the cache when
+    /// uploads are cached and this body was rendered so before.
+    private func answer(
+        _ request: ImageRequest, upload input: JobInput, place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> ServedAnswer {
         guard cachesUploads else {
-            let outcome = try await render(input, request, limits: limits, place: place)
+            let outcome = try await render(input, request, place: place)
             return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
         }
         let digest = try await run(in: place) { input.digest.hexString }
-        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: request.rendering(renderer: renderer))
-        if let hit = await lookup(key, ifNoneMatch: request.ifNoneMatch) {
+        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: rendering(of: request.parsed))
+        if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
-        return try await renderAndStore(input, request, key: key, limits: limits, place: place)
+        return try await renderAndStore(input, request, key: key, place: place)
     }
 
     /// The version of the source at `path`: the one learnt lately, else the origin's answer now.
@@ -226,14 +232,13 @@ public struct ImageService: Sendable {
 
     /// Fetches the source and renders it, unless the version it turns out to have is cached.
     private func fetchAndRender(
-        _ request: RenderRequest, path: SourcePath, known: String?, rendering: String, limits: SourceLimits,
-        place: ImageWorkers.Place
+        _ request: ImageRequest, path: SourcePath, known: String?, rendering: String, place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> ServedAnswer {
         var timings = StageTimings()
         let start = ContinuousClock.now
         let source: SourceImage
         do {
-            source = try await origin.fetch(path, limit: limits.maxSourceBytes)
+            source = try await origin.fetch(path, limit: request.limits.maxSourceBytes)
         } catch .notFound {
             learn(.missing, for: path)
             throw .origin(.notFound)
@@ -250,17 +255,17 @@ public struct ImageService: Sendable {
         }
         learn(.version(version), for: path)
         let key = key(path, version, rendering)
-        if version != known, let hit = await lookup(key, ifNoneMatch: request.ifNoneMatch) {
+        if version != known, let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
-        return try await renderAndStore(input, request, key: key, limits: limits, place: place, timings: timings)
+        return try await renderAndStore(input, request, key: key, place: place, timings: timings)
     }
 
     private func renderAndStore(
-        _ input: JobInput, _ request: RenderRequest, key: VariantKey, limits: SourceLimits, place: ImageWorkers.Place,
+        _ input: JobInput, _ request: ImageRequest, key: VariantKey, place: ImageWorkers.Place,
         timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> ServedAnswer {
-        let outcome = try await render(input, request, limits: limits, place: place, timings: timings)
+        let outcome = try await render(input, request, place: place, timings: timings)
         if case .image(let image) = outcome {
             await cache.store(CachedVariant(image, renderedAt: Int(Date.now.timeIntervalSince1970)), for: key)
         }

@@ -4,7 +4,8 @@ import NIOPosix
 import Synchronization
 
 /// Runs blocking libvips jobs off the event loop: `workers` at once, at most `queueLimit`
-/// more admitted, and the rest refused at once; clients take turns at the threads.
+/// more admitted, each client at most its share of them, and the rest refused at once; clients
+/// take turns at the threads.
 ///
 /// A libvips job blocks its thread for tens of milliseconds and holds decoded pixels, so it
 /// runs on a dedicated `NIOThreadPool` of `workers` threads (one per core) and never on an
@@ -57,6 +58,8 @@ public final class ImageWorkers: Sendable {
     }
 
     public let settings: Settings
+    /// The places each client holds.
+    private let shares: ClientShares
     private let pool: NIOThreadPool
     /// Places taken: requests fetching or receiving their source, waiting, or running.
     private let taken = Atomic<Int>(0)
@@ -66,8 +69,10 @@ public final class ImageWorkers: Sendable {
     private let tickets = Atomic<Int>(0)
 
     /// Starts the worker threads; call `shutdown()` when done.
-    public init(settings: Settings) {
+    /// - Parameter placesPerClient: the most places one client holds at once.
+    public init(settings: Settings, placesPerClient: Int) {
         self.settings = settings
+        shares = ClientShares(limit: placesPerClient)
         pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
         turns = Mutex(FairTurns(threads: settings.workers))
@@ -76,14 +81,19 @@ public final class ImageWorkers: Sendable {
     /// Runs `body` holding one of the `workers + queueLimit` places for `client`, from fetching
     /// or receiving its source to the end of its job, so that sources in memory are bounded as
     /// jobs are.
-    /// - Throws: `refusal` at once when every place is taken; otherwise what `body` throws.
-    func withPlace<Result, Failure: Error>(
-        for client: ClientAddress?, orElse refusal: Failure, _ body: (Place) async throws(Failure) -> Result
-    ) async throws(Failure) -> Result {
+    /// - Throws: at once, `.refused(.clientOverShare)` when `client` holds its share of places,
+    ///   `.overloaded` when every place is taken; otherwise what `body` throws.
+    func withPlace<Result>(
+        for client: ClientAddress?, _ body: (Place) async throws(ImageServiceError) -> Result
+    ) async throws(ImageServiceError) -> Result {
+        if let client {
+            guard shares.take(client) else { throw .refused(.clientOverShare) }
+        }
+        defer { if let client { shares.release(client) } }
         let capacity = settings.workers + settings.queueLimit
         var current = taken.load(ordering: .relaxed)
         while true {
-            guard current < capacity else { throw refusal }
+            guard current < capacity else { throw .overloaded }
             let (exchanged, original) = taken.compareExchange(
                 expected: current, desired: current + 1, ordering: .acquiringAndReleasing)
             if exchanged { break }
@@ -94,22 +104,22 @@ public final class ImageWorkers: Sendable {
     }
 
     /// Runs `job` on a worker thread when its client's turn comes, for the holder of a place.
-    /// - Throws: what `job` throws, or `refusal` when the task is cancelled before its turn or
-    ///   the pool has shut down.
-    func run<Result: Sendable, Failure: Error>(
-        in place: Place, orElse refusal: Failure, _ job: @escaping @Sendable () throws(Failure) -> Result
-    ) async throws(Failure) -> Result {
-        guard await takeTurn(for: place.client) else { throw refusal }
+    /// - Throws: what `job` throws, or `.refused(.shuttingDown)` when the task is cancelled
+    ///   before its turn (the client gone or the server stopping) or the pool has shut down.
+    func run<Result: Sendable>(
+        in place: Place, _ job: @escaping @Sendable () throws(ImageServiceError) -> Result
+    ) async throws(ImageServiceError) -> Result {
+        guard await takeTurn(for: place.client) else { throw .refused(.shuttingDown) }
         defer { giveBackTurn(of: place.client) }
         do {
             return try await pool.runIfActive { [niceness = settings.niceness] in
                 Self.lowerPriority(to: niceness)
                 return try job()
             }
-        } catch let failure as Failure {
+        } catch let failure as ImageServiceError {
             throw failure
         } catch {
-            throw refusal  // the pool's own error: it has shut down
+            throw .refused(.shuttingDown)  // the pool's own error: it has shut down
         }
     }
 

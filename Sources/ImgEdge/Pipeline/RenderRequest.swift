@@ -1,21 +1,12 @@
 import Filters
 import HTTPTypes
 
-/// One image request as the pipeline takes it: which source, rendered how, for which client.
+/// What an image request asks for: rendered how, in which format for this client.
 ///
 /// Built by a pure initialiser from the query and the headers, before any I/O: every option is
 /// parsed and checked, the client hints applied, every filter resolved to its loaded module and
 /// the format negotiated, so a bad request fails here, fast, with the parameter it got wrong.
 struct RenderRequest: Sendable {
-    /// Where the original comes from.
-    enum Source: Sendable {
-        /// A path at the configured origin (`GET /<path>`).
-        case origin(SourcePath)
-        /// The request body (`POST /resize`).
-        case upload
-    }
-
-    var source: Source
     var options: ProcessingOptions
     var filters: RequestFilters
     var negotiated: NegotiatedFormat
@@ -30,22 +21,22 @@ struct RenderRequest: Sendable {
     static let decidingHeaders: [HTTPField.Name] = [.accept, .userAgent, .secCHWidth, .width, .secCHDPR, .dpr, .saveData]
 
     /// - Parameters:
+    ///   - forUpload: whether the source is the request's body, which alone may name a `transform`.
     ///   - query: the query's parameters in order, percent-decoded; a `preset` stands for its own.
     ///   - registry: the filter modules current when the request started.
     /// - Throws: `.options` for a malformed, unknown or out-of-range parameter or preset, `.unknownModule`
     ///   for a filter or transform no loaded module of the right kind answers to.
     init(
-        source: Source, query: [(name: String, value: String)], headers: HTTPFields, settings: RequestSettings,
+        forUpload: Bool, query: [(name: String, value: String)], headers: HTTPFields, settings: RequestSettings,
         registry: FilterRegistry
     ) throws(RequestError) {
-        let acceptsTransform = if case .upload = source { true } else { false }
         let chain: FilterChain
         let expanded: [(name: String, value: String)]
         do {
             expanded = try settings.presets.expanding(query)
             options = try ProcessingOptions(
                 query: expanded, maxOutputDimension: settings.limits.maxOutputDimension,
-                passthroughNames: acceptsTransform ? ["filter", "transform", "sig"] : ["filter", "sig"])
+                passthroughNames: forUpload ? ["filter", "transform", "sig"] : ["filter", "sig"])
             chain = try options.passthrough["filter"].map(FilterChain.init(parsing:)) ?? FilterChain()
         } catch {
             throw .options(error)
@@ -60,7 +51,6 @@ struct RenderRequest: Sendable {
         let transform = try options.passthrough["transform"].map { (name) throws(RequestError) in
             try Self.module(named: name, in: registry, parameter: "transform") { $0 == .transform }
         }
-        self.source = source
         // An answer about the source reads it as it is: its filters are checked, never run.
         filters = RequestFilters(registry: registry, transform: transform, steps: options.answer.describesSource ? [] : steps)
         let accepted = settings.negotiator.negotiate(

@@ -20,9 +20,7 @@ struct ParsedRequestMemoTests {
             let query = target.split(separator: "?").last!.split(separator: "&").map {
                 (name: String($0.prefix { $0 != "=" }), value: String($0.drop { $0 != "=" }.dropFirst()))
             }
-            let request = try RenderRequest(
-                source: .origin(SourcePath(urlPath: "/photo.jpg")!), query: query, headers: headers, settings: settings,
-                registry: registry)
+            let request = try RenderRequest(forUpload: false, query: query, headers: headers, settings: settings, registry: registry)
             return ParsedRequestMemo.Parsed(path: SourcePath(urlPath: "/photo.jpg")!, request: request, rendering: target)
         }
     }

@@ -1,0 +1,20 @@
+/// One image request as the spine serves it: what to render, from which source, within which
+/// limits, and for which client.
+struct ImageRequest: Sendable {
+    /// Where the original comes from.
+    enum Source: Sendable {
+        /// A path at the configured origin (`GET /<path>`).
+        case origin(SourcePath)
+        /// The request body (`POST /resize`).
+        case upload(Upload)
+    }
+
+    /// The options, filters and format, parsed and negotiated.
+    var parsed: RenderRequest
+    var source: Source
+    /// The limits current when the request started.
+    var limits: SourceLimits
+    /// Whose share of worker places and whose turns at the threads a miss takes; nil for a
+    /// request that came through no socket.
+    var client: ClientAddress?
+}
