@@ -64,7 +64,8 @@ public func buildApplication(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules, fallback: fallback)
     let routes = ImageRoutes(
-        service: service, live: live, serverName: "imgedge", metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger),
+        service: service, live: live, serverName: "imgedge",
+        observer: RequestObserver(metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger)),
         readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty,
         trustedProxies: TrustedProxies(configuration.clients.trustedProxies))
     let date = CurrentHTTPDate()

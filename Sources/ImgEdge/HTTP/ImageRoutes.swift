@@ -23,8 +23,9 @@ struct ImageRoutes: Sendable {
     let live: LiveConfiguration
     /// The `Server` header's value.
     let serverName: String
-    let metrics: ServiceMetrics
-    let accessLog: AccessLog
+    /// Counts and logs each request, whichever way it is answered.
+    let observer: RequestObserver
+    var metrics: ServiceMetrics { observer.metrics }
     let readiness: Readiness
     /// Whether `/_playground` is served.
     let servesPlayground: Bool
@@ -56,19 +57,20 @@ struct ImageRoutes: Sendable {
 
     /// The observing middleware (for the routes registered after it) and the probes.
     private func registerProbes(on router: Router<BasicRequestContext>) {
-        router.add(middleware: ObservingMiddleware(metrics: metrics, accessLog: accessLog))
+        router.add(middleware: ObservingMiddleware(observer: observer))
         router.get("/healthz") { _, _ in health() }
         router.get("/readyz") { _, _ in ready() }
     }
 
     /// `GET /<path>?…`: the original comes from the origin.
     private func fetchAndResize(_ request: Request, logger: Logger) async throws -> Response {
-        guard let path = SourcePath(urlPath: request.uri.path) else {
-            throw ErrorResponse(.refused(.invalidPath))
-        }
         let settings = live.current
-        try checkSignature(of: request, settings: settings)
-        let parsed = try parse(request, forUpload: false, settings: settings)
+        let (path, parsed) = try responding {
+            () throws(ImageServiceError) in
+            try parseImage(
+                request.uri, headers: DecidingHeaders(request.headers), ifNoneMatch: request.headers[.ifNoneMatch],
+                settings: settings, registry: service.modules.registry)
+        }
         return try await serve(
             ImageRequest(parsed: parsed, source: .origin(path), limits: settings.limits, client: client(of: request)),
             settings: settings, logger: logger)
@@ -77,11 +79,15 @@ struct ImageRoutes: Sendable {
     /// `POST /resize?…`: the original is the request body, read as it arrives.
     private func resize(_ request: Request, logger: Logger) async throws -> Response {
         let settings = live.current
-        try checkSignature(of: request, settings: settings)
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
-            throw ErrorResponse(.source(.tooLarge(limit: settings.limits.maxSourceBytes)))
+        let parsed = try responding { () throws(ImageServiceError) in
+            try checkSignature(of: request.uri, settings: settings)
+            if let length = request.headers[.contentLength].flatMap(Int.init), length > settings.limits.maxSourceBytes {
+                throw .source(.tooLarge(limit: settings.limits.maxSourceBytes))
+            }
+            return try parse(
+                request.uri, forUpload: true, headers: DecidingHeaders(request.headers), ifNoneMatch: nil, settings: settings,
+                registry: service.modules.registry)
         }
-        let parsed = try parse(request, forUpload: true, settings: settings)
         // The connection's deadline fails a body that has not ended `uploadTimeout` after its head.
         let upload = Upload(chunks: request.body) { [timeLimit = settings.uploadTimeout] error in
             error is ConnectionDeadlines.BodyTimedOut ? .uploadTooSlow(limit: timeLimit) : .uploadCutOff
@@ -125,20 +131,44 @@ struct ImageRoutes: Sendable {
         return ClientAddress(trustedProxies.client(peer: peer, forwardedFor: forwardedFor))
     }
 
-    /// With signing on, refuses a request whose `sig` is missing or does not sign its URL (403).
-    private func checkSignature(of request: Request, settings: RequestSettings) throws {
-        guard let signer = settings.signer, !signer.isValid(path: request.uri.path, query: request.uri.query) else { return }
-        throw ErrorResponse(.refused(.badSignature))
+    /// `body`'s result, its failure as the response it makes.
+    private func responding<Value>(_ body: () throws(ImageServiceError) -> Value) throws(ErrorResponse) -> Value {
+        do {
+            return try body()
+        } catch {
+            throw ErrorResponse(error)
+        }
+    }
+
+    /// The source path and the pipeline's request of a `GET` (or `HEAD`) of an image, checked and
+    /// parsed before any I/O. The routes and the cache-hit path both start here.
+    /// - Throws: `.refused(.invalidPath)`, `.refused(.badSignature)`, or the parser's `.request`.
+    private func parseImage(
+        _ uri: URI, headers: DecidingHeaders, ifNoneMatch: String?, settings: RequestSettings, registry: FilterRegistry
+    ) throws(ImageServiceError) -> (path: SourcePath, request: RenderRequest) {
+        guard let path = SourcePath(urlPath: uri.path) else { throw .refused(.invalidPath) }
+        try checkSignature(of: uri, settings: settings)
+        let request = try parse(
+            uri, forUpload: false, headers: headers, ifNoneMatch: ifNoneMatch, settings: settings, registry: registry)
+        return (path, request)
+    }
+
+    /// With signing on, refuses a URL whose `sig` is missing or does not sign it.
+    private func checkSignature(of uri: URI, settings: RequestSettings) throws(ImageServiceError) {
+        guard let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) else { return }
+        throw .refused(.badSignature)
     }
 
     /// The pipeline's request, parsed and negotiated from the query and headers before any I/O.
-    private func parse(_ request: Request, forUpload: Bool, settings: RequestSettings) throws -> RenderRequest {
-        let query = request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
-        do {
-            return try RenderRequest(
-                forUpload: forUpload, query: query, headers: request.headers, settings: settings, registry: service.modules.registry)
-        } catch {
-            throw ErrorResponse(.request(error))
+    private func parse(
+        _ uri: URI, forUpload: Bool, headers: DecidingHeaders, ifNoneMatch: String?, settings: RequestSettings,
+        registry: FilterRegistry
+    ) throws(ImageServiceError) -> RenderRequest {
+        let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
+        return try ImageServiceError.reporting { () throws(RequestError) in
+            try RenderRequest(
+                forUpload: forUpload, query: query, headers: headers, ifNoneMatch: ifNoneMatch, settings: settings,
+                registry: registry)
         }
     }
 
@@ -162,15 +192,12 @@ struct ImageRoutes: Sendable {
         let start = ContinuousClock.now
         let settings = live.current
         let registry = service.modules.registry
-        let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: head.headers)
+        let fingerprint = ParsedRequestMemo.Fingerprint(target: target, headers: DecidingHeaders(head.headers))
         let parsed = settings.parsedRequests.parsed(fingerprint, registry: registry) { headers in
-            let uri = URI(target)
-            guard let path = SourcePath(urlPath: uri.path), !Self.routePaths.contains(path.description) else { return nil }
-            if let signer = settings.signer, !signer.isValid(path: uri.path, query: uri.query) { return nil }
-            let query = uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
             guard
-                let request = try? RenderRequest(
-                    forUpload: false, query: query, headers: headers, settings: settings, registry: registry)
+                let (path, request) = try? parseImage(
+                    URI(target), headers: headers, ifNoneMatch: nil, settings: settings, registry: registry),
+                !Self.routePaths.contains(path.description)
             else { return nil }
             return ParsedRequestMemo.Parsed(path: path, request: request, rendering: service.rendering(of: request))
         }
@@ -179,14 +206,14 @@ struct ImageRoutes: Sendable {
                 path: parsed.path, rendering: parsed.rendering, ifNoneMatch: head.headers.combinedValue(of: .ifNoneMatch),
                 on: eventLoop)
         else { return nil }
-        return hit.map { [serverName, metrics, accessLog, vary = parsed.request.vary] answer in
+        return hit.map { [serverName, observer, vary = parsed.request.vary] answer in
             var (response, body) = settings.responses.parts(for: answer, vary: vary)
             response.headerFields.append(HTTPField(name: .date, value: date.value))
             response.headerFields.append(HTTPField(name: .server, value: serverName))
-            let duration = ContinuousClock.now - start
-            metrics.countRequest(.image, status: response.status, duration: duration)
-            metrics.countAnswer(answer)
-            accessLog.record(method, target, status: response.status, headers: response.headerFields, duration: duration)
+            observer.metrics.countAnswer(answer)
+            observer.observe(
+                method, target, route: .image, status: response.status, headers: response.headerFields,
+                duration: ContinuousClock.now - start)
             return (HTTPResponseHead(response), method == .head ? nil : body)
         }
     }

@@ -1,21 +1,17 @@
 import HTTPTypes
 import Hummingbird
 
-/// Counts and logs every request the router answers: by route and status class with its
-/// duration, every refusal by its `ErrorKind`, and one access-log line each (memory hits
-/// answered on the event loop are counted and logged by `ImageRoutes`).
+/// Hands every request the router answers to `RequestObserver`, with its status, headers or
+/// refusal, and duration (hits answered on the event loop are observed by `ImageRoutes.cacheHit`).
 struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
-    let metrics: ServiceMetrics
-    let accessLog: AccessLog
+    let observer: RequestObserver
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
         func observe(_ status: HTTPResponse.Status, headers: HTTPFields = [:], kind: ErrorKind? = nil) {
-            let duration = ContinuousClock.now - start
-            let route = ServiceMetrics.Route(endpointPath: context.endpointPath)
-            metrics.countRequest(route, status: status, duration: duration)
-            kind.map(metrics.countRejection)
-            accessLog.record(request.method, request.uri.description, status: status, headers: headers, kind: kind, duration: duration)
+            observer.observe(
+                request.method, request.uri.description, route: ServiceMetrics.Route(endpointPath: context.endpointPath),
+                status: status, headers: headers, kind: kind, duration: ContinuousClock.now - start)
         }
         do {
             let response = try await next(request, context)

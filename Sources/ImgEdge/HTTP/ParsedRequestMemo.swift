@@ -1,13 +1,11 @@
 import Filters
-import HTTPTypes
-import NIOHTTP1
 import Synchronization
 
 /// Requests parsed lately on the cache-hit path, by what decided them, so that a repeat of a
 /// URL from a like client is not parsed and negotiated again.
 ///
-/// A `RenderRequest` for the origin is a pure function of the URL's target, the headers
-/// `RenderRequest.decidingHeaders` names, the request settings and the filter registry. A memo
+/// A `RenderRequest` for the origin is a pure function of the URL's target, its
+/// `DecidingHeaders`, the request settings and the filter registry. A memo
 /// belongs to one `RequestSettings` (a reload makes another), and forgets everything when the
 /// registry changes, so a request is never answered as an older configuration parsed it.
 final class ParsedRequestMemo: Sendable {
@@ -19,42 +17,23 @@ final class ParsedRequestMemo: Sendable {
         var rendering: String
     }
 
-    /// The target and the deciding headers' values, in `decidingHeaders`' order, each as the
-    /// parser reads it (a client hint's first field line, `ClientHints.firstLine`; the others'
-    /// lines joined), compared as bytes: targets that differ only in a name's Unicode
-    /// normalisation name different sources.
+    /// The target and the deciding headers, compared as bytes: targets that differ only in a
+    /// name's Unicode normalisation name different sources.
     struct Fingerprint: Hashable, Sendable {
         var target: String
-        var headers: [String?]
+        var headers: DecidingHeaders
 
         static func == (left: Fingerprint, right: Fingerprint) -> Bool {
-            left.target.hasSameBytes(as: right.target)
-                && left.headers.elementsEqual(right.headers) { $0.hasSameBytes(as: $1) }
+            left.target.hasSameBytes(as: right.target) && left.headers == right.headers
         }
 
         func hash(into hasher: inout Hasher) {
             target.hashBytes(into: &hasher)
-            for value in headers { value.hashBytes(into: &hasher) }
-        }
-
-        init(target: String, headers: HTTPHeaders) {
-            self.target = target
-            self.headers = RenderRequest.decidingHeaders.map { name in
-                ClientHints.headerNames.contains(name) ? headers[name.rawName].first : headers.combinedValue(of: name)
-            }
-        }
-
-        /// The deciding headers alone, which is all a request parsed for the memo is shown.
-        var fields: HTTPFields {
-            var fields = HTTPFields()
-            for (name, value) in zip(RenderRequest.decidingHeaders, headers) {
-                if let value { fields[name] = value }
-            }
-            return fields
+            hasher.combine(headers)
         }
 
         fileprivate var weight: Int {
-            target.utf8.count + headers.reduce(0) { $0 + ($1?.utf8.count ?? 0) } + ParsedRequestMemo.entryOverhead
+            target.utf8.count + headers.byteCount + ParsedRequestMemo.entryOverhead
         }
     }
 
@@ -72,11 +51,11 @@ final class ParsedRequestMemo: Sendable {
     /// The request parsed for `fingerprint` under `registry`, parsing it with `parse` (and
     /// remembering what it gives) when it is not known; nil when `parse` gives nil.
     func parsed(
-        _ fingerprint: Fingerprint, registry: FilterRegistry, parse: (HTTPFields) -> Parsed?
+        _ fingerprint: Fingerprint, registry: FilterRegistry, parse: (DecidingHeaders) -> Parsed?
     ) -> Parsed? {
         let table = table(for: registry)
         if let known = table.value(for: fingerprint) { return known }
-        guard let parsed = parse(fingerprint.fields) else { return nil }
+        guard let parsed = parse(fingerprint.headers) else { return nil }
         table.insert(parsed, for: fingerprint, weight: fingerprint.weight + parsed.rendering.utf8.count)
         return parsed
     }

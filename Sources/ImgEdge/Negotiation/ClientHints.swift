@@ -11,7 +11,7 @@ import HTTPTypes
 /// ``saveDataQualityStep`` when the URL has no `q`. Hints are the client's words: a malformed
 /// one is ignored, never an error.
 ///
-/// A hint sent on several field lines counts by its first line alone (``firstLine(of:in:)``).
+/// A hint sent on several field lines counts by its first line alone (`DecidingHeaders` says why).
 struct ClientHints: Equatable {
     /// The width in pixels the hints ask for, bucketed; nil when the URL fixes the size or no
     /// width hint came.
@@ -30,43 +30,28 @@ struct ClientHints: Equatable {
     static let pixelRatios = [1, 1.5, 2, 3, 4]
 
     /// The hints of a request for `query` (its parameter names) with `headers`.
-    init(query: [(name: String, value: String)], headers: HTTPFields, settings: ClientHintSettings) {
+    init(query: [(name: String, value: String)], headers: DecidingHeaders, settings: ClientHintSettings) {
         guard settings.isEnabled else { return }
         // The options the URL gives, whichever of their names it uses (`QueryParameter` knows the aliases).
         let given = Set(query.compactMap { QueryParameter(name: $0.name) })
         // A placeholder's size is its own, and the answers about a source have none.
         guard !query.contains(where: { QueryParameter(name: $0.name) == .format && Answer(format: $0.value) != nil }) else { return }
-        let first = { (name: HTTPField.Name) in Self.firstLine(of: name, in: headers) }
         if given.isDisjoint(with: [.width, .dpr]) {
             consultedHeaders += ["Sec-CH-Width", "Width"]
-            width = Self.positiveNumber(first(.secCHWidth) ?? first(.width)).map { hint in
+            width = Self.positiveNumber(headers.secCHWidth ?? headers.width).map { hint in
                 settings.widthBuckets.first { $0 >= Int(hint.rounded(.up)) } ?? settings.widthBuckets[settings.widthBuckets.count - 1]
             }
             if given.contains(.height) {
                 consultedHeaders += ["Sec-CH-DPR", "DPR"]
-                pixelRatio = Self.positiveNumber(first(.secCHDPR) ?? first(.dpr)).map { hint in
+                pixelRatio = Self.positiveNumber(headers.secCHDPR ?? headers.dpr).map { hint in
                     Self.pixelRatios.first { $0 >= hint } ?? Self.pixelRatios[Self.pixelRatios.count - 1]
                 }
             }
         }
         if !given.contains(.quality) {
             consultedHeaders.append("Save-Data")
-            savesData = first(.saveData)?.lowercased() == "on"
+            savesData = headers.saveData?.lowercased() == "on"
         }
-    }
-
-    /// The hint headers, each read by its first field line only.
-    static let headerNames: [HTTPField.Name] = [.secCHWidth, .width, .secCHDPR, .dpr, .saveData]
-
-    /// The value of `name`'s first field line, not every line's joined as `HTTPFields` gives them.
-    ///
-    /// A proxy in front keys its cache on a hint as it reads it: nginx 1.22's `$http_sec_ch_width`
-    /// and Varnish's `req.http.Sec-CH-Width` (and its `Vary` matching) read the first line. Were
-    /// imgedge to join two lines ("100, 100"), find that malformed and render at full width, the
-    /// proxy would keep that full-width image under the key of `100` and give it to the next
-    /// client that sends `100` once. The shipped configs forward only that first line too.
-    static func firstLine(of name: HTTPField.Name, in headers: HTTPFields) -> String? {
-        headers.first { $0.name == name }?.value
     }
 
     /// A hint's number: digits with an optional fraction, as a URL's are written, above 0 and

@@ -3,7 +3,7 @@ import HTTPTypes
 
 /// What an image request asks for: rendered how, in which format for this client.
 ///
-/// Built by a pure initialiser from the query and the headers, before any I/O: every option is
+/// Built by a pure initialiser from the query and the deciding headers, before any I/O: every option is
 /// parsed and checked, the client hints applied, every filter resolved to its loaded module and
 /// the format negotiated, so a bad request fails here, fast, with the parameter it got wrong.
 struct RenderRequest: Sendable {
@@ -16,19 +16,17 @@ struct RenderRequest: Sendable {
     /// The client's `If-None-Match`, answered with a 304 when it names the variant's tag.
     var ifNoneMatch: String?
 
-    /// Every request header the initialiser reads but `If-None-Match`: with the query, all the
-    /// request depends on (`ParsedRequestMemo` relies on it).
-    static let decidingHeaders: [HTTPField.Name] = [.accept, .userAgent, .secCHWidth, .width, .secCHDPR, .dpr, .saveData]
-
     /// - Parameters:
     ///   - forUpload: whether the source is the request's body, which alone may name a `transform`.
     ///   - query: the query's parameters in order, percent-decoded; a `preset` stands for its own.
+    ///   - headers: the headers that decide the answer, all the request depends on besides the query.
+    ///   - ifNoneMatch: the client's `If-None-Match`.
     ///   - registry: the filter modules current when the request started.
     /// - Throws: `.options` for a malformed, unknown or out-of-range parameter or preset, `.unknownModule`
     ///   for a filter or transform no loaded module of the right kind answers to.
     init(
-        forUpload: Bool, query: [(name: String, value: String)], headers: HTTPFields, settings: RequestSettings,
-        registry: FilterRegistry
+        forUpload: Bool, query: [(name: String, value: String)], headers: DecidingHeaders, ifNoneMatch: String? = nil,
+        settings: RequestSettings, registry: FilterRegistry
     ) throws(RequestError) {
         let chain: FilterChain
         let expanded: [(name: String, value: String)]
@@ -54,7 +52,7 @@ struct RenderRequest: Sendable {
         // An answer about the source reads it as it is: its filters are checked, never run.
         filters = RequestFilters(registry: registry, transform: transform, steps: options.answer.describesSource ? [] : steps)
         let accepted = settings.negotiator.negotiate(
-            explicit: options.format, accept: headers[.accept], userAgent: headers[.userAgent])
+            explicit: options.format, accept: headers.accept, userAgent: headers.userAgent)
         negotiated =
             switch options.answer {
             case .image: accepted
@@ -62,7 +60,7 @@ struct RenderRequest: Sendable {
             case .metadata, .thumbHash: NegotiatedFormat(candidates: [], isExplicit: false, consultedHeaders: [])
             }
         vary = negotiated.consultedHeaders + hints.consultedHeaders
-        ifNoneMatch = headers[.ifNoneMatch]
+        self.ifNoneMatch = ifNoneMatch
     }
 
     /// The loaded module called `name` whose kind suits `parameter`.

@@ -6,7 +6,7 @@ import Testing
 /// The hints for `query` (names only matter) with `headers`, under the default settings.
 private func hints(_ query: String, _ headers: HTTPFields = [:]) -> ClientHints {
     let pairs = query.split(separator: "&").map { (name: String($0.prefix { $0 != "=" }), value: "1") }
-    return ClientHints(query: pairs, headers: headers, settings: ClientHintSettings())
+    return ClientHints(query: pairs, headers: DecidingHeaders(headers), settings: ClientHintSettings())
 }
 
 @Suite("Client hints: which URLs they size, the buckets, Save-Data and Vary")
@@ -87,8 +87,8 @@ struct ClientHintsTests {
     func disabled() {
         var settings = ClientHintSettings()
         settings.isEnabled = false
-        let decided = ClientHints(query: [], headers: [.secCHWidth: "500", .saveData: "on"], settings: settings)
-        #expect(decided == ClientHints(query: [], headers: [:], settings: settings))
+        let decided = ClientHints(query: [], headers: DecidingHeaders(secCHWidth: "500", saveData: "on"), settings: settings)
+        #expect(decided == ClientHints(query: [], headers: DecidingHeaders(), settings: settings))
         #expect(decided.width == nil && !decided.savesData && decided.consultedHeaders.isEmpty)
     }
 }
