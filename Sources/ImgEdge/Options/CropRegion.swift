@@ -1,8 +1,8 @@
 /// The part of the picture a request keeps (`crop=x,y,w,h`), in the picture as it will be shown:
 /// after its EXIF orientation, ``Rotation`` and ``Flip``, before the resize.
-public struct CropRegion: Sendable, Hashable {
+public struct CropRegion: Sendable, Hashable, Encodable {
     /// Whether the four numbers count pixels or fractions of the picture's width and height.
-    public enum Unit: Sendable, Hashable {
+    public enum Unit: Sendable, Hashable, Encodable {
         case pixels
         case fractions
     }

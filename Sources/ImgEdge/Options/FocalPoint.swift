@@ -1,6 +1,6 @@
 /// The point ``Fit/cover`` keeps in view when it crops (`fp=x,y`), as fractions of the
 /// picture's width and height from its top-left corner; it overrides ``Gravity``.
-public struct FocalPoint: Sendable, Hashable {
+public struct FocalPoint: Sendable, Hashable, Encodable {
     public var x: Double
     public var y: Double
 

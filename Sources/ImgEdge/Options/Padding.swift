@@ -1,6 +1,6 @@
 /// A border added around the resized picture (`pad=`), in output pixels (CSS pixels × dpr),
 /// in the colour `bg` names.
-public struct Padding: Sendable, Hashable {
+public struct Padding: Sendable, Hashable, Encodable {
     public var top: Int
     public var right: Int
     public var bottom: Int

@@ -1,3 +1,4 @@
+import Foundation
 public import Vips
 
 /// What a request asks imgedge to do to an image: orientation, crop and trim, size, fit,
@@ -6,7 +7,7 @@ public import Vips
 /// Sizes and padding are in output pixels, `dpr` already applied; crops in source pixels. Options parsed by
 /// ``init(query:maxOutputDimension:passthroughNames:)`` are validated; the memberwise
 /// initializer trusts its caller.
-public struct ProcessingOptions: Sendable, Hashable {
+public struct ProcessingOptions: Sendable, Hashable, Encodable {
     /// Output width in pixels (CSS width × dpr), or nil to follow the aspect ratio or the source.
     public var width: Int?
     /// Output height in pixels (CSS height × dpr), or nil to follow the aspect ratio or the source.
@@ -88,50 +89,28 @@ public struct ProcessingOptions: Sendable, Hashable {
         self.answer = answer
     }
 
-    /// A canonical string of everything here that affects the output, for cache keys and ETags.
+    /// A canonical string of everything here that affects the output, for cache keys and ETags:
+    /// `v2:` and the options as JSON with sorted keys (absent options left out), written by the
+    /// synthesized `Encodable`, so every stored option is part of it without anyone listing it.
     ///
-    /// Format: `v1:` and then `name=value` pairs joined by `&`, always in this order:
-    /// - `w`, `h`: pixel sizes (dpr applied); each left out when nil,
-    /// - `fit`, `gravity`: raw values (`centre`, never `center`),
-    /// - `q`: left out when nil,
-    /// - `fm`: the format's raw value, or `auto` when nil,
-    /// - `enlarge`: `0` or `1`,
-    /// - `bg`: ``RGBColor/hex``, eight lowercase digits,
-    /// - then, each only when set: `rotate` (degrees), `flip`, `crop` (as written, pixels or
-    ///   fractions), `trim` (the threshold), `fp`, `pad` (top, right, bottom, left pixels),
-    ///   `save-data=1`, `answer` (`lqip`, `json`, `thumbhash`).
-    ///
-    /// For example `v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff`.
     /// Queries that mean the same options give the same key however they are spelt or ordered
-    /// (`w=400&dpr=2` and `width=800&fit=inside`); different options give different keys. An
-    /// answer about the source (`json`, `thumbhash`, see ``Answer/describesSource``) is
-    /// computed from the source alone, so its key is `v1:answer=` and the answer, whatever else
-    /// the URL sets: one source has one such entry, not one per size or quality asked. A
-    /// placeholder keys on its box as shrunk to at most ``placeholderSide`` a side, which is what
-    /// it is rendered at. Nothing else is normalised away: gravity stays in the key even when
-    /// the fit ignores it. Bump `v1` if the meaning of any option changes.
+    /// (`w=400&dpr=2` and `width=800&fit=inside`); different options give different keys.
+    /// ``passthrough`` is left out: its `filter` is keyed as the resolved chain, and its `sig`
+    /// decides nothing. An answer about the source (`json`, `thumbhash`, see
+    /// ``Answer/describesSource``) is computed from the source alone, so it is keyed on the answer
+    /// and the defaults, whatever else the URL sets: one source has one such entry, not one per
+    /// size or quality asked. Nothing else is normalised away here: gravity stays in the key even
+    /// when the fit ignores it. Bump `v2` if the meaning of any option changes.
     ///
     /// Not included, so callers must add them when they matter: the negotiated format when
-    /// `fm=auto`, and ``passthrough`` values that change the output.
+    /// `fm=auto`, and the filter chain.
     public var cacheKey: String {
-        if answer.describesSource { return "v1:answer=\(answer.rawValue)" }
-        var pairs: [String] = []
-        if let width { pairs.append("w=\(width)") }
-        if let height { pairs.append("h=\(height)") }
-        pairs.append("fit=\(fit.rawValue)")
-        pairs.append("gravity=\(gravity.rawValue)")
-        if let quality { pairs.append("q=\(quality)") }
-        pairs.append("fm=\(format?.rawValue ?? "auto")")
-        pairs.append("enlarge=\(enlarge ? 1 : 0)")
-        pairs.append("bg=\(background.hex)")
-        if rotation != .none { pairs.append("rotate=\(rotation.rawValue)") }
-        if let flip { pairs.append("flip=\(flip.rawValue)") }
-        if let crop { pairs.append("crop=\(crop.urlValue)") }
-        if let trimThreshold { pairs.append("trim=\(trimThreshold)") }
-        if let focalPoint { pairs.append("fp=\(focalPoint.x),\(focalPoint.y)") }
-        if let padding { pairs.append("pad=\(padding.top),\(padding.right),\(padding.bottom),\(padding.left)") }
-        if savesData { pairs.append("save-data=1") }
-        if answer != .image { pairs.append("answer=\(answer.rawValue)") }
-        return "v1:" + pairs.joined(separator: "&")
+        var keyed = answer.describesSource ? ProcessingOptions(answer: answer) : self
+        keyed.passthrough = [:]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Encoding plain values and enums into JSON cannot fail.
+        let json = (try? encoder.encode(keyed)) ?? Data()
+        return "v2:" + String(decoding: json, as: UTF8.self)
     }
 }

@@ -1,6 +1,6 @@
 /// An sRGB colour with 8-bit channels and straight (not premultiplied) alpha, written in URLs
 /// as hex (`bg=ff000080`).
-public struct RGBColor: Sendable, Hashable {
+public struct RGBColor: Sendable, Hashable, Encodable {
     public var red: UInt8
     public var green: UInt8
     public var blue: UInt8

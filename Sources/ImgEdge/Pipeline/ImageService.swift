@@ -113,7 +113,7 @@ public struct ImageService: Sendable {
 
     /// The part of `request`'s variant key besides the source: everything that decides its bytes.
     func rendering(of request: RenderRequest) -> String {
-        request.rendering(renderer: renderer)
+        request.identity.rendering(renderer: renderer)
     }
 
     /// The miss path: joins an identical miss under way, or fetches and renders the original

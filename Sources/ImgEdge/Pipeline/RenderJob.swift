@@ -15,6 +15,8 @@ struct RenderJob: Sendable {
     var options: ProcessingOptions
     var filters: RequestFilters
     var negotiated: NegotiatedFormat
+    /// What the variant's tag is made of besides the source, the format and the encoder.
+    var identity: VariantIdentity
     var ifNoneMatch: String?
     var limits: SourceLimits
     var encoding: EncodingSettings
@@ -131,12 +133,7 @@ struct RenderJob: Sendable {
 
     /// The tag of the variant: source content, options, format and encoder settings.
     private func entityTag(format: VariantFormat) -> EntityTag {
-        return EntityTag(sourceDigest: input.digest, optionsKey: variantKey, format: format, encodingKey: encoding.cacheKey)
-    }
-
-    /// Everything in the request that shapes the output: options and the filter chain.
-    var variantKey: String {
-        options.cacheKey + "|" + filters.cacheKey
+        EntityTag(sourceDigest: input.digest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha

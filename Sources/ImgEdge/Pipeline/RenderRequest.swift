@@ -7,14 +7,16 @@ import HTTPTypes
 /// parsed and checked, the client hints applied, every filter resolved to its loaded module and
 /// the format negotiated, so a bad request fails here, fast, with the parameter it got wrong.
 struct RenderRequest: Sendable {
-    var options: ProcessingOptions
-    var filters: RequestFilters
-    var negotiated: NegotiatedFormat
+    private(set) var options: ProcessingOptions
+    private(set) var filters: RequestFilters
+    private(set) var negotiated: NegotiatedFormat
     /// The request headers the answer depends on, for `Vary`: those negotiation consulted and
     /// the client hints this URL leaves its size or quality to.
-    var vary: [String]
+    private(set) var vary: [String]
     /// The client's `If-None-Match`, answered with a 304 when it names the variant's tag.
     var ifNoneMatch: String?
+    /// Everything above that decides the answer's bytes, for the variant key and the ETag.
+    let identity: VariantIdentity
 
     /// - Parameters:
     ///   - forUpload: whether the source is the request's body, which alone may name a `transform`.
@@ -60,6 +62,7 @@ struct RenderRequest: Sendable {
             case .metadata, .thumbHash: NegotiatedFormat(candidates: [], isExplicit: false, consultedHeaders: [])
             }
         vary = negotiated.consultedHeaders + hints.consultedHeaders
+        identity = VariantIdentity(options: options, filters: filters, negotiated: negotiated)
         self.ifNoneMatch = ifNoneMatch
     }
 
@@ -72,13 +75,6 @@ struct RenderRequest: Sendable {
         }
         let available = registry.modules.values.filter { suits($0.kind) }.map(\.name).sorted()
         throw .unknownModule(parameter: parameter, name: name, available: available)
-    }
-
-    /// Everything besides the source that decides the output bytes, for the variant key.
-    /// - Parameter renderer: the encoder settings' and the renderer's version's part, which
-    ///   is the same for every request (`ImageService` composes it once).
-    func rendering(renderer: String) -> String {
-        [options.cacheKey, filters.cacheKey, negotiated.cacheKey, renderer].joined(separator: "|")
     }
 }
 

@@ -1,16 +1,45 @@
 import Testing
+import Vips
 
 @testable import ImgEdge
 
 @Suite("ProcessingOptions.cacheKey")
 struct CacheKeyTests {
-    @Test("The key has the documented format")
+    @Test("The key is v2: and the options as JSON with sorted keys, absent options left out")
     func format() throws {
-        #expect(try parse("w=400&dpr=2&fit=cover&q=75&fm=webp").cacheKey
-            == "v1:w=800&fit=cover&gravity=centre&q=75&fm=webp&enlarge=0&bg=ffffffff")
-        #expect(try parse("h=10&w=20&enlarge=1&bg=ff000080&gravity=center&fm=jpg").cacheKey
-            == "v1:w=20&h=10&fit=inside&gravity=centre&fm=jpeg&enlarge=1&bg=ff000080")
-        #expect(ProcessingOptions().cacheKey == "v1:fit=inside&gravity=centre&fm=auto&enlarge=0&bg=ffffffff")
+        #expect(
+            try parse("w=400&dpr=2&fit=cover&q=75&fm=webp").cacheKey
+                == #"v2:{"answer":"image","background":{"alpha":255,"blue":255,"green":255,"red":255},"enlarge":false,"#
+                + #""fit":"cover","format":"webp","gravity":"centre","passthrough":{},"quality":75,"rotation":0,"savesData":false,"#
+                + #""width":800}"#)
+    }
+
+    /// One change of each stored option from the defaults, by the option's name.
+    private static let changes: [String: @Sendable (inout ProcessingOptions) -> Void] = [
+        "width": { $0.width = 10 }, "height": { $0.height = 10 }, "fit": { $0.fit = .cover },
+        "gravity": { $0.gravity = .north }, "quality": { $0.quality = 50 }, "format": { $0.format = .webp },
+        "enlarge": { $0.enlarge = true }, "background": { $0.background = RGBColor(red: 0, green: 0, blue: 0) },
+        "rotation": { $0.rotation = .quarter }, "flip": { $0.flip = .horizontal },
+        "crop": { $0.crop = CropRegion(x: 0, y: 0, width: 10, height: 10, unit: .pixels) },
+        "trimThreshold": { $0.trimThreshold = 10 }, "focalPoint": { $0.focalPoint = FocalPoint(x: 0.25, y: 0.75) },
+        "padding": { $0.padding = Padding(top: 1, right: 2, bottom: 3, left: 4) }, "savesData": { $0.savesData = true },
+        "answer": { $0.answer = .placeholder },
+    ]
+
+    @Test("Every stored option is in the key: changed alone, each changes it, and this test names every one")
+    func everyOptionKeyed() {
+        let options = Set(Mirror(reflecting: ProcessingOptions()).children.compactMap(\.label))
+        #expect(Set(Self.changes.keys) == options.subtracting(["passthrough"]), "a new option needs a change here")
+        let base = ProcessingOptions().cacheKey
+        var keys: Set<String> = [base]
+        for (name, change) in Self.changes {
+            var changed = ProcessingOptions()
+            change(&changed)
+            #expect(changed.cacheKey != base, "\(name)")
+            #expect(changed.cacheKey.contains("\"\(name)\":"), "\(name) is named in the key")
+            keys.insert(changed.cacheKey)
+        }
+        #expect(keys.count == Self.changes.count + 1)
     }
 
     @Test("Queries that mean the same options give the same key",
@@ -49,7 +78,7 @@ struct CacheKeyTests {
           arguments: ["json", "thumbhash"])
     func answersAboutTheSource(answer: String) throws {
         let plain = try parse("format=\(answer)").cacheKey
-        #expect(plain == "v1:answer=\(answer)")
+        #expect(plain == ProcessingOptions(answer: Answer(rawValue: answer)!).cacheKey)
         for query in [
             "w=10", "w=11", "w=10&h=20&dpr=2", "q=50", "fit=cover&gravity=north", "crop=0,0,10,10", "rotate=90", "flip=h",
             "trim=", "pad=4", "bg=000", "enlarge=1", "fp=0.1,0.2",
