@@ -20,7 +20,7 @@ struct ConfigCommand: ParsableCommand {
 
     func run() throws {
         if markdownTable {
-            print(ImgEdgeConfiguration.keys.markdownTable(defaults: ImgEdgeConfiguration()))
+            print(ImgEdgeConfiguration.markdownTable)
             return
         }
         let resolved = try options.resolve()

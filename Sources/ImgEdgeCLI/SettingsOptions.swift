@@ -3,7 +3,7 @@ import Foundation
 import ImgEdge
 
 /// The settings every command that reads the configuration takes: `--config FILE` and any
-/// `--name value` declared in `ImgEdgeConfiguration.keys`.
+/// `--name value` of a setting (`ImgEdgeConfiguration.helpText` lists them).
 ///
 /// ArgumentParser knows only `--config`; the other flags come through as unrecognised arguments
 /// and are read, with the environment and the file, by `ResolvedConfiguration`, so each is
@@ -35,6 +35,6 @@ struct SettingsOptions: ParsableArguments {
         Settings. Each is also an IMGEDGE_* environment variable and a key of the
         --config file; a flag wins over the environment, the environment over the
         file, the file over the default.
-        \(ImgEdgeConfiguration.keys.helpText(defaults: ImgEdgeConfiguration()))
+        \(ImgEdgeConfiguration.helpText)
         """
 }

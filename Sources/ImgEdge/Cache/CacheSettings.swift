@@ -1,21 +1,21 @@
 /// The variant cache's bounds, and how long what is learnt of sources is trusted.
-public struct CacheSettings: Sendable {
+struct CacheSettings: Sendable {
     /// The memory tier's bound in bytes; 0 turns it off.
-    public var memoryBytes = 256 << 20
+    var memoryBytes = 256 << 20
     /// The disk tier's directory, which must be the server's user's alone
     /// (`DiskDirectoryOwnership`); empty: no disk tier, so a default server keeps no state.
-    public var directory = ""
+    var directory = ""
     /// The disk tier's bound in bytes, each entry counted at its real cost (`DiskTier.weight`).
-    public var diskBytes = 2 << 30
+    var diskBytes = 2 << 30
     /// How long a source's version is trusted before the origin is asked again (a `stat` of a
     /// file, a HEAD request to an HTTP origin).
-    public var revalidateAfter: Duration = .seconds(60)
+    var revalidateAfter: Duration = .seconds(60)
     /// How long a source the origin said was missing is answered 404 without asking it again.
-    public var missingFor: Duration = .seconds(10)
+    var missingFor: Duration = .seconds(10)
     /// Whether `POST /resize` results are cached too, keyed by the body's SHA-256.
-    public var cachesUploads = false
+    var cachesUploads = false
 
-    public init() {}
+    init() {}
 
     /// The settings of this concern, under `cache.` in a config file.
     static let configurationKeys: [ConfigurationKey<Self>] = [

@@ -1,23 +1,23 @@
-public import NIOCore
-public import Vips
+import NIOCore
+import Vips
 
 /// One rendered variant as the cache tiers keep it: the encoded bytes and what their response
 /// headers need.
-public struct CachedVariant: Sendable {
+struct CachedVariant: Sendable {
     /// What a tier's index holds of a variant, enough to answer a 304 without its body.
-    public struct Header: Sendable, Equatable {
-        public var format: VariantFormat
+    struct Header: Sendable, Equatable {
+        var format: VariantFormat
         /// The quoted strong `ETag`.
-        public var entityTag: String
+        var entityTag: String
         /// The source's `Last-Modified`, when the origin told it.
-        public var lastModified: String?
+        var lastModified: String?
         /// When it was rendered, in whole seconds since 1970; `Age` counts from it.
-        public var renderedAt: Int
+        var renderedAt: Int
     }
 
-    public var header: Header
+    var header: Header
     /// The encoded image, shared by every response that sends it.
-    public var body: ByteBuffer
+    var body: ByteBuffer
 
     /// The largest `Age` sent: RFC 9111 §1.2.2 caps delta-seconds at 2^31.
     static let maxAge = 2_147_483_648

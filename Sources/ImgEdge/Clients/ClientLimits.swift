@@ -6,26 +6,26 @@
 /// not read (`writeTimeout`). One client address holds at most `connectionsPerClient`
 /// connections and `jobsPerClient` requests with a worker place, as nginx's `limit_conn` bounds
 /// connections per address: one address can never hold the whole server.
-public struct ClientLimits: Sendable {
+struct ClientLimits: Sendable {
     /// The longest a request's head may take to arrive whole, from its first byte.
-    public var headTimeout: Duration = .seconds(10)
+    var headTimeout: Duration = .seconds(10)
     /// The longest the server waits for a client to read what it was sent, while more is waiting
     /// to be sent, before it closes the connection.
-    public var writeTimeout: Duration = .seconds(30)
+    var writeTimeout: Duration = .seconds(30)
     /// Connections one client address may hold open at once; more are closed as they open.
-    public var connectionsPerClient = 64
+    var connectionsPerClient = 64
     /// Requests one client address may have holding a worker place at once (fetching,
     /// uploading, queued or rendering); more are answered 429. 0: a quarter of the places
     /// (workers plus queue), at least one.
-    public var jobsPerClient = 0
+    var jobsPerClient = 0
     /// Proxies (CIDR blocks or addresses, each item possibly a comma-separated list) whose
     /// `X-Forwarded-For` names the client: behind them, the client is the right-most address in
     /// it that is not a trusted proxy.
-    public var trustedProxies: [String] = []
+    var trustedProxies: [String] = []
     /// Connections the metrics listener holds open at once.
-    public var metricsConnections = 16
+    var metricsConnections = 16
 
-    public init() {}
+    init() {}
 
     /// `jobsPerClient` resolved against the worker pool's places.
     func jobsPerClient(places: Int) -> Int {

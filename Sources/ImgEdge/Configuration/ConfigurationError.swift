@@ -5,13 +5,13 @@
 /// look: `IMGEDGE_QUEUE=-1: queue must be 0...100000`.
 public struct ConfigurationError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The config-file key of the value at fault, if the fault is one value's.
-    public var key: String?
+    var key: String?
     /// The value at fault, as it was given.
-    public var setting: String?
+    var setting: String?
     /// What is wrong, as a phrase.
-    public var reason: String
+    var reason: String
 
-    public init(key: String? = nil, setting: String? = nil, reason: String) {
+    init(key: String? = nil, setting: String? = nil, reason: String) {
         self.key = key
         self.setting = setting
         self.reason = reason

@@ -14,7 +14,7 @@ public struct ConfigurationInputs: Sendable {
     var file: (path: String, values: [String: String])?
 
     /// The environment variable naming a config file when `--config` is absent.
-    public static let configFileVariable = "IMGEDGE_CONFIG"
+    static let configFileVariable = "IMGEDGE_CONFIG"
 
     /// - Parameters:
     ///   - arguments: the command-line settings, `--name value` or `--name=value`; a list's

@@ -3,7 +3,7 @@
 extension Array {
     /// Each key's flag, help, allowed values, variable, file key and default, for `--help`,
     /// wrapped to 78 columns, inside the 80 ArgumentParser wraps at.
-    public func helpText<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
+    func helpText<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
         map { key in
             let text = "\(key.help) Takes \(key.allowed). Env \(key.environmentVariable); file \(key.name). "
                 + "Default: \(key.documentedDefault(defaults) { $0 })."
@@ -13,7 +13,7 @@ extension Array {
 
     /// docs/configuration.md's configuration table, in Markdown (`scripts/update-config-docs.sh`
     /// writes it there).
-    public func markdownTable<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
+    func markdownTable<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
         let rows = map { key in
             let reload = key.isReloadable ? "yes" : "no"
             return "| `--\(key.flag)` | `\(key.environmentVariable)` | `\(key.name)` | \(key.documentedDefault(defaults) { "`\($0)`" }) | "

@@ -14,26 +14,26 @@ struct InvalidValue: Error {
 /// `imgedge config` prints, and the range check of the concern's `validate()`. `Root` is the
 /// concern the key belongs to (`SourceLimits`, say); `lifted(into:)` places a concern's keys
 /// in the whole configuration.
-public struct ConfigurationKey<Root>: Sendable {
+struct ConfigurationKey<Root>: Sendable {
     /// The config-file key, nested by concern: `limits.max_source_bytes`.
-    public let name: String
+    let name: String
     /// The flag without its leading dashes: `max-source-bytes`.
-    public let flag: String
+    let flag: String
     /// The environment variable: `IMGEDGE_` and the flag in capitals (`IMGEDGE_MAX_SOURCE_BYTES`),
     /// unless the declaration names another.
-    public let environmentVariable: String
+    let environmentVariable: String
     /// Whether the key holds a list, so its flag may be repeated (each adds to the list).
-    public let isList: Bool
+    let isList: Bool
     /// One line of help.
-    public let help: String
+    let help: String
     /// The values allowed, for help: `an integer, 1024 or more`.
-    public let allowed: String
+    let allowed: String
     /// Whether `imgedge config` and error messages hide the value.
-    public let isSecret: Bool
+    let isSecret: Bool
     /// Whether a SIGHUP applies a new value from the config file to the running server.
-    public let isReloadable: Bool
+    let isReloadable: Bool
     /// The default in words, where the value itself depends on the machine ("the number of cores").
-    public let defaultDescription: String?
+    let defaultDescription: String?
     /// The environment variable's text as a repeated flag would give it: a comma-separated
     /// list's items one a line; any other key's text as it is.
     let environmentText: @Sendable (String) -> String

@@ -1,6 +1,6 @@
-public import Filters
+import Filters
 public import Logging
-public import Vips
+import Vips
 
 /// Everything `imgedge serve` can be told, composed from one value per concern.
 ///
@@ -9,73 +9,73 @@ public import Vips
 /// are derived from that declaration (`ConfigurationKey`).
 public struct ImgEdgeConfiguration: Sendable {
     /// Address to listen on.
-    public var host = "127.0.0.1"
+    var host = "127.0.0.1"
     /// Port to listen on; 0 picks a free one.
-    public var port = 8080
+    var port = 8080
     /// Port of a second listener, on `host`, serving `/metrics`, `/healthz` and `/readyz` only;
     /// 0: none, and `/metrics` is served on `port`.
-    public var metricsPort = 0
+    var metricsPort = 0
     /// Where originals come from: a directory, or an `http://` or `https://` base URL.
-    public var origin = "TestImages"
+    var origin = "TestImages"
     /// An image served, resized as asked, with status 404 when the original is missing; empty: none.
-    public var fallbackImage = ""
+    var fallbackImage = ""
     /// `Cache-Control` of image responses.
-    public var cacheControl = "public, max-age=31536000, immutable"
+    var cacheControl = "public, max-age=31536000, immutable"
     /// The least severe log messages written; info includes a line per request.
     public var logLevel = Logger.Level.info
     /// How log lines are written.
     public var logFormat = LogFormat.text
     /// How long a connection may wait between requests, sending nothing, before it is closed.
-    public var idleTimeout: Duration = .seconds(30)
+    var idleTimeout: Duration = .seconds(30)
     /// The longest a request's body (an upload) may take to arrive, from its head; 408 after.
-    public var uploadTimeout: Duration = .seconds(30)
+    var uploadTimeout: Duration = .seconds(30)
     /// How long, after SIGTERM, the server goes on accepting requests while `/readyz` says 503.
     public var drainDelay: Duration = .zero
     /// How long, once the server has stopped accepting, in-flight requests get to finish.
     public var drainTimeout: Duration = .seconds(25)
     /// Connections held open at once; the server stops accepting at this count, and later ones
     /// wait in the kernel's accept queue.
-    public var maxConnections = 1024
+    var maxConnections = 1024
     /// Each client's share of the server, and the deadlines of a connection's other phases.
-    public var clients = ClientLimits()
+    var clients = ClientLimits()
     /// Byte, pixel and dimension limits.
-    public var limits = SourceLimits()
+    var limits = SourceLimits()
     /// Worker threads and queue.
-    public var workers = ImageWorkers.Settings()
+    var workers = ImageWorkers.Settings()
     /// Origin timeouts and redirects, for an HTTP origin.
-    public var httpOrigin = HTTPOrigin.Settings()
+    var httpOrigin = HTTPOrigin.Settings()
     /// The variant cache's tiers and bounds.
-    public var cache = CacheSettings()
+    var cache = CacheSettings()
     /// Directory of filter modules, `*.wasm`; `make modules` puts the shipped ones in `Modules/build`.
-    public var modulesDirectory = "Modules/build"
+    var modulesDirectory = "Modules/build"
     /// How often the modules directory is checked for changed `.wasm` files, which are then
     /// reloaded without a restart (as on SIGHUP).
-    public var moduleCheckInterval: Duration = .seconds(2)
+    var moduleCheckInterval: Duration = .seconds(2)
     /// Fuel and memory bounds of filter modules.
-    public var filterLimits = FilterLimits()
+    var filterLimits = FilterLimits()
     /// HMAC-SHA256 keys for signed URLs, the first signing, each at least
     /// `URLSigner.minimumKeyBytes` long; empty: URLs are not signed.
     public var signingKeys: [String] = []
     /// Whether `/_playground`, a page for trying the URL API, is served (never with signing on).
-    public var servesPlayground = true
+    var servesPlayground = true
     /// Per-format quality and effort defaults.
-    public var encoding = EncodingSettings()
+    var encoding = EncodingSettings()
     /// Named queries, each `NAME=QUERY`, that `preset=NAME` stands for.
-    public var presets: [String] = []
+    var presets: [String] = []
     /// A file of more presets, one `NAME=QUERY` a line; empty: none.
-    public var presetsFile = ""
+    var presetsFile = ""
     /// Whether URLs may name only `preset` (and `sig`).
-    public var presetsOnly = false
+    var presetsOnly = false
     /// Whether client hints size requests, and their width buckets.
-    public var clientHints = ClientHintSettings()
+    var clientHints = ClientHintSettings()
     /// Modern formats in the order negotiation prefers them among those a browser accepts:
     /// fewest bytes at equal quality first, JPEG XL, AVIF, WebP (docs/negotiation-and-encoding.md).
-    public var formatPreference = FormatNegotiator.defaultPreference
+    var formatPreference = FormatNegotiator.defaultPreference
 
     public init() {}
 
     /// Every setting, in the order help and docs/configuration.md list them.
-    public static let keys: [ConfigurationKey<Self>] =
+    static let keys: [ConfigurationKey<Self>] =
         serverKeys
         + ClientLimits.configurationKeys.map { $0.lifted(into: \.clients) }
         + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
@@ -162,12 +162,12 @@ public struct ImgEdgeConfiguration: Sendable {
     ]
 
     /// Whether `origin` names an HTTP(S) server rather than a directory.
-    public var originIsHTTP: Bool {
+    var originIsHTTP: Bool {
         origin.hasPrefix("http://") || origin.hasPrefix("https://")
     }
 
     /// Throws the first value out of range, concern by concern.
-    public func validate() throws(ConfigurationError) {
+    func validate() throws(ConfigurationError) {
         try Self.serverKeys.validate(self)
         try Self.filterKeys.validate(self)
         try ClientLimits.configurationKeys.validate(clients)
@@ -177,4 +177,12 @@ public struct ImgEdgeConfiguration: Sendable {
         try CacheSettings.configurationKeys.validate(cache)
         try ClientHintSettings.configurationKeys.validate(clientHints)
     }
+}
+
+extension ImgEdgeConfiguration {
+    /// Every setting with its flag, variable, default and help, for a command's help.
+    public static var helpText: String { keys.helpText(defaults: Self()) }
+
+    /// The table of every setting in `docs/configuration.md`.
+    public static var markdownTable: String { keys.markdownTable(defaults: Self()) }
 }

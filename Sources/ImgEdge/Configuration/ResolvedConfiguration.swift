@@ -1,12 +1,12 @@
 /// Where a setting's value came from. Precedence runs in the order of the cases: a flag beats
 /// the environment, which beats the config file, which beats the default.
-public enum SettingSource: Sendable, Equatable, CustomStringConvertible {
+enum SettingSource: Sendable, Equatable, CustomStringConvertible {
     case flag
     case environment
     case file(path: String)
     case defaultValue
 
-    public var description: String {
+    var description: String {
         switch self {
         case .flag: "flag"
         case .environment: "environment"
@@ -22,16 +22,16 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
     /// The configuration, validated.
     public let value: Root
     /// The keys it was resolved over.
-    public let keys: [ConfigurationKey<Root>]
+    let keys: [ConfigurationKey<Root>]
     /// Each key's source, by config-file key.
-    public let sources: [String: SettingSource]
+    let sources: [String: SettingSource]
 
     /// Resolves `keys` over `inputs`, starting from `defaults`, and validates the result.
     ///
     /// - Throws: an unknown flag, variable or file key; a value that does not parse; or the
     ///   first value `validate` refuses. Each message spells the setting the way it was given
     ///   (`IMGEDGE_QUEUE=-1: queue must be 0...100000`).
-    public init(
+    init(
         keys: [ConfigurationKey<Root>], inputs: ConfigurationInputs, defaults: Root,
         validate: (Root) throws(ConfigurationError) -> Void
     ) throws(ConfigurationError) {

@@ -1,12 +1,12 @@
 /// Whether `ClientHints` are read, and the widths a width hint is rounded up to.
-public struct ClientHintSettings: Sendable, Hashable {
+struct ClientHintSettings: Sendable, Hashable {
     /// Whether client hints size URLs without `w` or `dpr` (and `Save-Data` lowers quality).
-    public var isEnabled = true
+    var isEnabled = true
     /// The widths in pixels a `Sec-CH-Width` is rounded up to, ascending: by default 16 steps
     /// from 64 to 4096, each about 1.32 times the one before.
-    public var widthBuckets = [64, 84, 111, 147, 194, 256, 338, 446, 588, 776, 1024, 1351, 1783, 2353, 3104, 4096]
+    var widthBuckets = [64, 84, 111, 147, 194, 256, 338, 446, 588, 776, 1024, 1351, 1783, 2353, 3104, 4096]
 
-    public init() {}
+    init() {}
 
     /// The settings of this concern, under `hints.` in a config file.
     static let configurationKeys: [ConfigurationKey<Self>] = [

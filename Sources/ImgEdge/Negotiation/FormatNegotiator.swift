@@ -1,4 +1,4 @@
-public import Vips
+import Vips
 
 /// Chooses the image formats a response may use, from the URL's explicit format or from the
 /// request's `Accept` and, failing that, `User-Agent` headers.
@@ -8,13 +8,13 @@ public import Vips
 /// decoding everything. Among named formats the client's q decides, ties going to the server's
 /// preference. Only when `Accept` names no image type at all is the User-Agent table used.
 /// A legacy format is always left as fallback, so negotiation never fails (no 406 for images).
-public struct FormatNegotiator: Sendable {
+struct FormatNegotiator: Sendable {
     /// The formats that need negotiating; JPEG, PNG and GIF are the fallback every client takes.
     static let modernFormats: [ImageFormat] = [.avif, .webp, .jxl]
 
     /// The server's preference unless configured: fewest bytes at equal quality first, each at
     /// its default settings, whose encodes cost about the same (docs/negotiation-and-encoding.md).
-    public static let defaultPreference: [ImageFormat] = [.jxl, .avif, .webp]
+    static let defaultPreference: [ImageFormat] = [.jxl, .avif, .webp]
 
     /// The server's order among modern formats the client accepts equally.
     let modernPreference: [ImageFormat]
@@ -22,7 +22,7 @@ public struct FormatNegotiator: Sendable {
     /// - Parameter modernPreference: modern formats in server preference order. Legacy formats
     ///   and repeats are dropped; a modern format left out is never negotiated (explicit URLs
     ///   still get it). JPEG XL is only ever chosen when `Accept` names `image/jxl`.
-    public init(modernPreference: [ImageFormat] = Self.defaultPreference) {
+    init(modernPreference: [ImageFormat] = Self.defaultPreference) {
         var seen: Set<ImageFormat> = []
         self.modernPreference = modernPreference.filter {
             Self.modernFormats.contains($0) && seen.insert($0).inserted
@@ -31,7 +31,7 @@ public struct FormatNegotiator: Sendable {
 
     /// Negotiates a request. `explicit` is the URL's format, `nil` for `format=auto`;
     /// `accept` and `userAgent` are the raw header values, `nil` when absent.
-    public func negotiate(explicit: ImageFormat?, accept: String?, userAgent: String?) -> NegotiatedFormat {
+    func negotiate(explicit: ImageFormat?, accept: String?, userAgent: String?) -> NegotiatedFormat {
         if let explicit {
             return NegotiatedFormat(candidates: [explicit], isExplicit: true, consultedHeaders: [])
         }

@@ -1,4 +1,4 @@
-public import Vips
+import Vips
 
 /// The negotiated answer: which formats may be served, in order, and which request headers
 /// decided it.
@@ -6,21 +6,21 @@ public import Vips
 /// Negotiation happens before the source image is known, so this holds only the client's
 /// modern candidates; `format(hasAlpha:isAnimated:)` makes the final choice once the source's
 /// alpha and animation are known, falling back to a legacy format every client decodes.
-public struct NegotiatedFormat: Sendable, Hashable {
+struct NegotiatedFormat: Sendable, Hashable {
     /// Modern formats the client accepts, best first; may be empty. For an explicit format, just that format.
-    public var candidates: [ImageFormat]
+    var candidates: [ImageFormat]
     /// Whether the URL fixed the format (`format=webp`), so no negotiation took place.
-    public var isExplicit: Bool
+    var isExplicit: Bool
     /// The request headers that decided the answer, e.g. `["Accept"]`,
     /// `["Accept", "User-Agent"]` or `[]`; the response's `Vary` should name them.
-    public var consultedHeaders: [String]
+    var consultedHeaders: [String]
 
     /// The format to encode for a source with these properties.
     ///
     /// Explicit: always that format. Animated: the first candidate that can animate, else GIF.
     /// Otherwise the first candidate (that browsers decode alpha of right, if the source has
     /// it), else JPEG for opaque sources and PNG for sources with alpha.
-    public func format(hasAlpha: Bool, isAnimated: Bool) -> ImageFormat {
+    func format(hasAlpha: Bool, isAnimated: Bool) -> ImageFormat {
         if isExplicit, let fixed = candidates.first { return fixed }
         if isAnimated { return candidates.first(where: \.canAnimate) ?? .gif }
         if hasAlpha { return candidates.first(where: Self.carriesAlphaToBrowsers) ?? .png }
@@ -34,7 +34,7 @@ public struct NegotiatedFormat: Sendable, Hashable {
 
     /// Whether the client takes an image in `format` as it is: the URL's format, or else one
     /// every browser decodes (JPEG, PNG, GIF) or one it named.
-    public func accepts(_ format: ImageFormat) -> Bool {
+    func accepts(_ format: ImageFormat) -> Bool {
         if isExplicit { return candidates.first == format }
         return [.jpeg, .png, .gif].contains(format) || candidates.contains(format)
     }
@@ -56,7 +56,7 @@ public struct NegotiatedFormat: Sendable, Hashable {
     /// Equal keys mean equal output for the same source, since `format(hasAlpha:isAnimated:)`
     /// depends only on the mode and the candidates. The headers consulted are left out: they
     /// decide `Vary`, not the bytes.
-    public var cacheKey: String {
+    var cacheKey: String {
         (isExplicit ? "explicit:" : "auto:") + candidates.map(\.rawValue).joined(separator: ",")
     }
 }

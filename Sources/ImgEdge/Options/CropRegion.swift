@@ -1,19 +1,19 @@
 /// The part of the picture a request keeps (`crop=x,y,w,h`), in the picture as it will be shown:
 /// after its EXIF orientation, ``Rotation`` and ``Flip``, before the resize.
-public struct CropRegion: Sendable, Hashable, Encodable {
+struct CropRegion: Sendable, Hashable, Encodable {
     /// Whether the four numbers count pixels or fractions of the picture's width and height.
-    public enum Unit: Sendable, Hashable, Encodable {
+    enum Unit: Sendable, Hashable, Encodable {
         case pixels
         case fractions
     }
 
-    public var x: Double
-    public var y: Double
-    public var width: Double
-    public var height: Double
-    public var unit: Unit
+    var x: Double
+    var y: Double
+    var width: Double
+    var height: Double
+    var unit: Unit
 
-    public init(x: Double, y: Double, width: Double, height: Double, unit: Unit) {
+    init(x: Double, y: Double, width: Double, height: Double, unit: Unit) {
         self.x = x
         self.y = y
         self.width = width

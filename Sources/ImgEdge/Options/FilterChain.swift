@@ -3,11 +3,11 @@
 ///
 /// Parsing checks only the grammar and bounds; whether each name is a loaded module is for the
 /// caller, which knows the registry.
-public struct FilterChain: Sendable, Hashable {
+struct FilterChain: Sendable, Hashable {
     /// One filter and its arguments.
-    public struct Step: Sendable, Hashable {
-        public var name: String
-        public var arguments: [Float]
+    struct Step: Sendable, Hashable {
+        var name: String
+        var arguments: [Float]
     }
 
     /// The most filters one request may chain.
@@ -15,15 +15,15 @@ public struct FilterChain: Sendable, Hashable {
     /// The most arguments one filter may take.
     static let maxArguments = 16
 
-    public var steps: [Step]
+    var steps: [Step]
 
-    public init(steps: [Step] = []) {
+    init(steps: [Step] = []) {
         self.steps = steps
     }
 
     /// Parses the parameter's value.
     /// - Throws: `OptionsError.invalidValue` naming `filter` and what was expected.
-    public init(parsing text: String) throws(OptionsError) {
+    init(parsing text: String) throws(OptionsError) {
         func invalid(_ expected: String) -> OptionsError {
             .invalidValue(name: "filter", value: text, expected: expected)
         }

@@ -1,10 +1,10 @@
 /// The point ``Fit/cover`` keeps in view when it crops (`fp=x,y`), as fractions of the
 /// picture's width and height from its top-left corner; it overrides ``Gravity``.
-public struct FocalPoint: Sendable, Hashable, Encodable {
-    public var x: Double
-    public var y: Double
+struct FocalPoint: Sendable, Hashable, Encodable {
+    var x: Double
+    var y: Double
 
-    public init(x: Double, y: Double) {
+    init(x: Double, y: Double) {
         self.x = x
         self.y = y
     }

@@ -2,7 +2,7 @@
 ///
 /// Names are those the client wrote (`width`, not `w`, if it wrote `width`), so ``reason`` can
 /// go back as-is in a 400 response.
-public enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
+enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A parameter that is neither an option nor one of the allowed passthrough names.
     case unknownParameter(String)
     /// A parameter given a second time as `name`; `earlier` is how it was first given, which
@@ -22,7 +22,7 @@ public enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
     /// `invalid value "abc" for w: expected an integer from 1 to 8192`.
     ///
     /// Text that came from the client is quoted, clipped and escaped (see ``quoted(_:)``).
-    public var reason: String {
+    var reason: String {
         switch self {
         case .unknownParameter(let name):
             "unknown parameter \(Self.quoted(name))"
@@ -41,7 +41,7 @@ public enum OptionsError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    public var description: String { reason }
+    var description: String { reason }
 
     /// The longest quoted text, in characters after escaping, before it is cut off with `...`.
     static let quoteLimit = 40

@@ -1,12 +1,12 @@
 /// A border added around the resized picture (`pad=`), in output pixels (CSS pixels × dpr),
 /// in the colour `bg` names.
-public struct Padding: Sendable, Hashable, Encodable {
-    public var top: Int
-    public var right: Int
-    public var bottom: Int
-    public var left: Int
+struct Padding: Sendable, Hashable, Encodable {
+    var top: Int
+    var right: Int
+    var bottom: Int
+    var left: Int
 
-    public init(top: Int, right: Int, bottom: Int, left: Int) {
+    init(top: Int, right: Int, bottom: Int, left: Int) {
         self.top = top
         self.right = right
         self.bottom = bottom

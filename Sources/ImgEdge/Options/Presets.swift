@@ -8,7 +8,7 @@ import HummingbirdCore
 /// 300 wide), whichever name or alias either uses. With ``isExclusive`` (`--presets-only`) a URL
 /// may name only `preset` (and `sig`): with signing off, that is how a site stops the world from
 /// asking for variants it never uses.
-public struct Presets: Sendable {
+struct Presets: Sendable {
     /// Each preset's parameters, percent-decoded, by name.
     private let queries: [String: [(name: String, value: String)]]
     /// Whether a URL may give nothing but `preset` and `sig`.

@@ -25,7 +25,7 @@ extension ProcessingOptions {
     /// - Throws: The first problem found, in query order: an unknown parameter, a parameter
     ///   given twice (under the same name or an alias, passthrough names included), an invalid
     ///   value (an empty one included, but for `trim`); then a size over the limit after `dpr`.
-    public init(
+    init(
         query: some Sequence<(name: String, value: String)>,
         maxOutputDimension: Int = 8192,
         passthroughNames: Set<String> = []

@@ -1,5 +1,5 @@
 import Foundation
-public import Vips
+import Vips
 
 /// What a request asks imgedge to do to an image: orientation, crop and trim, size, fit,
 /// padding, encoding and background.
@@ -7,51 +7,51 @@ public import Vips
 /// Sizes and padding are in output pixels, `dpr` already applied; crops in source pixels. Options parsed by
 /// ``init(query:maxOutputDimension:passthroughNames:)`` are validated; the memberwise
 /// initializer trusts its caller.
-public struct ProcessingOptions: Sendable, Hashable, Encodable {
+struct ProcessingOptions: Sendable, Hashable, Encodable {
     /// Output width in pixels (CSS width × dpr), or nil to follow the aspect ratio or the source.
-    public var width: Int?
+    var width: Int?
     /// Output height in pixels (CSS height × dpr), or nil to follow the aspect ratio or the source.
-    public var height: Int?
-    public var fit: Fit
+    var height: Int?
+    var fit: Fit
     /// Where ``Fit/cover`` crops; carried for every fit but only meaningful for cover.
-    public var gravity: Gravity
+    var gravity: Gravity
     /// Encoder quality 1–100, or nil for the output format's own default.
-    public var quality: Int?
+    var quality: Int?
     /// The output format, or nil (`format=auto`) to negotiate it from `Accept`.
-    public var format: ImageFormat?
+    var format: ImageFormat?
     /// Whether ``Fit/inside`` may scale the image up; otherwise it only ever shrinks.
-    public var enlarge: Bool
+    var enlarge: Bool
     /// Letterbox colour for ``Fit/contain``, and what alpha is flattened onto for formats without alpha.
-    public var background: RGBColor
+    var background: RGBColor
     /// Raw values of the parameters the parser was told to pass through (`filter`, `sig`), by name.
-    public var passthrough: [String: String]
+    var passthrough: [String: String]
     /// The turn after EXIF orientation.
-    public var rotation: Rotation
+    var rotation: Rotation
     /// The mirroring after ``rotation``, if any.
-    public var flip: Flip?
+    var flip: Flip?
     /// The part of the turned picture to keep, before the resize.
-    public var crop: CropRegion?
+    var crop: CropRegion?
     /// With a threshold (0–255), a border of the first pixel's colour is cut off after the crop.
-    public var trimThreshold: Int?
+    var trimThreshold: Int?
     /// The point ``Fit/cover`` keeps in view, instead of ``gravity``.
-    public var focalPoint: FocalPoint?
+    var focalPoint: FocalPoint?
     /// A border around the resized picture, in ``background``.
-    public var padding: Padding?
+    var padding: Padding?
     /// Whether the client asked to save data (`Save-Data: on`), which lowers the default quality.
-    public var savesData: Bool
+    var savesData: Bool
     /// The image, or an answer about it; a placeholder (`format=lqip`) is a still, blurred, at
     /// most ``placeholderSide`` pixels a side, in WebP or else JPEG (PNG with alpha).
-    public var answer: Answer
+    var answer: Answer
 
     /// Whether the answer is a placeholder.
     var isPlaceholder: Bool { answer == .placeholder }
 
     /// The longest side of a placeholder.
-    public static let placeholderSide = 32
+    static let placeholderSide = 32
     /// A placeholder's quality unless the URL sets `q`.
     static let placeholderQuality = 50
 
-    public init(
+    init(
         width: Int? = nil,
         height: Int? = nil,
         fit: Fit = .inside,
@@ -104,7 +104,7 @@ public struct ProcessingOptions: Sendable, Hashable, Encodable {
     ///
     /// Not included, so callers must add them when they matter: the negotiated format when
     /// `fm=auto`, and the filter chain.
-    public var cacheKey: String {
+    var cacheKey: String {
         var keyed = answer.describesSource ? ProcessingOptions(answer: answer) : self
         keyed.passthrough = [:]
         let encoder = JSONEncoder()

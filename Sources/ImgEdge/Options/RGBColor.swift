@@ -1,13 +1,13 @@
 /// An sRGB colour with 8-bit channels and straight (not premultiplied) alpha, written in URLs
 /// as hex (`bg=ff000080`).
-public struct RGBColor: Sendable, Hashable, Encodable {
-    public var red: UInt8
-    public var green: UInt8
-    public var blue: UInt8
+struct RGBColor: Sendable, Hashable, Encodable {
+    var red: UInt8
+    var green: UInt8
+    var blue: UInt8
     /// Opacity: 0 is fully transparent, 255 fully opaque.
-    public var alpha: UInt8
+    var alpha: UInt8
 
-    public init(red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8 = 255) {
+    init(red: UInt8, green: UInt8, blue: UInt8, alpha: UInt8 = 255) {
         self.red = red
         self.green = green
         self.blue = blue
@@ -15,13 +15,13 @@ public struct RGBColor: Sendable, Hashable, Encodable {
     }
 
     /// Opaque white, the default background.
-    public static let white = RGBColor(red: 255, green: 255, blue: 255)
+    static let white = RGBColor(red: 255, green: 255, blue: 255)
 
     /// Parses hex `rgb`, `rrggbb` or `rrggbbaa`, in either case, with an optional leading `#`.
     ///
     /// `rgb` is short for `rrggbb` (each digit doubled); the forms without alpha are opaque.
     /// Returns nil for anything else, including other lengths and non-ASCII digits.
-    public init?(hex: String) {
+    init?(hex: String) {
         var text = hex.utf8[...]
         if text.first == UInt8(ascii: "#") {
             text = text.dropFirst()
@@ -41,7 +41,7 @@ public struct RGBColor: Sendable, Hashable, Encodable {
     }
 
     /// The canonical spelling: eight lowercase hex digits `rrggbbaa`, alpha included even when opaque.
-    public var hex: String {
+    var hex: String {
         let digits = Array("0123456789abcdef".utf8)
         var bytes: [UInt8] = []
         for channel in [red, green, blue, alpha] {

@@ -18,15 +18,15 @@ import Darwin
 /// file's metadata before any byte is read. A path the client names that cannot be a file
 /// under the root (missing, a link out, a name too long, a file used as a directory) is
 /// `notFound`, never a server error.
-public struct FileOrigin: Origin {
+struct FileOrigin: Origin {
     /// The directory originals are read from, as configured.
-    public let root: String
+    let root: String
 
-    public init(root: String) {
+    init(root: String) {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
     }
 
-    public func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
+    func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
         let filePath = try await confined("\(root)/\(path)")
         do {
             return try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(filePath)) { handle in
@@ -49,7 +49,7 @@ public struct FileOrigin: Origin {
         }
     }
 
-    public func version(of path: SourcePath) async throws(OriginError) -> String? {
+    func version(of path: SourcePath) async throws(OriginError) -> String? {
         let filePath = try await confined("\(root)/\(path)")
         let info: FileInfo?
         do {

@@ -12,19 +12,19 @@ import Vips
 /// `Settings.allowedRedirectHosts` names, a bounded number of times; a redirect to another host
 /// connects only to an address the SSRF guard passed. The whole fetch, head and body, runs under
 /// one deadline, and the body is collected only up to the size limit.
-public struct HTTPOrigin: Origin {
+struct HTTPOrigin: Origin {
     /// Timeouts and redirect policy for origin fetches.
-    public struct Settings: Sendable {
+    struct Settings: Sendable {
         /// How long to wait for a TCP (and TLS) connection.
-        public var connectTimeout: Duration = .seconds(5)
+        var connectTimeout: Duration = .seconds(5)
         /// How long a whole fetch, redirects and body included, may take.
-        public var totalTimeout: Duration = .seconds(20)
+        var totalTimeout: Duration = .seconds(20)
         /// Redirects followed before giving up.
-        public var maxRedirects = 3
+        var maxRedirects = 3
         /// Hosts besides the base URL's own that a redirect may lead to.
-        public var allowedRedirectHosts: [String] = []
+        var allowedRedirectHosts: [String] = []
 
-        public init() {}
+        init() {}
 
         /// The settings of this concern, under `origin.` in a config file.
         static let configurationKeys: [ConfigurationKey<Self>] = [
@@ -47,13 +47,13 @@ public struct HTTPOrigin: Origin {
     }
 
     /// The base URL, without a trailing slash.
-    public let baseURL: String
+    let baseURL: String
     private let baseHost: String?
     private let client: HTTPClient
     private let settings: Settings
 
     /// Creates an origin and its own HTTP client; call `shutdown()` when done.
-    public init(baseURL: String, settings: Settings = Settings()) {
+    init(baseURL: String, settings: Settings = Settings()) {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.baseHost = URL(string: self.baseURL)?.host
         self.settings = settings
@@ -74,18 +74,18 @@ public struct HTTPOrigin: Origin {
     }
 
     /// Closes the client's connections.
-    public func shutdown() async throws {
+    func shutdown() async throws {
         try await client.shutdown()
     }
 
-    public func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
+    func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
         try await withinDeadline(limit: limit) {
             try await follow(url(of: path)) { url, client in try await get(url, with: client, limit: limit) }
         }
     }
 
     /// The validator of the original, from a HEAD request: nothing of the body is read.
-    public func version(of path: SourcePath) async throws(OriginError) -> String? {
+    func version(of path: SourcePath) async throws(OriginError) -> String? {
         try await withinDeadline(limit: 0) {
             try await follow(url(of: path)) { url, client in try await head(url, with: client) }
         }

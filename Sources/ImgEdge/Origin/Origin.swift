@@ -1,9 +1,9 @@
-public import Vips
+import Vips
 
 /// Where original images come from: a local directory or an HTTP(S) server.
 ///
 /// Two implementations, `FileOrigin` and `HTTPOrigin`; the pipeline sees only this protocol.
-public protocol Origin: Sendable {
+protocol Origin: Sendable {
     /// Fetches the original named by `path`.
     /// - Parameters:
     ///   - path: a validated relative path (see `SourcePath`).
@@ -16,16 +16,16 @@ public protocol Origin: Sendable {
 }
 
 /// An original image as the origin gave it.
-public struct SourceImage: Sendable {
+struct SourceImage: Sendable {
     /// The encoded bytes.
-    public var bytes: SourceBytes
+    var bytes: SourceBytes
     /// When the origin says the original last changed, as an HTTP date, if it says.
-    public var lastModified: String?
+    var lastModified: String?
     /// What changes whenever the original does (a file's inode, size and modification time; an
     /// HTTP origin's validator), or nil when the origin gives nothing of the kind.
-    public var version: String?
+    var version: String?
 
-    public init(bytes: SourceBytes, lastModified: String?, version: String?) {
+    init(bytes: SourceBytes, lastModified: String?, version: String?) {
         self.bytes = bytes
         self.lastModified = lastModified
         self.version = version

@@ -1,5 +1,5 @@
 /// Why an original could not be fetched.
-public enum OriginError: Error, Sendable, Equatable {
+enum OriginError: Error, Sendable, Equatable {
     /// The origin has nothing at that path.
     case notFound
     /// The original is larger than the configured limit (bytes).

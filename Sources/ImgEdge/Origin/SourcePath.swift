@@ -9,13 +9,13 @@ import Foundation
 ///
 /// Two paths are equal when their segments are the same UTF-8 bytes: `café.jpg` in NFC and in
 /// NFD name two files, so they are two sources, with two version records and cache keys.
-public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
+struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     /// The decoded segments, each non-empty and safe.
-    public let segments: [String]
+    let segments: [String]
 
     /// Validates a request path such as `/photos/cat.jpg` (leading slash optional).
     /// - Returns: nil when the path is empty or unsafe.
-    public init?(urlPath: some StringProtocol) {
+    init?(urlPath: some StringProtocol) {
         let trimmed = urlPath.drop { $0 == "/" }
         guard !trimmed.isEmpty, trimmed.utf8.count <= 1024 else { return nil }
         var segments: [String] = []
@@ -29,15 +29,15 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// The path joined with `/`, without a leading slash.
-    public var description: String {
+    var description: String {
         segments.joined(separator: "/")
     }
 
-    public static func == (left: SourcePath, right: SourcePath) -> Bool {
+    static func == (left: SourcePath, right: SourcePath) -> Bool {
         left.segments.elementsEqual(right.segments) { $0.hasSameBytes(as: $1) }
     }
 
-    public func hash(into hasher: inout Hasher) {
+    func hash(into hasher: inout Hasher) {
         hasher.combine(segments.count)
         for segment in segments { segment.hashBytes(into: &hasher) }
     }

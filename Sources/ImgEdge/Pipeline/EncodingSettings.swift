@@ -1,4 +1,4 @@
-public import Vips
+import Vips
 
 /// Per-format quality and encoder effort used when the URL does not set `q`.
 ///
@@ -8,17 +8,17 @@ public import Vips
 /// it. Measured with `Benchmarks/encoders.sh` and `Benchmarks/run.sh` (BENCHMARKS.md, "Encoder
 /// settings"): JPEG XL and AVIF at their lowest efforts land a third below JPEG's bytes; their
 /// next efforts save a fifth more but double the cost of a miss.
-public struct EncodingSettings: Sendable, Hashable {
+struct EncodingSettings: Sendable, Hashable {
     /// Quality 1–100 by format, used when `q` is absent.
-    public var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 88, .avif: 77, .jxl: 83, .png: 100, .gif: 100]
+    var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 88, .avif: 77, .jxl: 83, .png: 100, .gif: 100]
     /// Encoder CPU effort by format, in each encoder's own range.
-    public var effort: [ImageFormat: Int] = [.webp: 4, .avif: 0, .jxl: 4, .gif: 7, .jpeg: 0, .png: 0]
+    var effort: [ImageFormat: Int] = [.webp: 4, .avif: 0, .jxl: 4, .gif: 7, .jpeg: 0, .png: 0]
     /// Whether the original's own bytes, less the metadata a render strips, are served when the
     /// render would be larger, the URL sets no `q`, and the render changed nothing the client can
     /// see: same size, no geometry, no filters, in a format it takes (`RenderJob`, `PrivateMetadata`).
-    public var servesOriginalIfSmaller = true
+    var servesOriginalIfSmaller = true
 
-    public init() {}
+    init() {}
 
     /// The quality to encode `format` with: the URL's `q`, or the format's default, lowered by
     /// `ClientHints.saveDataQualityStep` (to no less than 1) when the client saves data.

@@ -1,5 +1,5 @@
 import Foundation
-public import Filters
+import Filters
 import NIOConcurrencyHelpers
 import NIOCore
 import Vips
@@ -10,7 +10,7 @@ import Vips
 /// `serve` reads in that order. The request comes parsed and negotiated (`ImageRequest`); the
 /// blocking libvips work goes to `ImageWorkers`, once for identical concurrent misses. The
 /// event-loop hit path asks `cachedHit` alone.
-public struct ImageService: Sendable {
+struct ImageService: Sendable {
     let origin: any Origin
     /// The origin as configured, part of every variant key: a disk tier kept across a change
     /// of origin serves nothing of the old one.
@@ -24,7 +24,7 @@ public struct ImageService: Sendable {
     /// The image answered, with status 404, for an original the origin does not have; nil: none.
     let fallback: SourceImage?
     /// The filter modules, reloadable while serving.
-    public let modules: ModuleCatalog
+    let modules: ModuleCatalog
     private let versions: NIOLockedValueBox<SourceVersions>
     /// A cancelled wait is answered `.refused(.shuttingDown)`: the route's watch reports a client
     /// that left as gone by itself, so what else cancels a wait is a shutdown.

@@ -13,19 +13,19 @@ import Synchronization
 /// its source is fetched or uploaded, so that a burst past the queue gets a fast 503 instead of
 /// piling up sources in memory. Jobs waiting for a thread wait here, not in the pool's queue,
 /// and `FairTurns` says whose job runs next, so one client's burst does not hold every thread.
-public final class ImageWorkers: Sendable {
+final class ImageWorkers: Sendable {
     /// Thread count and queue bound.
-    public struct Settings: Sendable {
+    struct Settings: Sendable {
         /// Jobs that run at once; default: the number of cores.
-        public var workers = System.coreCount
+        var workers = System.coreCount
         /// Jobs admitted beyond those running: fetching or receiving their source, or waiting.
-        public var queueLimit = 64
+        var queueLimit = 64
         /// The worker threads' nice value. A job uses a core for milliseconds, a cache hit on an
         /// event loop for microseconds: with the workers below the event loops, the kernel runs
         /// the event loops first when every core renders, and hits stay fast.
-        public var niceness: Int32 = 10
+        var niceness: Int32 = 10
 
-        public init() {}
+        init() {}
 
         /// The settings of this concern, under `workers.` in a config file.
         static let configurationKeys: [ConfigurationKey<Self>] = [
@@ -41,14 +41,14 @@ public final class ImageWorkers: Sendable {
         ]
 
         /// Throws the first value out of range.
-        public func validate() throws(ConfigurationError) {
+        func validate() throws(ConfigurationError) {
             try Self.configurationKeys.validate(self)
         }
     }
 
     /// Proof that its holder has one of the places, asked for by `run`, and the client it
     /// works for, whose turn at the threads its jobs take.
-    public struct Place: Sendable {
+    struct Place: Sendable {
         /// Nil for work no client asked for through a socket (in-process callers).
         let client: ClientAddress?
 
@@ -57,7 +57,7 @@ public final class ImageWorkers: Sendable {
         }
     }
 
-    public let settings: Settings
+    let settings: Settings
     /// The places each client holds.
     private let shares: ClientShares
     private let pool: NIOThreadPool
@@ -70,7 +70,7 @@ public final class ImageWorkers: Sendable {
 
     /// Starts the worker threads; call `shutdown()` when done.
     /// - Parameter placesPerClient: the most places one client holds at once.
-    public init(settings: Settings, placesPerClient: Int) {
+    init(settings: Settings, placesPerClient: Int) {
         self.settings = settings
         shares = ClientShares(limit: placesPerClient)
         pool = NIOThreadPool(numberOfThreads: settings.workers)
@@ -161,7 +161,7 @@ public final class ImageWorkers: Sendable {
     }
 
     /// Lets running jobs finish and stops the threads.
-    public func shutdown() async throws {
+    func shutdown() async throws {
         try await pool.shutdownGracefully()
     }
 }

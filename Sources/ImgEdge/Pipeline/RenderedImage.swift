@@ -1,8 +1,8 @@
-public import NIOCore
-public import Vips
+import NIOCore
+import Vips
 
 /// The outcome of rendering one request: the variant's bytes, or "not modified".
-public enum RenderOutcome: Sendable {
+enum RenderOutcome: Sendable {
     case image(RenderedImage)
     /// The client's `If-None-Match` already names this variant's tag.
     case notModified(RenderedImage.Validators)
@@ -10,28 +10,28 @@ public enum RenderOutcome: Sendable {
 
 /// A variant's bytes, an encoded image or an answer about the source (`format=json`,
 /// `format=thumbhash`), with everything its response headers need.
-public struct RenderedImage: Sendable {
+struct RenderedImage: Sendable {
     /// What identifies this variant for caches.
-    public struct Validators: Sendable {
+    struct Validators: Sendable {
         /// What the variant's bytes are, which `X-Variant` names.
-        public var format: VariantFormat
+        var format: VariantFormat
         /// The quoted strong `ETag`.
-        public var entityTag: String
+        var entityTag: String
         /// The source's `Last-Modified`, when the origin told it.
-        public var lastModified: String?
+        var lastModified: String?
     }
 
     /// The encoded image, or the answer's bytes.
-    public var body: ByteBuffer
-    public var validators: Validators
-    public var timings: StageTimings
+    var body: ByteBuffer
+    var validators: Validators
+    var timings: StageTimings
 
     /// What the bytes are.
-    public var format: VariantFormat { validators.format }
+    var format: VariantFormat { validators.format }
 }
 
 /// Where an answer came from, as the `X-Cache` header says.
-public enum CacheStatus: String, CaseIterable, Sendable {
+enum CacheStatus: String, CaseIterable, Sendable {
     case hitMemory = "HIT-MEMORY"
     case hitDisk = "HIT-DISK"
     /// Rendered for this request.
@@ -41,11 +41,11 @@ public enum CacheStatus: String, CaseIterable, Sendable {
 }
 
 /// What the service answers one request with.
-public struct ServedAnswer: Sendable {
-    public var outcome: RenderOutcome
-    public var cacheStatus: CacheStatus
+struct ServedAnswer: Sendable {
+    var outcome: RenderOutcome
+    var cacheStatus: CacheStatus
     /// When a cached answer was rendered, in seconds since 1970, for `Age`; nil for a fresh render.
-    public var renderedAt: Int?
+    var renderedAt: Int?
     /// Whether this is the fallback image, standing in for an original the origin does not have.
-    public var isFallback = false
+    var isFallback = false
 }

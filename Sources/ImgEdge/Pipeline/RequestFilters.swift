@@ -1,11 +1,11 @@
-public import Filters
+import Filters
 
 /// A `filter=` step resolved to its loaded module.
-public struct ResolvedFilter: Sendable {
-    public let module: FilterModule
-    public let arguments: [Float]
+struct ResolvedFilter: Sendable {
+    let module: FilterModule
+    let arguments: [Float]
 
-    public init(module: FilterModule, arguments: [Float]) {
+    init(module: FilterModule, arguments: [Float]) {
         self.module = module
         self.arguments = arguments
     }
@@ -13,14 +13,14 @@ public struct ResolvedFilter: Sendable {
 
 /// The modules one request uses, resolved against the registry current when it started, which
 /// also runs them: a reload while the request runs does not change its modules.
-public struct RequestFilters: Sendable {
-    public let registry: FilterRegistry
+struct RequestFilters: Sendable {
+    let registry: FilterRegistry
     /// The byte-stream module the body passes through before decoding (uploads only).
-    public let transform: FilterModule?
+    let transform: FilterModule?
     /// Pixel filters, in order.
-    public let steps: [ResolvedFilter]
+    let steps: [ResolvedFilter]
 
-    public init(registry: FilterRegistry, transform: FilterModule? = nil, steps: [ResolvedFilter] = []) {
+    init(registry: FilterRegistry, transform: FilterModule? = nil, steps: [ResolvedFilter] = []) {
         self.registry = registry
         self.transform = transform
         self.steps = steps

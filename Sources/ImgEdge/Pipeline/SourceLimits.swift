@@ -1,24 +1,24 @@
 /// Bounds on what one request may cost, all checked from the source's header and the resize
 /// plan before any pixel is decoded.
-public struct SourceLimits: Sendable, Hashable {
+struct SourceLimits: Sendable, Hashable {
     /// Largest original or upload accepted, in bytes.
-    public var maxSourceBytes = 32 * 1024 * 1024
+    var maxSourceBytes = 32 * 1024 * 1024
     /// Most pixels decoded from a source, over all the frames decoded.
-    public var maxInputPixels = 50_000_000
+    var maxInputPixels = 50_000_000
     /// Most frames decoded from an animated source; later frames are dropped.
-    public var maxAnimationFrames = 100
+    var maxAnimationFrames = 100
     /// Most pixels in a result, over all its frames.
-    public var maxOutputPixels = 40_000_000
+    var maxOutputPixels = 40_000_000
     /// Largest width or height of a result, in pixels.
-    public var maxOutputDimension = 8192
+    var maxOutputDimension = 8192
     /// The longest one job may compute, decode to encode; libvips and the strip filters stop
     /// then, and the request is answered 503.
-    public var maxProcessingTime: Duration = .seconds(10)
+    var maxProcessingTime: Duration = .seconds(10)
     /// Whether TIFF sources are accepted. No web page needs them, and libvips' TIFF loader
     /// reads the most exotic files (thousands of bands, many directories), so they are off.
-    public var acceptsTIFF = false
+    var acceptsTIFF = false
 
-    public init() {}
+    init() {}
 
     /// The settings of this concern, under `limits.` in a config file.
     static let configurationKeys: [ConfigurationKey<Self>] = [
@@ -46,7 +46,7 @@ public struct SourceLimits: Sendable, Hashable {
     ]
 
     /// Throws the first value out of range.
-    public func validate() throws(ConfigurationError) {
+    func validate() throws(ConfigurationError) {
         try Self.configurationKeys.validate(self)
     }
 }

@@ -1,8 +1,8 @@
 /// Time spent in each pipeline stage, reported in the `Server-Timing` header and the
 /// `imgedge_stage_duration_seconds` histogram.
-public struct StageTimings: Sendable {
+struct StageTimings: Sendable {
     /// A stage's name, as it appears in `Server-Timing`.
-    public enum Stage: String, Sendable, CaseIterable {
+    enum Stage: String, Sendable, CaseIterable {
         case fetch
         /// Waiting for a worker thread, once the source is in.
         case queue
@@ -15,7 +15,7 @@ public struct StageTimings: Sendable {
 
     private var durations: [Stage: Duration] = [:]
 
-    public init() {}
+    init() {}
 
     /// Runs `body` and adds its duration to `stage`.
     mutating func measure<T: ~Copyable, E: Error>(_ stage: Stage, _ body: () throws(E) -> T) throws(E) -> T {
@@ -36,7 +36,7 @@ public struct StageTimings: Sendable {
     }
 
     /// The `Server-Timing` value in milliseconds, e.g. `fetch;dur=1.2, decode;dur=30.5, encode;dur=12.0`.
-    public var headerValue: String {
+    var headerValue: String {
         Stage.allCases.compactMap { stage in
             durations[stage].map { "\(stage.rawValue);dur=\(Double(Int($0 / .microseconds(100))) / 10)" }
         }.joined(separator: ", ")

@@ -1,18 +1,18 @@
-public import Vips
+import Vips
 
 /// What a variant's bytes are: an encoded image, or one of the answers about the source that
 /// are cached and tagged like images (`format=json`, `format=thumbhash`). The raw value is
 /// what `X-Variant` says, the metrics' `format` label and the disk tier's record.
-public enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable {
+enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable {
     case image(ImageFormat)
     /// The source's metadata as JSON.
     case metadata
     /// The source's ThumbHash bytes.
     case thumbHash
 
-    public static let allCases: [VariantFormat] = ImageFormat.allCases.map(Self.image) + [.metadata, .thumbHash]
+    static let allCases: [VariantFormat] = ImageFormat.allCases.map(Self.image) + [.metadata, .thumbHash]
 
-    public init?(rawValue: String) {
+    init?(rawValue: String) {
         switch rawValue {
         case "json": self = .metadata
         case "thumbhash": self = .thumbHash
@@ -22,7 +22,7 @@ public enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable {
         }
     }
 
-    public var rawValue: String {
+    var rawValue: String {
         switch self {
         case .image(let format): format.rawValue
         case .metadata: "json"
@@ -31,7 +31,7 @@ public enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable {
     }
 
     /// The `Content-Type` of the bytes.
-    public var mediaType: String {
+    var mediaType: String {
         switch self {
         case .image(let format): format.mediaType
         case .metadata: "application/json"

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 import Foundation
 
 /// HMAC-SHA256 signatures over image URLs, so that only URLs the site made are rendered.
@@ -13,7 +13,7 @@ public struct URLSigner: Sendable {
 
     /// The fewest bytes a key may have: the configuration refuses a shorter one, which could
     /// be guessed.
-    public static let minimumKeyBytes = 16
+    static let minimumKeyBytes = 16
 
     /// - Parameter keys: the secrets, as text; the first signs.
     public init?(keys: [String]) {
@@ -22,7 +22,7 @@ public struct URLSigner: Sendable {
     }
 
     /// The canonical message for a URL's raw path and query, `sig` left out.
-    public static func canonical(path: String, query: String?) -> String {
+    static func canonical(path: String, query: String?) -> String {
         let pairs = (query ?? "").split(separator: "&").filter { !$0.isEmpty && !$0.hasPrefix("sig=") && $0 != "sig" }
         return pairs.isEmpty ? path : path + "?" + pairs.map(String.init).sorted().joined(separator: "&")
     }
@@ -34,7 +34,7 @@ public struct URLSigner: Sendable {
     }
 
     /// Whether the URL's `sig` is a valid signature of it under any key, compared in constant time.
-    public func isValid(path: String, query: String?) -> Bool {
+    func isValid(path: String, query: String?) -> Bool {
         guard let signature = Self.signature(inQuery: query).flatMap(Self.decodeBase64URL) else { return false }
         let message = Data(Self.canonical(path: path, query: query).utf8)
         // Every key is tried, so the time taken does not tell which one matched.

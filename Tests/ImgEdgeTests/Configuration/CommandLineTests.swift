@@ -1,6 +1,6 @@
 import AsyncHTTPClient
 import Foundation
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing

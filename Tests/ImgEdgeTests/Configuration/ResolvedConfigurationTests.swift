@@ -1,6 +1,6 @@
 import Filters
 import Foundation
-import ImgEdge
+@testable import ImgEdge
 import Logging
 import Testing
 import Vips

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing

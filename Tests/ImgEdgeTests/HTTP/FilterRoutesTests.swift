@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageTestSupport
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import Testing
 import Vips

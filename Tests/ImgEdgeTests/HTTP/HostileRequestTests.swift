@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import Testing
 

@@ -1,7 +1,7 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import Testing
 

@@ -2,7 +2,7 @@ import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
+@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing

@@ -2,7 +2,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageTestSupport
-import ImgEdge
+@testable import ImgEdge
 import Foundation
 import NIOCore
 import Testing

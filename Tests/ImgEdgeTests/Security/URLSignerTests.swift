@@ -4,7 +4,7 @@ import HTTPTypes
 import NIOHTTP1
 import Hummingbird
 import HummingbirdTesting
-import ImgEdge
+@testable import ImgEdge
 import Testing
 
 @Suite("Signed URLs: HMAC-SHA256 over the canonical path and query")
