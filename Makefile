@@ -7,7 +7,7 @@ PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
 TEST_DEBIAN_PACKAGES := varnish nginx
 
-.PHONY: deps test-deps build release dist run test bench modules fuzz
+.PHONY: deps test-deps build release dist run test bench modules fuzz format
 
 deps:
 	@pkg-config --exists vips 2>/dev/null || { \
@@ -50,6 +50,10 @@ run: build
 test: build test-deps
 	swift test --skip-build
 	IMGEDGE_BIN=.build/debug/imgedge Benchmarks/adversary.sh 15
+
+# Rewrites the Swift files as .swift-format says (CI checks them with scripts/check-format.sh).
+format:
+	swift format -i -r Sources Tests Benchmarks/FilterBenchmarks
 
 # Longer seeded fuzz runs of the parsers and signature check than `make test` does.
 fuzz: build

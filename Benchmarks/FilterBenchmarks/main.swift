@@ -11,7 +11,8 @@ import Vips
 import WAT
 
 let iterations = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 15
-let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
 let modulesDirectory = repository.appendingPathComponent("Modules/build").path
 
 /// The median wall time of `body` over the iterations, in milliseconds, after warm-up runs.
@@ -28,7 +29,8 @@ func median(_ body: () throws -> Void) rethrows -> Double {
 }
 
 func row(_ name: String, _ measured: Double, _ baseline: Double, _ ratio: Double) {
-    print(name.padding(toLength: 28, withPad: " ", startingAt: 0), String(format: "%10.2f %10.2f %8.2f", measured, baseline, ratio))
+    print(
+        name.padding(toLength: 28, withPad: " ", startingAt: 0), String(format: "%10.2f %10.2f %8.2f", measured, baseline, ratio))
 }
 
 try Libvips.start()
@@ -73,9 +75,11 @@ for name in ["sepia", "grayscale", "saturation", "invert", "brightness", "contra
 
 // (b) Strip filters: the module in WasmKit against the same arithmetic in native Swift.
 func nativeVignette(_ pixels: UnsafeMutableRawBufferPointer, width: Int, height: Int, bands: Int, strength: Float) {
-    let halfWidth = Float(width) / 2, halfHeight = Float(height) / 2
+    let halfWidth = Float(width) / 2
+    let halfHeight = Float(height) / 2
     let k = strength / 2
-    let kx256 = k / (halfWidth * halfWidth) * 256, ky = k / (halfHeight * halfHeight)
+    let kx256 = k / (halfWidth * halfWidth) * 256
+    let ky = k / (halfHeight * halfHeight)
     for y in 0..<height {
         let dy = Float(y) + 0.5 - halfHeight
         let base = (1 - ky * dy * dy) * 256 + 0.5
@@ -142,15 +146,19 @@ func nativeSepia(_ pixels: UnsafeMutableRawBufferPointer, bands: Int) {
 let sepiaModule = try FilterModule(name: "sepia-loop", bytes: wat2wasm(sepiaLoop), limits: FilterLimits())
 let strips = FilterRegistry(modules: [catalog.modules["vignette"]!, sepiaModule])
 for (name, module, native) in [
-    ("vignette (strips)", catalog.modules["vignette"]!, { (buffer: UnsafeMutableRawBufferPointer) in
-        nativeVignette(buffer, width: width, height: height, bands: bands, strength: 0.4)
-    }),
+    (
+        "vignette (strips)", catalog.modules["vignette"]!,
+        { (buffer: UnsafeMutableRawBufferPointer) in
+            nativeVignette(buffer, width: width, height: height, bands: bands, strength: 0.4)
+        }
+    ),
     ("sepia loop (strips)", sepiaModule, { (buffer: UnsafeMutableRawBufferPointer) in nativeSepia(buffer, bands: bands) }),
 ] {
     var copy = rgb
     let wasm = try median {
         try copy.withUnsafeMutableBytes { buffer in
-            try strips.filterStrips(module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: bands), arguments: [])
+            try strips.filterStrips(
+                module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: bands), arguments: [])
         }
     }
     let swift = median { copy.withUnsafeMutableBytes(native) }

@@ -45,7 +45,9 @@ extension FilterInstance {
         guard width > 0, height > 0, [3, 4].contains(bands), width <= Self.maxTransformPixels / height,
             length == 12 + width * height * bands
         else {
-            throw .failed(name: name, kind: .processingFailed, detail: "output header \(width)x\(height)x\(bands) does not match \(length) bytes")
+            throw .failed(
+                name: name, kind: .processingFailed,
+                detail: "output header \(width)x\(height)x\(bands) does not match \(length) bytes")
         }
         return DecodedRaster(width: width, height: height, bands: bands, pixels: try read(count: length - 12, at: output + 12))
     }

@@ -56,7 +56,8 @@ final class FilterInstance: @unchecked Sendable {
             results = try function.invoke(arguments.map { .i32($0) })
         } catch {
             let text = String(describing: error)
-            let detail = text.contains("fuel") ? "ran out of fuel" : "trapped: \(text.split(whereSeparator: \.isNewline).first ?? "")"
+            let detail =
+                text.contains("fuel") ? "ran out of fuel" : "trapped: \(text.split(whereSeparator: \.isNewline).first ?? "")"
             throw .failed(name: name, kind: .processingFailed, detail: detail)
         }
         guard case .i32(let value)? = results.first else { return 0 }
@@ -111,7 +112,8 @@ final class FilterInstance: @unchecked Sendable {
     /// Reads `count` bytes at `offset`.
     func read(count: Int, at offset: UInt32) throws(FilterError) -> [UInt8] {
         var bytes = [UInt8](repeating: 0, count: count)
-        try bytes.withUnsafeMutableBytes { buffer in Result { () throws(FilterError) in try read(into: buffer, from: offset) } }.get()
+        try bytes.withUnsafeMutableBytes { buffer in Result { () throws(FilterError) in try read(into: buffer, from: offset) } }
+            .get()
         return bytes
     }
 
@@ -119,10 +121,13 @@ final class FilterInstance: @unchecked Sendable {
     func description() throws(FilterError) -> String {
         let length = Int(try call("imgedge_describe_length", fuel: limits.baseFuel))
         guard (0...FilterABI.maxDescriptionBytes).contains(length) else {
-            throw .invalidModule(name: name, reason: "describes itself in \(length) bytes, more than \(FilterABI.maxDescriptionBytes)")
+            throw .invalidModule(
+                name: name, reason: "describes itself in \(length) bytes, more than \(FilterABI.maxDescriptionBytes)")
         }
         let bytes = try read(count: length, at: try call("imgedge_describe", fuel: limits.baseFuel))
-        return String(decoding: bytes, as: UTF8.self).filter { !$0.isNewline && $0.unicodeScalars.allSatisfy { !$0.properties.isDefaultIgnorableCodePoint && $0.value >= 0x20 } }
+        return String(decoding: bytes, as: UTF8.self).filter {
+            !$0.isNewline && $0.unicodeScalars.allSatisfy { !$0.properties.isDefaultIgnorableCodePoint && $0.value >= 0x20 }
+        }
     }
 
     private func checkBounds(offset: UInt32, count: Int) throws(FilterError) {

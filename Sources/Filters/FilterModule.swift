@@ -38,7 +38,8 @@ public struct FilterModule: Sendable {
         let exported = Set(module.exports.map(\.name))
         let groups = FilterABI.kinds.filter { group in group.exports.keys.contains(where: exported.contains) }
         guard groups.count == 1, let group = groups.first else {
-            throw invalid(groups.isEmpty ? "exports no filter or transform entry point" : "exports entry points of more than one kind")
+            throw invalid(
+                groups.isEmpty ? "exports no filter or transform entry point" : "exports entry points of more than one kind")
         }
         self.name = name
         self.fingerprint = bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
@@ -59,7 +60,9 @@ public struct FilterModule: Sendable {
                 throw invalid("does not export \(export)")
             }
             guard function.type == type else {
-                throw invalid("\(export) has signature \(function.type.parameters) -> \(function.type.results), expected \(type.parameters) -> \(type.results)")
+                throw invalid(
+                    "\(export) has signature \(function.type.parameters) -> \(function.type.results), expected \(type.parameters) -> \(type.results)"
+                )
             }
         }
         guard let memory = instance.instance.exports[memory: "memory"] else {

@@ -35,7 +35,8 @@ extension FilterInstance {
             let size = Int(UInt32(littleEndianBytes: header[0..<4]))
             let scale = Double(Float(bitPattern: UInt32(littleEndianBytes: header[4..<8])))
             guard size % 2 == 1, size <= Self.maxKernelSize, scale.isFinite, scale > 0 else {
-                throw .failed(name: name, kind: .processingFailed, detail: "kernel of size \(size) and scale \(scale) is not valid")
+                throw .failed(
+                    name: name, kind: .processingFailed, detail: "kernel of size \(size) and scale \(scale) is not valid")
             }
             let weights = try floats(count: size * size, at: kernel + 8)
             return .kernel(size: size, scale: scale, weights: weights)
@@ -47,7 +48,9 @@ extension FilterInstance {
     /// Reads `count` little-endian f32 values; each must be finite.
     private func floats(count: Int, at offset: UInt32) throws(FilterError) -> [Double] {
         let bytes = try read(count: count * 4, at: offset)
-        let values = stride(from: 0, to: bytes.count, by: 4).map { Double(Float(bitPattern: UInt32(littleEndianBytes: bytes[$0..<$0 + 4]))) }
+        let values = stride(from: 0, to: bytes.count, by: 4).map {
+            Double(Float(bitPattern: UInt32(littleEndianBytes: bytes[$0..<$0 + 4])))
+        }
         guard values.allSatisfy(\.isFinite) else {
             throw .failed(name: name, kind: .processingFailed, detail: "returned a value that is not a finite number")
         }

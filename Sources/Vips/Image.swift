@@ -74,7 +74,8 @@ public struct Image: ~Copyable {
         options.frames = 1
         var out: UnsafeMutablePointer<CVipsShim.VipsImage>?
         let status = pixels.withUnsafeBytes { bytes in
-            imgedge_vips_thumbnail_pixels(bytes.baseAddress, bytes.count, Int32(width), Int32(height), Int32(bands), &options, &out)
+            imgedge_vips_thumbnail_pixels(
+                bytes.baseAddress, bytes.count, Int32(width), Int32(height), Int32(bands), &options, &out)
         }
         guard status == 0, let out else {
             throw .decodeFailed(Libvips.takeErrorText())

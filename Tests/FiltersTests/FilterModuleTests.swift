@@ -23,23 +23,37 @@ struct FilterModuleTests {
         "modules outside the ABI are refused at load with a reason naming the module",
         arguments: [
             ("(module (memory (export \"memory\") 1 1))", "no filter or transform entry point"),
-            (TestModules.module(memory: "1", "(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))"),
-             "memory declares no maximum"),
-            (TestModules.module(memory: "1 2048", "(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))"),
-             "over the cap"),
-            (TestModules.module("(func (export \"imgedge_lut\") (param i32 i32) (result i32) (i32.const 0))"),
-             "imgedge_lut has signature"),
-            (TestModules.module("""
-                (func (export "imgedge_lut") (param i32 i32 i32) (result i32) (i32.const 0))
-                (func (export "imgedge_matrix") (param i32 i32 i32) (result i32) (i32.const 0))
-                """), "more than one kind"),
-            ("""
+            (
+                TestModules.module(memory: "1", "(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))"),
+                "memory declares no maximum"
+            ),
+            (
+                TestModules.module(
+                    memory: "1 2048", "(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))"),
+                "over the cap"
+            ),
+            (
+                TestModules.module("(func (export \"imgedge_lut\") (param i32 i32) (result i32) (i32.const 0))"),
+                "imgedge_lut has signature"
+            ),
+            (
+                TestModules.module(
+                    """
+                    (func (export "imgedge_lut") (param i32 i32 i32) (result i32) (i32.const 0))
+                    (func (export "imgedge_matrix") (param i32 i32 i32) (result i32) (i32.const 0))
+                    """), "more than one kind"
+            ),
+            (
+                """
                 (module (import "env" "clock" (func (result i64)))
                   (memory (export "memory") 1 1)
                   (func (export "imgedge_lut") (param i32 i32 i32) (result i32) (i32.const 0)))
-                """, "imports env.clock"),
-            (TestModules.module("(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))")
-                .replacingOccurrences(of: "(i32.const 1))", with: "(i32.const 7))"), "ABI version 7"),
+                """, "imports env.clock"
+            ),
+            (
+                TestModules.module("(func (export \"imgedge_lut\") (param i32 i32 i32) (result i32) (i32.const 0))")
+                    .replacingOccurrences(of: "(i32.const 1))", with: "(i32.const 7))"), "ABI version 7"
+            ),
         ]
     )
     func refused(text: String, reason: String) throws {

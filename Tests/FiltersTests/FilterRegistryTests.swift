@@ -26,14 +26,16 @@ struct FilterRegistryTests {
         #expect(error == .failed(name: "scale", kind: .invalidFormat, detail: "imgedge_matrix returned status 1"))
     }
 
-    @Test("strips cover every row of the frame once, at its place, whatever the frame's height",
-          arguments: [1, 7, 300, 1500])
+    @Test(
+        "strips cover every row of the frame once, at its place, whatever the frame's height",
+        arguments: [1, 7, 300, 1500])
     func strips(height: Int) throws {
         let module = try TestModules.load("rows", TestModules.rowNumbers)
         let width = 700
         var pixels = [UInt8](repeating: 0xAA, count: width * height * 3)
         try pixels.withUnsafeMutableBytes { buffer in
-            try registry(module).filterStrips(module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: 3), arguments: [])
+            try registry(module).filterStrips(
+                module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: 3), arguments: [])
         }
         for row in 0..<height {
             let samples = pixels[row * width * 3..<(row + 1) * width * 3]
@@ -44,10 +46,12 @@ struct FilterRegistryTests {
     @Test("halo rows come from the unfiltered frame, with the top row repeated above it")
     func halo() throws {
         let module = try TestModules.load("shift", TestModules.shiftDown)
-        let width = 1000, height = 600  // several strips of 1 MiB
+        let width = 1000
+        let height = 600  // several strips of 1 MiB
         var pixels = (0..<height).flatMap { row in [UInt8](repeating: UInt8(row % 251), count: width * 3) }
         try pixels.withUnsafeMutableBytes { buffer in
-            try registry(module).filterStrips(module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: 3), arguments: [])
+            try registry(module).filterStrips(
+                module, frame: PixelFrame(pixels: buffer, width: width, height: height, bands: 3), arguments: [])
         }
         for row in 0..<height {
             #expect(pixels[row * width * 3] == UInt8(max(row - 2, 0) % 251), "row \(row)")

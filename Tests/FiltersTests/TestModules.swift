@@ -27,7 +27,8 @@ enum TestModules {
     }
 
     /// A lookup table that inverts every channel.
-    static let invertTable = module("""
+    static let invertTable = module(
+        """
         (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
           (local $i i32)
           (loop $next
@@ -39,7 +40,8 @@ enum TestModules {
         """)
 
     /// A colour matrix scaled by its first argument (identity × argument), 1 by default.
-    static let scaleMatrix = module("""
+    static let scaleMatrix = module(
+        """
         (func (export "imgedge_matrix") (param $args i32) (param $argc i32) (param $matrix i32) (result i32)
           (local $scale f32)
           (local.set $scale (f32.const 1))
@@ -53,7 +55,8 @@ enum TestModules {
         """)
 
     /// A 3×3 box blur kernel.
-    static let boxKernel = module("""
+    static let boxKernel = module(
+        """
         (func (export "imgedge_kernel") (param $args i32) (param $argc i32) (param $kernel i32) (param $capacity i32) (result i32)
           (local $i i32)
           (i32.store (local.get $kernel) (i32.const 3))
@@ -67,7 +70,8 @@ enum TestModules {
 
     /// A strip filter that writes `(first_row + row) % 256` into every sample of each row, so a
     /// test can see that every row of the frame was visited once, at the right place.
-    static let rowNumbers = module("""
+    static let rowNumbers = module(
+        """
         (func (export "imgedge_strip") (param $args i32) (param $argc i32) (param $pixels i32)
             (param $width i32) (param $rows i32) (param $bands i32) (param $stride i32)
             (param $first i32) (param $height i32) (result i32)
@@ -83,7 +87,8 @@ enum TestModules {
 
     /// A strip filter with a halo of 2 that copies each row from the row two above it, which
     /// only works if the halo rows are there (and the top edge row repeated).
-    static let shiftDown = module("""
+    static let shiftDown = module(
+        """
         (func (export "imgedge_halo") (param $args i32) (param $argc i32) (result i32) (i32.const 2))
         (func (export "imgedge_strip") (param $args i32) (param $argc i32) (param $pixels i32)
             (param $width i32) (param $rows i32) (param $bands i32) (param $stride i32)
@@ -103,7 +108,9 @@ enum TestModules {
     /// A lookup table (all zeros) computed after growing memory by `pages` pages of 64 KiB: a
     /// job that leaves its instance's memory that much larger.
     static func growing(pages: Int) -> String {
-        module(memory: "1 512", """
+        module(
+            memory: "1 512",
+            """
             (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
               (if (i32.eq (memory.grow (i32.const \(pages))) (i32.const -1)) (then (return (i32.const 2))))
               (i32.const 0))
@@ -111,14 +118,16 @@ enum TestModules {
     }
 
     /// A lookup-table module whose entry point never returns.
-    static let infiniteLoop = module("""
+    static let infiniteLoop = module(
+        """
         (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
           (loop $forever (br $forever))
           (i32.const 0))
         """)
 
     /// A lookup-table module that grows its memory until it cannot, then says so.
-    static let memoryBomb = module("""
+    static let memoryBomb = module(
+        """
         (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
           (block $full (loop $more
             (br_if $full (i32.eq (memory.grow (i32.const 16)) (i32.const -1)))
@@ -127,7 +136,8 @@ enum TestModules {
         """)
 
     /// A lookup-table module that stores past the end of its memory.
-    static let outOfBounds = module("""
+    static let outOfBounds = module(
+        """
         (func (export "imgedge_lut") (param $args i32) (param $argc i32) (param $table i32) (result i32)
           (i32.store (i32.const 0x7ffffff0) (i32.const 1))
           (i32.const 0))

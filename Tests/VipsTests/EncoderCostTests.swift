@@ -10,8 +10,9 @@ struct EncoderCostTests {
         #expect(EncoderCost.worstCaseSeconds(format: format, effort: 0, pixels: 40_000_000) == nil)
     }
 
-    @Test("an estimate grows with effort, is clamped outside the measured efforts, and is proportional to pixels",
-          arguments: [ImageFormat.webp, .avif, .jxl, .gif])
+    @Test(
+        "an estimate grows with effort, is clamped outside the measured efforts, and is proportional to pixels",
+        arguments: [ImageFormat.webp, .avif, .jxl, .gif])
     func grows(format: ImageFormat) throws {
         let seconds = try (-1...12).map { effort in
             try #require(EncoderCost.worstCaseSeconds(format: format, effort: effort, pixels: 1_000_000))

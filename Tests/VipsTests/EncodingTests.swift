@@ -67,8 +67,9 @@ struct EncodingTests {
         }
     }
 
-    @Test("every readable format decodes back to the picture that was encoded",
-          arguments: ImageFormat.allCases.filter { loaders[$0] != nil })
+    @Test(
+        "every readable format decodes back to the picture that was encoded",
+        arguments: ImageFormat.allCases.filter { loaders[$0] != nil })
     func samePicture(format: ImageFormat) throws {
         // Materialized: a lazy JPEG thumbnail reads its source sequentially, so it encodes once only.
         let image = try thumbnail("landscape.jpg", ThumbnailRequest(width: 200, height: nil)).materialized()
@@ -78,8 +79,9 @@ struct EncodingTests {
         #expect(decoded.meanAbsoluteDifference(from: original) < (format == .png ? 0.001 : 6))
     }
 
-    @Test("quality is passed to the lossy encoders: a lower quality gives fewer bytes",
-          arguments: [ImageFormat.jpeg, .webp, .avif, .jxl])
+    @Test(
+        "quality is passed to the lossy encoders: a lower quality gives fewer bytes",
+        arguments: [ImageFormat.jpeg, .webp, .avif, .jxl])
     func quality(format: ImageFormat) throws {
         let image = try thumbnail("landscape.jpg", ThumbnailRequest(width: 320, height: nil)).materialized()
         let low = try encode(image, as: format, quality: 30)
@@ -115,8 +117,9 @@ struct EncodingTests {
         #expect((header.width, header.height) == (300, 200))
     }
 
-    @Test("encoding is deterministic: two decodes of one source encode to identical bytes",
-          arguments: ImageFormat.allCases)
+    @Test(
+        "encoding is deterministic: two decodes of one source encode to identical bytes",
+        arguments: ImageFormat.allCases)
     func deterministic(format: ImageFormat) throws {
         let request = ThumbnailRequest(width: 240, height: 240, crop: .attention)
         let first = try encode(thumbnail("landscape.jpg", request), as: format)

@@ -23,10 +23,12 @@ struct ThumbnailAppearanceTests {
         #expect(fingerprint.distance(to: reference.turnedHalfway) > 30)
     }
 
-    @Test("every input format decodes to the same picture as the JPEG it was made from", arguments: [
-        "landscape.png", "landscape.webp", "landscape.avif", "landscape.tiff", "landscape-progressive.jpg",
-        "landscape-16bit.png",
-    ])
+    @Test(
+        "every input format decodes to the same picture as the JPEG it was made from",
+        arguments: [
+            "landscape.png", "landscape.webp", "landscape.avif", "landscape.tiff", "landscape-progressive.jpg",
+            "landscape-16bit.png",
+        ])
     func samePicture(file: String) throws {
         let request = ThumbnailRequest(width: 160, height: nil)
         let reference = try pixels(thumbnail("landscape.jpg", request))
@@ -48,9 +50,11 @@ struct ThumbnailAppearanceTests {
         #expect(coloured.count > image.width * image.height * 9 / 10)
     }
 
-    @Test("CMYK, grey and 16-bit sources come out as 3-band 8-bit sRGB", arguments: [
-        "cmyk.jpg", "grayscale.jpg", "landscape-16bit.png",
-    ])
+    @Test(
+        "CMYK, grey and 16-bit sources come out as 3-band 8-bit sRGB",
+        arguments: [
+            "cmyk.jpg", "grayscale.jpg", "landscape-16bit.png",
+        ])
     func eightBitRGB(file: String) throws {
         let image = try thumbnail(file, ThumbnailRequest(width: 160, height: nil))
         #expect(image.hasAlpha == false)

@@ -19,27 +19,31 @@ struct ImageHeaderTests {
     @Test("a still JPEG reports its size, one frame, no alpha and orientation 1")
     func landscape() throws {
         let header = try ImageHeader(reading: TestImages.load("landscape.jpg"))
-        #expect(header == ImageHeader(width: 1280, height: 720, frames: 1, hasAlpha: false, orientation: 1, loader: "jpegload_buffer"))
+        #expect(
+            header == ImageHeader(width: 1280, height: 720, frames: 1, hasAlpha: false, orientation: 1, loader: "jpegload_buffer")
+        )
         #expect(header.pixelCount == 1280 * 720)
     }
 
-    @Test("every input format's header gives its size, frames, alpha and loader", arguments: [
-        HeaderCase(file: "landscape.png", width: 1280, height: 720, loader: "pngload_buffer"),
-        HeaderCase(file: "landscape.webp", width: 1280, height: 720, loader: "webpload_buffer"),
-        HeaderCase(file: "landscape.avif", width: 1280, height: 720, loader: "heifload_buffer"),
-        HeaderCase(file: "landscape.tiff", width: 1280, height: 720, loader: "tiffload_buffer"),
-        HeaderCase(file: "landscape-progressive.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
-        HeaderCase(file: "landscape-16bit.png", width: 1280, height: 720, loader: "pngload_buffer"),
-        HeaderCase(file: "grayscale.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
-        HeaderCase(file: "cmyk.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
-        HeaderCase(file: "portrait.jpg", width: 1000, height: 1502, loader: "jpegload_buffer"),
-        HeaderCase(file: "tiny.png", width: 1, height: 1, loader: "pngload_buffer"),
-        HeaderCase(file: "alpha.png", width: 600, height: 338, hasAlpha: true, loader: "pngload_buffer"),
-        HeaderCase(file: "animated.gif", width: 300, height: 200, frames: 5, loader: "gifload_buffer"),
-        HeaderCase(file: "animated.webp", width: 300, height: 200, frames: 5, loader: "webpload_buffer"),
-        // Only the first 40 % of the bytes, but the header is all there.
-        HeaderCase(file: "truncated.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
-    ])
+    @Test(
+        "every input format's header gives its size, frames, alpha and loader",
+        arguments: [
+            HeaderCase(file: "landscape.png", width: 1280, height: 720, loader: "pngload_buffer"),
+            HeaderCase(file: "landscape.webp", width: 1280, height: 720, loader: "webpload_buffer"),
+            HeaderCase(file: "landscape.avif", width: 1280, height: 720, loader: "heifload_buffer"),
+            HeaderCase(file: "landscape.tiff", width: 1280, height: 720, loader: "tiffload_buffer"),
+            HeaderCase(file: "landscape-progressive.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
+            HeaderCase(file: "landscape-16bit.png", width: 1280, height: 720, loader: "pngload_buffer"),
+            HeaderCase(file: "grayscale.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
+            HeaderCase(file: "cmyk.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
+            HeaderCase(file: "portrait.jpg", width: 1000, height: 1502, loader: "jpegload_buffer"),
+            HeaderCase(file: "tiny.png", width: 1, height: 1, loader: "pngload_buffer"),
+            HeaderCase(file: "alpha.png", width: 600, height: 338, hasAlpha: true, loader: "pngload_buffer"),
+            HeaderCase(file: "animated.gif", width: 300, height: 200, frames: 5, loader: "gifload_buffer"),
+            HeaderCase(file: "animated.webp", width: 300, height: 200, frames: 5, loader: "webpload_buffer"),
+            // Only the first 40 % of the bytes, but the header is all there.
+            HeaderCase(file: "truncated.jpg", width: 1280, height: 720, loader: "jpegload_buffer"),
+        ])
     func formats(expected: HeaderCase) throws {
         let header = try ImageHeader(reading: TestImages.load(expected.file))
         #expect(header.width == expected.width)
@@ -65,18 +69,22 @@ struct ImageHeaderTests {
         #expect((header.width, header.height) == (600, 400))
     }
 
-    @Test("bytes that are no image throw unreadableHeader", arguments: [
-        "not-an-image.jpg", "SOURCES.md",
-    ])
+    @Test(
+        "bytes that are no image throw unreadableHeader",
+        arguments: [
+            "not-an-image.jpg", "SOURCES.md",
+        ])
     func unreadableFile(file: String) throws {
         let source = try TestImages.load(file)
         try expectUnreadable(source)
     }
 
-    @Test("empty, tiny and garbage buffers throw unreadableHeader", arguments: [
-        [], [0xFF], [0xFF, 0xD8, 0xFF], Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8),
-        [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0],
-    ] as [[UInt8]])
+    @Test(
+        "empty, tiny and garbage buffers throw unreadableHeader",
+        arguments: [
+            [], [0xFF], [0xFF, 0xD8, 0xFF], Array("<svg xmlns=\"http://www.w3.org/2000/svg\"/>".utf8),
+            [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0],
+        ] as [[UInt8]])
     func unreadableBytes(bytes: [UInt8]) throws {
         try Libvips.start()
         try expectUnreadable(SourceBytes(bytes))

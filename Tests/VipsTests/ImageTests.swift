@@ -4,12 +4,14 @@ import Testing
 
 @Suite("Image thumbnail geometry")
 struct ThumbnailGeometryTests {
-    @Test("a width-only box keeps the aspect ratio", arguments: [
-        ("landscape.jpg", 400, 225),
-        ("landscape.png", 640, 360),
-        ("portrait.jpg", 500, 751),
-        ("exif-orientation-6.jpg", 300, 200),
-    ])
+    @Test(
+        "a width-only box keeps the aspect ratio",
+        arguments: [
+            ("landscape.jpg", 400, 225),
+            ("landscape.png", 640, 360),
+            ("portrait.jpg", 500, 751),
+            ("exif-orientation-6.jpg", 300, 200),
+        ])
     func widthOnly(file: String, width: Int, height: Int) throws {
         let image = try thumbnail(file, ThumbnailRequest(width: width, height: nil))
         #expect((image.width, image.frameHeight) == (width, height))
@@ -30,28 +32,34 @@ struct ThumbnailGeometryTests {
         #expect((portrait.width, portrait.frameHeight) == (500, 751))
     }
 
-    @Test("shrinkOnly never enlarges and shrinkOrEnlarge does", arguments: [
-        ("tiny.png", 100, ThumbnailRequest.Scaling.shrinkOnly, 1, 1),
-        ("tiny.png", 100, .shrinkOrEnlarge, 100, 100),
-        ("landscape.jpg", 2000, .shrinkOnly, 1280, 720),
-        ("landscape.jpg", 2000, .shrinkOrEnlarge, 2000, 1125),
-    ])
+    @Test(
+        "shrinkOnly never enlarges and shrinkOrEnlarge does",
+        arguments: [
+            ("tiny.png", 100, ThumbnailRequest.Scaling.shrinkOnly, 1, 1),
+            ("tiny.png", 100, .shrinkOrEnlarge, 100, 100),
+            ("landscape.jpg", 2000, .shrinkOnly, 1280, 720),
+            ("landscape.jpg", 2000, .shrinkOrEnlarge, 2000, 1125),
+        ])
     func enlarging(file: String, box: Int, scaling: ThumbnailRequest.Scaling, width: Int, height: Int) throws {
         let image = try thumbnail(file, ThumbnailRequest(width: box, height: box, scaling: scaling))
         #expect((image.width, image.frameHeight) == (width, height))
     }
 
-    @Test("stretch gives exactly the box, whatever the aspect ratio", arguments: [
-        ("landscape.jpg", 300, 100), ("landscape.jpg", 100, 300), ("portrait.jpg", 640, 64), ("tiny.png", 7, 3),
-    ])
+    @Test(
+        "stretch gives exactly the box, whatever the aspect ratio",
+        arguments: [
+            ("landscape.jpg", 300, 100), ("landscape.jpg", 100, 300), ("portrait.jpg", 640, 64), ("tiny.png", 7, 3),
+        ])
     func stretch(file: String, width: Int, height: Int) throws {
         let image = try thumbnail(file, ThumbnailRequest(width: width, height: height, scaling: .stretch))
         #expect((image.width, image.frameHeight) == (width, height))
     }
 
-    @Test("every smart crop gives exactly the box", arguments: [
-        ThumbnailRequest.SmartCrop.centre, .attention, .entropy,
-    ], [("landscape.jpg", 200, 200), ("portrait.jpg", 300, 100), ("alpha.png", 100, 250)])
+    @Test(
+        "every smart crop gives exactly the box",
+        arguments: [
+            ThumbnailRequest.SmartCrop.centre, .attention, .entropy,
+        ], [("landscape.jpg", 200, 200), ("portrait.jpg", 300, 100), ("alpha.png", 100, 250)])
     func smartCrop(crop: ThumbnailRequest.SmartCrop, box: (file: String, width: Int, height: Int)) throws {
         let image = try thumbnail(box.file, ThumbnailRequest(width: box.width, height: box.height, crop: crop))
         #expect((image.width, image.frameHeight) == (box.width, box.height))

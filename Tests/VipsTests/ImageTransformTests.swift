@@ -8,10 +8,12 @@ struct CropAndLetterboxTests {
     /// landscape.jpg stretched to exactly 160x90, so the offsets below do not hang on rounding.
     static let source = ThumbnailRequest(width: 160, height: 90, scaling: .stretch)
 
-    @Test("a crop keeps the part its direction names", arguments: [
-        (CompassDirection.centre, 40, 25), (.north, 40, 0), (.northEast, 80, 0), (.east, 80, 25),
-        (.southEast, 80, 50), (.south, 40, 50), (.southWest, 0, 50), (.west, 0, 25), (.northWest, 0, 0),
-    ])
+    @Test(
+        "a crop keeps the part its direction names",
+        arguments: [
+            (CompassDirection.centre, 40, 25), (.north, 40, 0), (.northEast, 80, 0), (.east, 80, 25),
+            (.southEast, 80, 50), (.south, 40, 50), (.southWest, 0, 50), (.west, 0, 25), (.northWest, 0, 0),
+        ])
     func direction(direction: CompassDirection, left: Int, top: Int) throws {
         let full = try pixels(thumbnail("landscape.jpg", Self.source))
         let image = try thumbnail("landscape.jpg", Self.source).cropped(width: 80, height: 40, keeping: direction)

@@ -1,10 +1,10 @@
+import Crypto
+import Filters
+import Foundation
 public import Hummingbird
 public import Logging
 import NIOCore
 import ServiceLifecycle
-import Crypto
-import Foundation
-import Filters
 import Vips
 
 /// Builds the imgedge application from a validated configuration.
@@ -32,7 +32,8 @@ public func buildApplication(
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
     let workers = ImageWorkers(
         settings: configuration.workers,
-        placesPerClient: configuration.clients.jobsPerClient(places: configuration.workers.workers + configuration.workers.queueLimit))
+        placesPerClient: configuration.clients.jobsPerClient(
+            places: configuration.workers.workers + configuration.workers.queueLimit))
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
     let origin: any Origin
     if configuration.originIsHTTP {

@@ -42,7 +42,8 @@ struct Reloader: Service {
         guard let readConfiguration else { return }
         do {
             let (applied, needRestart) = live.apply(try readConfiguration())
-            logger.info("configuration reloaded (SIGHUP); changed: \(applied.isEmpty ? "nothing" : applied.joined(separator: ", "))")
+            logger.info(
+                "configuration reloaded (SIGHUP); changed: \(applied.isEmpty ? "nothing" : applied.joined(separator: ", "))")
             for key in needRestart {
                 logger.warning("configuration key \(key) changed; it takes effect only after a restart")
             }

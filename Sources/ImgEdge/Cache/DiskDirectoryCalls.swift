@@ -42,7 +42,7 @@ enum DiskDirectoryCalls {
     static func open(_ path: String, creating: Bool) throws(DiskCallError) -> Int32 {
         do {
             return try DiskFileCalls.openFile(path, O_RDONLY | O_DIRECTORY)
-        } catch where creating && [ENOENT, ELOOP, ENOTDIR].contains(error.code) {
+        } catch let error where creating && [ENOENT, ELOOP, ENOTDIR].contains(error.code) {
             // A symlink at the end of the path is ENOTDIR (O_DIRECTORY) or ELOOP (O_NOFOLLOW).
             if error.code == ENOENT {
                 try make(path)

@@ -74,7 +74,9 @@ enum DiskDirectoryScan {
         return .entry(Entry(storageName: name, header: header.variant, fileLength: length, modified: modified))
     }
 
-    private static func readHeader(_ descriptor: Int32, _ path: String, fileLength: Int) throws(DiskCallError) -> DiskEntryFormat.Header? {
+    private static func readHeader(
+        _ descriptor: Int32, _ path: String, fileLength: Int
+    ) throws(DiskCallError) -> DiskEntryFormat.Header? {
         var start = try DiskFileCalls.read(descriptor, path, length: min(fileLength, firstReadLength))
         guard let headerLength = DiskEntryFormat.declaredHeaderLength(start), headerLength <= fileLength else { return nil }
         if headerLength > start.readableBytes {

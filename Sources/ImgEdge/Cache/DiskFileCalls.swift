@@ -112,7 +112,9 @@ enum DiskFileCalls {
             try writeAll(descriptor, header, temporaryPath)
             try writeAll(descriptor, body, temporaryPath)
             guard fsync(descriptor) == 0 else { throw DiskCallError.last("fsync", temporaryPath) }
-            guard renameat(temporaries, temporary, shard, name) == 0 else { throw DiskCallError.last("rename", "\(directory)/\(name)") }
+            guard renameat(temporaries, temporary, shard, name) == 0 else {
+                throw DiskCallError.last("rename", "\(directory)/\(name)")
+            }
         } catch {
             unlinkat(temporaries, temporary, 0)
             throw error
@@ -158,4 +160,3 @@ enum DiskFileCalls {
         if let failure { throw failure }
     }
 }
-

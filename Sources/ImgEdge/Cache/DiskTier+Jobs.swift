@@ -36,9 +36,10 @@ extension DiskTier {
         var found: [DiskDirectoryScan.Entry] = []
         for shard in shards {
             // One hop per shard, so the scan never holds a pool thread for long.
-            found += (try? await NIOThreadPool.singleton.runIfActive {
-                DiskDirectoryScan.entries(in: directory, shard: shard, capacity: capacity)
-            }) ?? []
+            found +=
+                (try? await NIOThreadPool.singleton.runIfActive {
+                    DiskDirectoryScan.entries(in: directory, shard: shard, capacity: capacity)
+                }) ?? []
         }
         found.sort { $0.modified < $1.modified }
         let (evicted, count, bytes) = index.withLock { table in
@@ -47,7 +48,8 @@ extension DiskTier {
                 let indexed = IndexEntry(header: entry.header, fileLength: entry.fileLength, id: nextEntryID())
                 let cost = weight(fileLength: entry.fileLength, name: entry.storageName)
                 // One the table cannot hold at all goes, rather than stay on disk unindexed.
-                evicted += cost > capacity ? [entry.storageName] : table.insert(indexed, for: entry.storageName, weight: cost).map(\.key)
+                evicted +=
+                    cost > capacity ? [entry.storageName] : table.insert(indexed, for: entry.storageName, weight: cost).map(\.key)
             }
             return (evicted, table.count, table.weight)
         }

@@ -57,7 +57,8 @@ final class DiskTier: VariantTier {
     let index: Mutex<ClockTable<String, IndexEntry>>
     let availability: Mutex<DiskAvailability>
     private let jobs = Mutex(
-        DiskJobQueue<CheckedContinuation<Void, Never>>(maxPendingBodyBytes: maxPendingBodyBytes, maxPendingWrites: maxPendingWrites))
+        DiskJobQueue<CheckedContinuation<Void, Never>>(
+            maxPendingBodyBytes: maxPendingBodyBytes, maxPendingWrites: maxPendingWrites))
     private let entryIDs = Atomic<UInt64>(0)
     /// Thread-pool reads under way, by entry id: a hit on an entry that is being read waits for
     /// that read and shares its buffer, so concurrent hits of one cold entry cost one read and

@@ -1,5 +1,5 @@
-import Foundation
 import Crypto
+import Foundation
 import Vips
 
 /// The strong `ETag` of one variant, identical on every replica and across restarts.

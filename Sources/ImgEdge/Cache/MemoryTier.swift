@@ -31,7 +31,8 @@ final class MemoryTier: VariantTier {
 
     /// Stores `variant` for `key` without suspending: for a disk hit promoted on the event loop.
     func keep(_ variant: CachedVariant, for key: VariantKey) {
-        let weight = variant.body.readableBytes + key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
+        let weight =
+            variant.body.readableBytes + key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
             + Self.entryOverhead
         table.insert(variant, for: key, weight: weight)
     }

@@ -21,6 +21,7 @@ struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     var description: String {
-        prefix.count == 4 ? IPAddress(bytes: prefix).description : IPAddress(bytes: prefix + Array(repeating: 0, count: 8)).description + "/64"
+        prefix.count == 4
+            ? IPAddress(bytes: prefix).description : IPAddress(bytes: prefix + Array(repeating: 0, count: 8)).description + "/64"
     }
 }

@@ -50,7 +50,9 @@ struct ClientLimits: Sendable {
         .textList(
             "clients.trusted_proxies", flag: "trusted-proxies", \.trustedProxies,
             help: "Proxies (CIDR or address) whose X-Forwarded-For names the client: its right-most untrusted entry."
-        ) { list in TrustedProxies.items(list).first { TrustedProxies.Block($0) == nil }.map { "\($0) is not a CIDR block or an address" } },
+        ) { list in
+            TrustedProxies.items(list).first { TrustedProxies.Block($0) == nil }.map { "\($0) is not a CIDR block or an address" }
+        },
         .integer(
             "clients.metrics_connections", flag: "metrics-max-connections", \.metricsConnections, in: 1...100_000,
             help: "Connections the metrics listener holds open at once."),

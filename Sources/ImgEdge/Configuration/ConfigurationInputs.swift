@@ -23,7 +23,9 @@ public struct ConfigurationInputs: Sendable {
     ///   - configFile: the config file's path (`--config`); if nil, `IMGEDGE_CONFIG` names it.
     /// - Throws: a flag that is malformed, or a file that cannot be read or is
     ///   not a JSON object of objects, strings, numbers, booleans and lists of those.
-    public init(arguments: [String] = [], environment: [String: String] = [:], configFile: String? = nil)
+    public init(
+        arguments: [String] = [], environment: [String: String] = [:], configFile: String? = nil
+    )
         throws(ConfigurationError)
     {
         self.flags = try Self.parseFlags(arguments)
@@ -72,7 +74,9 @@ public struct ConfigurationInputs: Sendable {
         return values
     }
 
-    private static func flatten(_ members: [String: JSONValue], prefix: String, into values: inout [String: String], path: String)
+    private static func flatten(
+        _ members: [String: JSONValue], prefix: String, into values: inout [String: String], path: String
+    )
         throws(ConfigurationError)
     {
         for (name, value) in members {

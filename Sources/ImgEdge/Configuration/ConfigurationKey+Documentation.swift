@@ -5,7 +5,8 @@ extension Array {
     /// wrapped to 78 columns, inside the 80 ArgumentParser wraps at.
     func helpText<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
         map { key in
-            let text = "\(key.help) Takes \(key.allowed). Env \(key.environmentVariable); file \(key.name). "
+            let text =
+                "\(key.help) Takes \(key.allowed). Env \(key.environmentVariable); file \(key.name). "
                 + "Default: \(key.documentedDefault(defaults) { $0 })."
             return "  --\(key.flag) <value>\n" + wrapped(text, indent: 8)
         }.joined(separator: "\n")
@@ -16,7 +17,8 @@ extension Array {
     func markdownTable<Root>(defaults: Root) -> String where Element == ConfigurationKey<Root> {
         let rows = map { key in
             let reload = key.isReloadable ? "yes" : "no"
-            return "| `--\(key.flag)` | `\(key.environmentVariable)` | `\(key.name)` | \(key.documentedDefault(defaults) { "`\($0)`" }) | "
+            return
+                "| `--\(key.flag)` | `\(key.environmentVariable)` | `\(key.name)` | \(key.documentedDefault(defaults) { "`\($0)`" }) | "
                 + "\(key.help) Takes \(key.allowed). | \(reload) |"
         }
         return (["| flag | environment | config file | default | meaning | SIGHUP |", "|---|---|---|---|---|---|"] + rows)

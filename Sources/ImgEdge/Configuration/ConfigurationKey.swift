@@ -123,7 +123,8 @@ extension ConfigurationKey {
 
     /// A duration key, given in seconds (decimals allowed).
     static func seconds(
-        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Duration> & Sendable, in range: ClosedRange<Double>,
+        _ name: String, flag: String? = nil, _ field: any WritableKeyPath<Root, Duration> & Sendable,
+        in range: ClosedRange<Double>,
         reloadable: Bool = false, help: String
     ) -> Self {
         let allowed = "\(secondsText(range.lowerBound))...\(secondsText(range.upperBound)) seconds"
@@ -131,7 +132,9 @@ extension ConfigurationKey {
             name: name, flag: flag, help: help, allowed: "a number of seconds, \(allowed)", isReloadable: reloadable,
             parse: { (root, text) throws(InvalidValue) in
                 // Out of range is refused here too: a huge value would not fit a Duration.
-                guard let seconds = Double(text), range.contains(seconds) else { throw InvalidValue(reason: "must be \(allowed)") }
+                guard let seconds = Double(text), range.contains(seconds) else {
+                    throw InvalidValue(reason: "must be \(allowed)")
+                }
                 root[keyPath: field] = .milliseconds(Int64((seconds * 1000).rounded()))
             },
             format: { secondsText($0[keyPath: field].seconds) },
@@ -148,7 +151,8 @@ extension ConfigurationKey {
     /// that an item holding a comma (a signing key may) stays one item through a reload.
     static func textList(
         _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, [String]> & Sendable,
-        secret: Bool = false, reloadable: Bool = false, help: String, check: @escaping @Sendable ([String]) -> String? = { _ in nil }
+        secret: Bool = false, reloadable: Bool = false, help: String,
+        check: @escaping @Sendable ([String]) -> String? = { _ in nil }
     ) -> Self {
         Self(
             name: name, flag: flag, environment: environment, help: help,
@@ -156,7 +160,9 @@ extension ConfigurationKey {
             isList: true, isReloadable: reloadable,
             environmentText: { $0.split(separator: ",", omittingEmptySubsequences: false).joined(separator: "\n") },
             parse: { root, text in
-                root[keyPath: field] = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+                root[keyPath: field] = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+                    !$0.isEmpty
+                }
             },
             format: { $0[keyPath: field].joined(separator: "\n") },
             check: { check($0[keyPath: field]) }
@@ -246,7 +252,8 @@ extension ConfigurationKey {
             format: { $0[keyPath: field].map(String.init).joined(separator: ",") },
             check: { root in
                 let values = root[keyPath: field]
-                guard !values.isEmpty, values.allSatisfy(range.contains), zip(values, values.dropFirst()).allSatisfy({ $0 < $1 }) else {
+                guard !values.isEmpty, values.allSatisfy(range.contains), zip(values, values.dropFirst()).allSatisfy({ $0 < $1 })
+                else {
                     return "must be \(allowed)"
                 }
                 return nil
@@ -289,7 +296,8 @@ extension Array {
     func validate<Root>(_ root: Root) throws(ConfigurationError) where Element == ConfigurationKey<Root> {
         for key in self {
             if let problem = key.problem(in: root) {
-                throw ConfigurationError(key: key.name, setting: "\(key.name)=\(key.isSecret ? "<redacted>" : key.value(in: root))", reason: problem)
+                throw ConfigurationError(
+                    key: key.name, setting: "\(key.name)=\(key.isSecret ? "<redacted>" : key.value(in: root))", reason: problem)
             }
         }
     }

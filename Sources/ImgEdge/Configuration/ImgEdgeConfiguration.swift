@@ -98,7 +98,8 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "A connection waiting this long for its next request, sending nothing, is closed."),
         .seconds(
             "server.upload_timeout_seconds", \.uploadTimeout, in: 0.1...3600,
-            help: "The longest a request's body (an upload) may take to arrive, from its head; 408 after, even if nothing arrives."),
+            help:
+                "The longest a request's body (an upload) may take to arrive, from its head; 408 after, even if nothing arrives."),
         .seconds(
             "server.drain_delay_seconds", \.drainDelay, in: 0...3600,
             help: "After SIGTERM, how long to go on serving while /readyz answers 503, for load balancers to notice."),
@@ -124,7 +125,9 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Modern formats in the order to prefer them, among those the browser accepts."),
         .boolean(
             "encoding.serve_original_if_smaller", flag: "serve-original-if-smaller", \.encoding.servesOriginalIfSmaller,
-            help: "Serve the original's bytes, less their metadata, when the render would be larger, the URL sets no q, the same size, unfiltered and in a format the client takes."),
+            help:
+                "Serve the original's bytes, less their metadata, when the render would be larger, the URL sets no q, the same size, unfiltered and in a format the client takes."
+        ),
         .boolean(
             "server.playground", flag: "playground", \.servesPlayground,
             help: "Serve /_playground, a page for trying the URL API (never while URL signing is on)."),
@@ -133,7 +136,8 @@ public struct ImgEdgeConfiguration: Sendable {
             help: "Named queries, NAME=QUERY (e.g. thumb=w=200&h=200&fit=cover), that preset=NAME stands for; repeat the flag."
         ) { Presets.problem(in: $0) },
         .text(
-            "presets.file", flag: "presets", environment: "IMGEDGE_PRESETS_FILE", \.presetsFile, allowed: "a file, or empty for none", reloadable: true,
+            "presets.file", flag: "presets", environment: "IMGEDGE_PRESETS_FILE", \.presetsFile,
+            allowed: "a file, or empty for none", reloadable: true,
             help: "A file of more presets, one NAME=QUERY a line (# comments), read at start and on reload."
         ) { $0.isEmpty ? nil : Presets.problem(inFile: $0) },
         .boolean(
@@ -144,7 +148,8 @@ public struct ImgEdgeConfiguration: Sendable {
         .textList(
             "security.signing_keys", flag: "signing-key", environment: "IMGEDGE_SIGNING_KEYS", \.signingKeys, secret: true,
             reloadable: true,
-            help: "Keys for HMAC-SHA256 signed URLs (sig=), each at least 16 bytes; several for rotation, the first signs. None: no signing."
+            help:
+                "Keys for HMAC-SHA256 signed URLs (sig=), each at least 16 bytes; several for rotation, the first signs. None: no signing."
         ) { keys in
             keys.indices.first { keys[$0].utf8.count < URLSigner.minimumKeyBytes }.map {
                 "\($0 + 1) of \(keys.count) is shorter than \(URLSigner.minimumKeyBytes) bytes"

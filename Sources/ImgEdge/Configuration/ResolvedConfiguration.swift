@@ -87,13 +87,19 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
     /// misspelt setting must not be ignored in silence.
     private static func refuseUnknown(_ inputs: ConfigurationInputs, keys: [ConfigurationKey<Root>]) throws(ConfigurationError) {
         for (flag, values) in inputs.flags.sorted(by: { $0.key < $1.key }) {
-            guard let key = keys.first(where: { $0.flag == flag }) else { throw ConfigurationError(reason: "unknown option --\(flag)") }
+            guard let key = keys.first(where: { $0.flag == flag }) else {
+                throw ConfigurationError(reason: "unknown option --\(flag)")
+            }
             guard values.count == 1 || key.isList else { throw ConfigurationError(reason: "--\(flag) is given more than once") }
         }
-        if let variable = inputs.environment.keys.sorted().first(where: { name in !keys.contains { $0.environmentVariable == name } }) {
+        if let variable = inputs.environment.keys.sorted().first(where: { name in
+            !keys.contains { $0.environmentVariable == name }
+        }) {
             throw ConfigurationError(reason: "unknown environment variable \(variable)")
         }
-        if let file = inputs.file, let name = file.values.keys.sorted().first(where: { name in !keys.contains { $0.name == name } }) {
+        if let file = inputs.file,
+            let name = file.values.keys.sorted().first(where: { name in !keys.contains { $0.name == name } })
+        {
             throw ConfigurationError(reason: "unknown key \(name) in \(file.path)")
         }
     }

@@ -1,7 +1,7 @@
+import Filters
 import HTTPTypes
 import Hummingbird
 import NIOCore
-import Filters
 import Vips
 
 /// An error answered as a status and a one-line plain-text reason.
@@ -54,10 +54,13 @@ struct ErrorResponse: HTTPResponseError {
         case .origin(.timedOut):
             self.init(status: .gatewayTimeout, reason: "origin timed out", kind: .originTimeout)
         case .source(.unsupportedFormat):
-            self.init(status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP or AVIF/HEIF)", kind: .unsupportedFormat)
+            self.init(
+                status: .unsupportedMediaType, reason: "not a supported image (JPEG, PNG, GIF, WebP or AVIF/HEIF)",
+                kind: .unsupportedFormat)
         case .source(.tooManyPixels(let width, let height, let frames, let limit)):
             self.init(
-                status: .unprocessableContent, reason: "image is \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
+                status: .unprocessableContent,
+                reason: "image is \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",
                 kind: .tooManyPixels)
         case .source(.tooManyBands(let bands)):
             self.init(status: .unprocessableContent, reason: "image has \(bands) bands, more than 4", kind: .tooManyBands)
@@ -66,7 +69,8 @@ struct ErrorResponse: HTTPResponseError {
                 status: .badRequest, reason: "result would be \(width)x\(height), over the limit of \(limit) pixels a side",
                 kind: .outputTooLarge)
         case .source(.cropOutside(let width, let height)):
-            self.init(status: .badRequest, reason: "crop lies outside the image, which is \(width)x\(height)", kind: .invalidOptions)
+            self.init(
+                status: .badRequest, reason: "crop lies outside the image, which is \(width)x\(height)", kind: .invalidOptions)
         case .source(.outputTooManyPixels(let width, let height, let frames, let limit)):
             self.init(
                 status: .badRequest, reason: "result would be \(width)x\(height)\(Self.times(frames)), more than \(limit) pixels",

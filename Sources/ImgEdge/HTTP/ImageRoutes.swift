@@ -1,6 +1,6 @@
+import Filters
 import Foundation
 import HTTPTypes
-import Filters
 import Hummingbird
 import HummingbirdCore
 import Logging
@@ -65,8 +65,7 @@ struct ImageRoutes: Sendable {
     /// `GET /<path>?…`: the original comes from the origin.
     private func fetchAndResize(_ request: Request, logger: Logger) async throws -> Response {
         let settings = live.current
-        let (path, parsed) = try responding {
-            () throws(ImageServiceError) in
+        let (path, parsed) = try responding { () throws(ImageServiceError) in
             try parseImage(
                 request.uri, headers: DecidingHeaders(request.headers), ifNoneMatch: request.headers[.ifNoneMatch],
                 settings: settings, registry: service.modules.registry)
@@ -220,7 +219,9 @@ struct ImageRoutes: Sendable {
 
     /// `/healthz`: 200 while serving; names the filter modules that failed to load.
     private func health() -> String {
-        let failures = service.modules.registry.failures.sorted { $0.key < $1.key }.map { "module \($0.key) not loaded: \($0.value)\n" }
+        let failures = service.modules.registry.failures.sorted { $0.key < $1.key }.map {
+            "module \($0.key) not loaded: \($0.value)\n"
+        }
         return "ok\n" + failures.joined()
     }
 
@@ -243,9 +244,11 @@ struct ImageRoutes: Sendable {
     /// for client hints as a site's own pages would (docs/negotiation-and-encoding.md, "Client hints").
     private func playground() -> Response {
         let headers: HTTPFields = [
-            .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache", .acceptCH: "Sec-CH-Width, Sec-CH-DPR, Width, DPR",
+            .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
+            .acceptCH: "Sec-CH-Width, Sec-CH-DPR, Width, DPR",
         ]
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.playground_html)))
+        return Response(
+            status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: PackageResources.playground_html)))
     }
 
     /// `/modules`: the loaded filter modules with their kinds and arguments, as JSON.
@@ -264,6 +267,7 @@ struct ImageRoutes: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let body = try encoder.encode(Listing(modules: modules))
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

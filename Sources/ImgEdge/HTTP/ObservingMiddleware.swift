@@ -6,7 +6,8 @@ import Hummingbird
 struct ObservingMiddleware<Context: RequestContext>: RouterMiddleware {
     let observer: RequestObserver
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response
+    {
         let start = ContinuousClock.now
         func observe(_ status: HTTPResponse.Status, headers: HTTPFields = [:], kind: ErrorKind? = nil) {
             observer.observe(

@@ -47,7 +47,7 @@ struct AcceptHeader: Sendable, Hashable {
         var best: (specificity: Int, quality: Double)?
         for range in ranges {
             guard let specificity = range.specificity(forType: wanted.type, subtype: wanted.subtype),
-                  specificity > best?.specificity ?? -1
+                specificity > best?.specificity ?? -1
             else { continue }
             best = (specificity, range.quality)
         }
@@ -103,7 +103,7 @@ extension AcceptHeader.MediaRange {
         let parts = element.split(onUnquoted: .semicolon).map(\.trimmingWhitespace)
         let typeAndSubtype = parts[0].split(separator: .slash, omittingEmptySubsequences: false)
         guard typeAndSubtype.count == 2,
-              typeAndSubtype.allSatisfy(\.isToken)
+            typeAndSubtype.allSatisfy(\.isToken)
         else { return nil }
         let type = String(decoding: typeAndSubtype[0], as: UTF8.self).lowercased()
         let subtype = String(decoding: typeAndSubtype[1], as: UTF8.self).lowercased()
@@ -160,7 +160,7 @@ extension UInt8 {
     fileprivate var isTokenCharacter: Bool {
         switch self {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-             UInt8(ascii: "0")...UInt8(ascii: "9"):
+            UInt8(ascii: "0")...UInt8(ascii: "9"):
             true
         default:
             "!#$%&'*+-.^_`|~".utf8.contains(self)
@@ -201,7 +201,7 @@ extension ArraySlice<UInt8> {
     /// The slice without leading and trailing spaces and tabs.
     fileprivate var trimmingWhitespace: ArraySlice<UInt8> {
         guard let first = firstIndex(where: { !$0.isWhitespace }),
-              let last = lastIndex(where: { !$0.isWhitespace })
+            let last = lastIndex(where: { !$0.isWhitespace })
         else { return [] }
         return self[first...last]
     }

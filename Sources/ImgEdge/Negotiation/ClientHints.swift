@@ -35,11 +35,14 @@ struct ClientHints: Equatable {
         // The options the URL gives, whichever of their names it uses (`QueryParameter` knows the aliases).
         let given = Set(query.compactMap { QueryParameter(name: $0.name) })
         // A placeholder's size is its own, and the answers about a source have none.
-        guard !query.contains(where: { QueryParameter(name: $0.name) == .format && Answer(format: $0.value) != nil }) else { return }
+        guard !query.contains(where: { QueryParameter(name: $0.name) == .format && Answer(format: $0.value) != nil }) else {
+            return
+        }
         if given.isDisjoint(with: [.width, .dpr]) {
             consultedHeaders += ["Sec-CH-Width", "Width"]
             width = Self.positiveNumber(headers.secCHWidth ?? headers.width).map { hint in
-                settings.widthBuckets.first { $0 >= Int(hint.rounded(.up)) } ?? settings.widthBuckets[settings.widthBuckets.count - 1]
+                settings.widthBuckets.first { $0 >= Int(hint.rounded(.up)) }
+                    ?? settings.widthBuckets[settings.widthBuckets.count - 1]
             }
             if given.contains(.height) {
                 consultedHeaders += ["Sec-CH-DPR", "DPR"]
@@ -57,7 +60,9 @@ struct ClientHints: Equatable {
     /// A hint's number: digits with an optional fraction, as a URL's are written, above 0 and
     /// below 100,000.
     private static func positiveNumber(_ text: String?) -> Double? {
-        guard let text, let number = ProcessingOptions.decimal(text, in: 0...100_000), number > 0, number < 100_000 else { return nil }
+        guard let text, let number = ProcessingOptions.decimal(text, in: 0...100_000), number > 0, number < 100_000 else {
+            return nil
+        }
         return number
     }
 }

@@ -49,12 +49,14 @@ struct FormatNegotiator: Sendable {
     /// The modern formats `accept` names exactly with q > 0, by q descending, ties in
     /// preference order.
     private func named(in accept: AcceptHeader) -> [ImageFormat] {
-        let ranked = modernPreference.enumerated().compactMap { rank, format -> (format: ImageFormat, quality: Double, rank: Int)? in
+        let ranked = modernPreference.enumerated().compactMap {
+            rank, format -> (format: ImageFormat, quality: Double, rank: Int)? in
             let quality = accept.quality(of: format.mediaType)
             guard accept.names(format.mediaType), quality > 0 else { return nil }
             return (format, quality, rank)
         }
-        return ranked
+        return
+            ranked
             .sorted { ($0.quality, -$0.rank) > ($1.quality, -$1.rank) }
             .map(\.format)
     }

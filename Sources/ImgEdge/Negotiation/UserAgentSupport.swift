@@ -20,7 +20,7 @@ struct UserAgentSupport: Sendable, Hashable {
 
     init(userAgent: String?) {
         guard let userAgent, userAgent.utf8.count <= Self.maxLength,
-              let (browser, version) = Self.identify(userAgent)
+            let (browser, version) = Self.identify(userAgent)
         else {
             formats = []
             return
@@ -45,7 +45,8 @@ struct UserAgentSupport: Sendable, Hashable {
         if let version = productVersion("Chrome", in: userAgent) { return (.chromium, version) }
         if let version = productVersion("Firefox", in: userAgent) { return (.firefox, version) }
         if productVersion("Safari", in: userAgent) != nil,
-           let version = productVersion("Version", in: userAgent) {
+            let version = productVersion("Version", in: userAgent)
+        {
             return (.safari, version)
         }
         return nil

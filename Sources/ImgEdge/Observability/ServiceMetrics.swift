@@ -79,18 +79,30 @@ final class ServiceMetrics: Sendable {
                 ($0, counter("imgedge_cache_results_total", "result", $0.rawValue.lowercased().replacing("-", with: "_")))
             })
         outputImages = Dictionary(
-            uniqueKeysWithValues: VariantFormat.allCases.map { ($0, counter("imgedge_output_images_total", "format", $0.rawValue)) })
+            uniqueKeysWithValues: VariantFormat.allCases.map {
+                ($0, counter("imgedge_output_images_total", "format", $0.rawValue))
+            })
         outputBytes = Dictionary(
-            uniqueKeysWithValues: VariantFormat.allCases.map { ($0, counter("imgedge_output_bytes_total", "format", $0.rawValue)) })
+            uniqueKeysWithValues: VariantFormat.allCases.map {
+                ($0, counter("imgedge_output_bytes_total", "format", $0.rawValue))
+            })
         rejections = Dictionary(
             uniqueKeysWithValues: ErrorKind.allCases.map { ($0, counter("imgedge_rejections_total", "kind", $0.rawValue)) })
         requestDurations = Dictionary(
             uniqueKeysWithValues: Route.allCases.map {
-                ($0, CoreMetrics.Timer(label: "imgedge_request_duration_seconds", dimensions: [("route", $0.rawValue)], factory: factory))
+                (
+                    $0,
+                    CoreMetrics.Timer(
+                        label: "imgedge_request_duration_seconds", dimensions: [("route", $0.rawValue)], factory: factory)
+                )
             })
         stageDurations = Dictionary(
             uniqueKeysWithValues: StageTimings.Stage.allCases.map {
-                ($0, CoreMetrics.Timer(label: "imgedge_stage_duration_seconds", dimensions: [("stage", $0.rawValue)], factory: factory))
+                (
+                    $0,
+                    CoreMetrics.Timer(
+                        label: "imgedge_stage_duration_seconds", dimensions: [("stage", $0.rawValue)], factory: factory)
+                )
             })
         jobsRunning = CoreMetrics.Gauge(label: "imgedge_jobs_running", factory: factory)
         jobsQueued = CoreMetrics.Gauge(label: "imgedge_jobs_queued", factory: factory)
@@ -133,8 +145,10 @@ final class ServiceMetrics: Sendable {
         case .stopped(let name):
             (module, kind) = (name, "stopped")
         }
-        CoreMetrics.Counter(label: "imgedge_module_failures_total", dimensions: [("module", module), ("kind", kind)], factory: factory)
-            .increment()
+        CoreMetrics.Counter(
+            label: "imgedge_module_failures_total", dimensions: [("module", module), ("kind", kind)], factory: factory
+        )
+        .increment()
     }
 
     /// Counts a request refused or failed for `kind`.

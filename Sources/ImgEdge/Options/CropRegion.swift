@@ -36,7 +36,8 @@ struct CropRegion: Sendable, Hashable, Encodable {
     /// The URL form, e.g. `0.1,0.1,0.5,0.5` or `10,20,300,200`, for cache keys.
     var urlValue: String {
         let numbers = [x, y, width, height]
-        return unit == .pixels ? numbers.map { String(Int($0)) }.joined(separator: ",") : numbers.map { "\($0)" }.joined(separator: ",")
+        return unit == .pixels
+            ? numbers.map { String(Int($0)) }.joined(separator: ",") : numbers.map { "\($0)" }.joined(separator: ",")
     }
 }
 

@@ -35,8 +35,12 @@ struct FilterChain: Sendable, Hashable {
             rest = rest.dropFirst(name.count)
             var arguments: [Float] = []
             if rest.first == "(" {
-                guard let close = rest.firstIndex(of: ")") else { throw invalid("a closing parenthesis after \(name)'s arguments") }
-                for argument in rest[rest.index(after: rest.startIndex)..<close].split(separator: ",", omittingEmptySubsequences: false) {
+                guard let close = rest.firstIndex(of: ")") else {
+                    throw invalid("a closing parenthesis after \(name)'s arguments")
+                }
+                for argument in rest[rest.index(after: rest.startIndex)..<close].split(
+                    separator: ",", omittingEmptySubsequences: false)
+                {
                     guard argument.count <= 32, let value = Float(argument), value.isFinite else {
                         throw invalid("numbers as \(name)'s arguments")
                     }

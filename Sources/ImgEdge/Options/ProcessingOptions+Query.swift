@@ -102,7 +102,8 @@ extension ProcessingOptions {
             case .focalPoint:
                 focalPoint = try Self.parse(value, for: name, expected: "x,y: two fractions from 0 to 1", Self.focalPoint)
             case .trim:
-                trimThreshold = try Self.parse(value, for: name, expected: "nothing, or a threshold from 0 to 255") { (text) -> Int? in
+                trimThreshold = try Self.parse(value, for: name, expected: "nothing, or a threshold from 0 to 255") {
+                    (text) -> Int? in
                     text.isEmpty ? 10 : Self.integer(text, in: 0...255)
                 }
             case .pad:
@@ -150,7 +151,8 @@ extension ProcessingOptions {
             ? list(text) { decimal($0, in: 0...1) }
             : list(text) { integer($0, in: 0...Int(Int32.max)).map(Double.init) }
         guard let numbers, numbers.count == 4, numbers[2] > 0, numbers[3] > 0 else { return nil }
-        return CropRegion(x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3], unit: isFractions ? .fractions : .pixels)
+        return CropRegion(
+            x: numbers[0], y: numbers[1], width: numbers[2], height: numbers[3], unit: isFractions ? .fractions : .pixels)
     }
 
     /// `x,y`, each a fraction from 0 to 1.

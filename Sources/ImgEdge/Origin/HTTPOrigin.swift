@@ -93,7 +93,9 @@ struct HTTPOrigin: Origin {
 
     /// The URL of `path` under the base URL, each segment percent-encoded.
     private func url(of path: SourcePath) -> String {
-        let encoded = path.segments.map { $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0 }
+        let encoded = path.segments.map {
+            $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
+        }
         return "\(baseURL)/\(encoded.joined(separator: "/"))"
     }
 
@@ -219,7 +221,8 @@ struct HTTPOrigin: Origin {
         let own = Set(try await HostResolver.addresses(of: baseHost ?? ""))
         guard let address = candidates.first(where: { !$0.isInternal || own.contains($0) }) else {
             let listed = candidates.map(\.description).joined(separator: ", ")
-            throw OriginError.unavailable("origin redirected to \(host), whose addresses (\(listed)) are internal and not the origin's")
+            throw OriginError.unavailable(
+                "origin redirected to \(host), whose addresses (\(listed)) are internal and not the origin's")
         }
         return address
     }

@@ -47,6 +47,7 @@ struct SourcePath: Sendable, Hashable, CustomStringConvertible {
 
     private static func isSafe(_ segment: String) -> Bool {
         let bytes = segment.utf8
-        return !bytes.isEmpty && bytes.count <= 255 && bytes.first != UInt8(ascii: ".") && !bytes.contains(where: forbiddenBytes.contains)
+        return !bytes.isEmpty && bytes.count <= 255 && bytes.first != UInt8(ascii: ".")
+            && !bytes.contains(where: forbiddenBytes.contains)
     }
 }

@@ -19,7 +19,7 @@ extension String {
     }
 }
 
-extension Optional<String> {
+extension String? {
     /// `String.hasSameBytes(as:)`, with nil equal only to nil.
     func hasSameBytes(as other: String?) -> Bool {
         switch (self, other) {

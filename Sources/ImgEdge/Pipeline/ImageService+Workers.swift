@@ -27,7 +27,8 @@ extension ImageService {
         let parsed = request.parsed
         let job = RenderJob(
             input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
-            identity: parsed.identity, ifNoneMatch: parsed.ifNoneMatch, limits: request.limits, encoding: encoding, timings: timings, budget: budget
+            identity: parsed.identity, ifNoneMatch: parsed.ifNoneMatch, limits: request.limits, encoding: encoding,
+            timings: timings, budget: budget
         )
         // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
         let rendered = await withTaskCancellationHandler { () async -> Result<RenderOutcome, ImageServiceError> in

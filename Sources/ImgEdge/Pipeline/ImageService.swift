@@ -1,5 +1,5 @@
-import Foundation
 import Filters
+import Foundation
 import NIOConcurrencyHelpers
 import NIOCore
 import Vips

@@ -11,7 +11,8 @@ enum PNGChunks {
         while offset + 8 <= bytes.count {
             let length = (0..<4).reduce(0) { $0 << 8 | Int(bytes[offset + $1]) }
             guard length <= Int(Int32.max), length <= bytes.count - offset - 12 else { return false }
-            let isEnd = bytes[offset + 4] == 0x49 && bytes[offset + 5] == 0x45 && bytes[offset + 6] == 0x4E && bytes[offset + 7] == 0x44
+            let isEnd =
+                bytes[offset + 4] == 0x49 && bytes[offset + 5] == 0x45 && bytes[offset + 6] == 0x4E && bytes[offset + 7] == 0x44
             offset += 12 + length
             if isEnd { return true }
         }

@@ -58,7 +58,8 @@ extension PrivateMetadata {
     private static func keepsExtension(_ bytes: UnsafeRawBufferPointer, label: UInt8, data: Int) -> Bool {
         switch label {
         case 0xF9: true
-        case 0xFF: bytes[data] == 11 && (has("NETSCAPE2.0", in: bytes, at: data + 1) || has("ANIMEXTS1.0", in: bytes, at: data + 1))
+        case 0xFF:
+            bytes[data] == 11 && (has("NETSCAPE2.0", in: bytes, at: data + 1) || has("ANIMEXTS1.0", in: bytes, at: data + 1))
         default: false
         }
     }

@@ -33,7 +33,8 @@ struct RenderJob: Sendable {
         let format = negotiated.format(hasAlpha: header.hasAlpha, isAnimated: animated)
         let frames = animated && format.canAnimate ? min(header.frames, limits.maxAnimationFrames) : 1
         guard header.pixelCount * frames <= limits.maxInputPixels else {
-            throw .source(.tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
+            throw .source(
+                .tooManyPixels(width: header.width, height: header.height, frames: frames, limit: limits.maxInputPixels))
         }
         let variant: VariantFormat =
             switch options.answer {
@@ -95,7 +96,8 @@ struct RenderJob: Sendable {
         else { return nil }
         let tag = EntityTag(
             sourceDigest: input.digest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
-        let validators = RenderedImage.Validators(format: .image(format), entityTag: tag.description, lastModified: input.lastModified)
+        let validators = RenderedImage.Validators(
+            format: .image(format), entityTag: tag.description, lastModified: input.lastModified)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(validators)
         }
@@ -194,7 +196,8 @@ struct RenderJob: Sendable {
             .materialized()
         if preparation.rotation != .none || preparation.flip != nil {
             image = try image.oriented(
-                turningClockwise: preparation.rotation.rawValue, mirroringHorizontally: preparation.flip?.mirrorsHorizontally == true,
+                turningClockwise: preparation.rotation.rawValue,
+                mirroringHorizontally: preparation.flip?.mirrorsHorizontally == true,
                 mirroringVertically: preparation.flip?.mirrorsVertically == true)
         }
         guard let threshold = preparation.trimThreshold else { return image }

@@ -77,7 +77,8 @@ struct ResizePlan: Equatable {
         let shrink = shrinks.first(where: { Double($0) * scale <= 1 }) ?? 1
         preparation = Preparation(
             shrink: shrink,
-            region: region.unturned(rotation: options.rotation, flip: options.flip, turnedWidth: turned.width, turnedHeight: turned.height),
+            region: region.unturned(
+                rotation: options.rotation, flip: options.flip, turnedWidth: turned.width, turnedHeight: turned.height),
             rotation: options.rotation, flip: options.flip, trimThreshold: options.trimThreshold)
     }
 

@@ -45,7 +45,8 @@ extension ImageService {
         let filters = request.parsed.filters
         guard let transform = filters.transform else {
             var collected = ByteBuffer()
-            try await upload.forEachChunk(limit: limit) { chunk throws(ImageServiceError) in collected.writeImmutableBuffer(chunk) }
+            try await upload.forEachChunk(limit: limit) { chunk throws(ImageServiceError) in collected.writeImmutableBuffer(chunk)
+            }
             return .encoded(SourceImage(bytes: SourceBytes(collected.readableBytesView), lastModified: nil, version: nil))
         }
         let session = try ImageServiceError.reporting { () throws(FilterError) in try filters.registry.startTransform(transform) }

@@ -50,12 +50,14 @@ enum ThumbHash {
         let q = dct.terms(of: planes.q, countX: 3, countY: 3)
         let a = hasAlpha ? dct.terms(of: planes.a, countX: 5, countY: 5) : nil
 
-        let header24 = roundHalfUp(63 * l.dc)
+        let header24 =
+            roundHalfUp(63 * l.dc)
             | (roundHalfUp(31.5 + 31.5 * p.dc) << 6)
             | (roundHalfUp(31.5 + 31.5 * q.dc) << 12)
             | (roundHalfUp(31 * l.scale) << 18)
             | (hasAlpha ? 1 << 23 : 0)
-        let header16 = (isLandscape ? lumaY : lumaX)
+        let header16 =
+            (isLandscape ? lumaY : lumaX)
             | (roundHalfUp(63 * p.scale) << 3)
             | (roundHalfUp(63 * q.scale) << 9)
             | (isLandscape ? 1 << 15 : 0)

@@ -30,6 +30,7 @@ struct ChecksumTests {
         }
         var flipped = bytes
         flipped[40_000] ^= 0x10
-        #expect(DiskEntryFormat.checksum(of: ByteBuffer(bytes: flipped)) != DiskEntryFormat.checksum(of: ByteBuffer(bytes: bytes)))
+        #expect(
+            DiskEntryFormat.checksum(of: ByteBuffer(bytes: flipped)) != DiskEntryFormat.checksum(of: ByteBuffer(bytes: bytes)))
     }
 }

@@ -16,12 +16,17 @@ struct DiskDirectoryOwnershipTests {
         }
     }
 
-    @Test("a cache directory writable by group or others is refused, naming the path and the mode", arguments: [0o777, 0o770, 0o702])
+    @Test(
+        "a cache directory writable by group or others is refused, naming the path and the mode",
+        arguments: [0o777, 0o770, 0o702])
     func writableByOthers(mode: Int) async throws {
         try await withScratchDirectory { scratch in
             try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: scratch)
             let error = #expect(throws: ConfigurationError.self) { try DiskDirectoryOwnership.claim(scratch) }
-            #expect(error?.description == "cache.directory=\(scratch): is writable by group or others (mode \(String(mode, radix: 8))); chmod 0700 it")
+            #expect(
+                error?.description
+                    == "cache.directory=\(scratch): is writable by group or others (mode \(String(mode, radix: 8))); chmod 0700 it"
+            )
         }
     }
 
@@ -29,7 +34,9 @@ struct DiskDirectoryOwnershipTests {
     func ownedByAnother() async throws {
         try await withScratchDirectory { scratch in
             let error = #expect(throws: ConfigurationError.self) { try DiskDirectoryOwnership.claim(scratch, for: geteuid() + 1) }
-            #expect(error?.description.hasPrefix("cache.directory=\(scratch): is owned by uid \(geteuid()), not by the server's user") == true)
+            #expect(
+                error?.description.hasPrefix("cache.directory=\(scratch): is owned by uid \(geteuid()), not by the server's user")
+                    == true)
         }
     }
 
@@ -47,7 +54,10 @@ struct DiskDirectoryOwnershipTests {
                 try FileManager.default.setAttributes([.ownerAccountID: 65534], ofItemAtPath: cache)
             }
             let result = try await runExpectingExit(
-                ["serve", "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--cache-dir", cache])
+                [
+                    "serve", "--port", "0", "--origin", testImagesDirectory, "--modules", builtModulesDirectory, "--cache-dir",
+                    cache,
+                ])
             #expect(result.status != nil, "still serving after 30 s")
             #expect(result.status != 0)
             let reason = change == "chmod" ? "is writable by group or others (mode 777)" : "is owned by uid 65534"
@@ -65,7 +75,8 @@ private func permissions(of path: String) -> Int? {
 /// Runs `body` with a fresh directory, mode 0700, removed afterwards.
 private func withScratchDirectory<Value>(_ body: (String) async throws -> Value) async throws -> Value {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-cache-dir-\(UUID())").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+        atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
     defer { try? FileManager.default.removeItem(atPath: path) }
     return try await body(path)
 }

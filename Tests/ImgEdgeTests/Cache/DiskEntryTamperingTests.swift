@@ -7,7 +7,9 @@ import Vips
 
 @Suite("Disk cache entries edited between runs, against the real binary")
 struct DiskEntryTamperingTests {
-    @Test("an entry whose header says it was rendered at Int64.min is a miss after a restart: 200 with the right image, and the server serves on")
+    @Test(
+        "an entry whose header says it was rendered at Int64.min is a miss after a restart: 200 with the right image, and the server serves on"
+    )
     func renderedAtInt64Min() async throws {
         try await withOriginDirectory { cache in
             let arguments = ["--cache-dir", cache.path, "--memory-cache-bytes", "0"]
@@ -42,8 +44,11 @@ struct DiskEntryTamperingTests {
     }
 
     /// The whole answer to `GET uri` from the server on `port`.
-    private static func get(_ uri: String, port: Int) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)\(uri)"), timeout: .seconds(30))
+    private static func get(
+        _ uri: String, port: Int
+    ) async throws -> (status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer) {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: "http://127.0.0.1:\(port)\(uri)"), timeout: .seconds(30))
         return (response.status, response.headers, try await response.body.collect(upTo: 16 << 20))
     }
 

@@ -8,7 +8,8 @@ import Vips
 struct DiskJobQueueTests {
     @Test("past the disk tier's bound on pending writes a tiny write is dropped; one written frees a place")
     func entryBound() {
-        var queue = DiskJobQueue<Int>(maxPendingBodyBytes: DiskTier.maxPendingBodyBytes, maxPendingWrites: DiskTier.maxPendingWrites)
+        var queue = DiskJobQueue<Int>(
+            maxPendingBodyBytes: DiskTier.maxPendingBodyBytes, maxPendingWrites: DiskTier.maxPendingWrites)
         #expect(DiskTier.maxPendingWrites == 1024)
         #expect(queue.enqueue(Self.tinyWrite(0)) == .startDraining)
         for number in 1..<DiskTier.maxPendingWrites {

@@ -184,7 +184,8 @@ struct DiskTierTests {
                 let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)
                 await tier.store(variant(byteCount: 100, seed: 1), for: key(1))
                 await tier.settle()
-                #expect(try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "nothing written through the link")
+                #expect(
+                    try FileManager.default.contentsOfDirectory(atPath: elsewhere).isEmpty, "nothing written through the link")
                 #expect(try FileManager.default.attributesOfItem(atPath: shard)[.type] as? FileAttributeType == .typeDirectory)
                 #expect(await tier.variant(for: key(1))?.body == variant(byteCount: 100, seed: 1).body)
             }
@@ -216,7 +217,8 @@ struct DiskTierTests {
                 await first.settle()
                 let target = entryPath(key(1), in: elsewhere)
                 let planted = entryPath(key(1), in: directory)
-                try FileManager.default.createDirectory(atPath: String(planted.dropLast(key(1).storageName.count + 1)), withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: String(planted.dropLast(key(1).storageName.count + 1)), withIntermediateDirectories: true)
                 try FileManager.default.createSymbolicLink(atPath: planted, withDestinationPath: target)
 
                 let tier = DiskTier(directory: directory, capacity: 1 << 20, logger: quietLogger)

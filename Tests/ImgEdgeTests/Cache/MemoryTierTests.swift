@@ -30,7 +30,9 @@ struct MemoryTierTests {
         #expect(missing == nil)
     }
 
-    @Test("under churn of many variants the bytes held stay within the bound, and the newest is kept", arguments: [1 << 20, 64 << 20])
+    @Test(
+        "under churn of many variants the bytes held stay within the bound, and the newest is kept",
+        arguments: [1 << 20, 64 << 20])
     func boundHolds(capacity: Int) async {
         let tier = MemoryTier(capacity: capacity)
         for index in 0..<(capacity / 10_000 * 3) {

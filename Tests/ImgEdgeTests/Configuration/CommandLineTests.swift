@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import Foundation
-@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing
+
+@testable import ImgEdge
 
 @Suite("The imgedge executable: settings from flags, environment and file")
 struct CommandLineTests {
@@ -14,7 +15,10 @@ struct CommandLineTests {
             (["serve"], ["IMGEDGE_QUEUE": "-1"], "IMGEDGE_QUEUE=-1: queue must be 0...100000"),
             (["config", "--check"], ["IMGEDGE_PORT": "http"], "IMGEDGE_PORT=http: port must be an integer, 0...65535"),
             (["serve", "--colour", "red"], [:], "unknown option --colour"),
-            (["serve", "--signing-key", "short-key,x"], [:], "--signing-key=<redacted>: signing key 1 of 1 is shorter than 16 bytes"),
+            (
+                ["serve", "--signing-key", "short-key,x"], [:],
+                "--signing-key=<redacted>: signing key 1 of 1 is shorter than 16 bytes"
+            ),
             (["serve", "--config", "/nonexistent.json"], [:], "config file /nonexistent.json cannot be read as JSON"),
         ] as [([String], [String: String], String)])
     func invalidSettingExits(arguments: [String], environment: [String: String], message: String) async throws {
@@ -33,14 +37,17 @@ struct CommandLineTests {
             let check = try await ImgEdgeProcess.run(["config", "--check", "--config", path])
             #expect(check.status == 0)
             #expect(check.output == "configuration is valid\n")
-            let listing = try await ImgEdgeProcess.run(["config", "--config", path, "--port", "9000"], environment: ["IMGEDGE_HOST": "::1"])
+            let listing = try await ImgEdgeProcess.run(
+                ["config", "--config", path, "--port", "9000"], environment: ["IMGEDGE_HOST": "::1"])
             #expect(listing.status == 0)
             let lines = listing.output.split(separator: "\n")
             #expect(lines.contains { $0.hasPrefix("workers.queue ") && $0.hasSuffix("= 5  (file \(path))") })
             #expect(lines.contains { $0.hasPrefix("server.port ") && $0.hasSuffix("= 9000  (flag)") })
             #expect(lines.contains { $0.hasPrefix("server.host ") && $0.hasSuffix("= ::1  (environment)") })
         }
-        let secret = try await ImgEdgeProcess.run(["config", "--signing-key", "s3cret-one-long-enough", "--signing-key", "s3cret-two-long-enough"])
+        let secret = try await ImgEdgeProcess.run([
+            "config", "--signing-key", "s3cret-one-long-enough", "--signing-key", "s3cret-two-long-enough",
+        ])
         #expect(secret.output.contains("security.signing_keys"))
         #expect(secret.output.contains("= <redacted>  (flag)"))
         #expect(!secret.output.contains("s3cret"))

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ImgEdge
-import Vips
 import Testing
+import Vips
+
+@testable import ImgEdge
 
 /// A concern with a secret, as signing keys will be: only this test's table has one.
 private struct SecretSettings: Sendable {
@@ -108,7 +109,10 @@ struct ConfigurationKeyTests {
     @Test("each --signing-key is one key, commas included; only the environment variable separates keys with commas")
     func signingKeySources() throws {
         let long = "a-long-enough-signing-key"
-        #expect(try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "\(long),also-long-enough-too"])).get() == ["\(long),also-long-enough-too"])
+        #expect(
+            try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "\(long),also-long-enough-too"])).get() == [
+                "\(long),also-long-enough-too"
+            ])
         #expect(
             try signingKeys(ConfigurationInputs(arguments: ["--signing-key", long, "--signing-key=second-long-enough-key"])).get()
                 == [long, "second-long-enough-key"])
@@ -130,21 +134,26 @@ struct ConfigurationKeyTests {
                 ["--signing-key", "a-long-enough-signing-key", "--signing-key", "fifteen-bytes.."], [:],
                 "--signing-key=<redacted>: signing key 2 of 2 is shorter than 16 bytes"
             ),
-            ([], ["IMGEDGE_SIGNING_KEYS": "a-long-enough-signing-key,x"], "IMGEDGE_SIGNING_KEYS=<redacted>: signing key 2 of 2 is shorter than 16 bytes"),
+            (
+                [], ["IMGEDGE_SIGNING_KEYS": "a-long-enough-signing-key,x"],
+                "IMGEDGE_SIGNING_KEYS=<redacted>: signing key 2 of 2 is shorter than 16 bytes"
+            ),
         ] as [([String], [String: String], String)])
     func shortSigningKeyRefused(arguments: [String], environment: [String: String], message: String) throws {
         let error = #expect(throws: ConfigurationError.self) {
             try signingKeys(ConfigurationInputs(arguments: arguments, environment: environment)).get()
         }
         #expect(error?.description == message)
-        #expect(try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "sixteen-bytes..."])).get() == ["sixteen-bytes..."])
+        #expect(
+            try signingKeys(ConfigurationInputs(arguments: ["--signing-key", "sixteen-bytes..."])).get() == ["sixteen-bytes..."])
     }
 
     @Test("a short signing key in a reloaded config file is refused too, and the error does not print it")
     func shortSigningKeyInFile() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("imgedge-keys-\(UUID()).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
-        try #"{"security": {"signing_keys": ["a-long-enough-signing-key", "tiny"]}}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        try #"{"security": {"signing_keys": ["a-long-enough-signing-key", "tiny"]}}"#.write(
+            toFile: path, atomically: true, encoding: .utf8)
         let error = #expect(throws: ConfigurationError.self) { try signingKeys(ConfigurationInputs(configFile: path)).get() }
         #expect(error?.description == "security.signing_keys=<redacted> in \(path): signing key 2 of 2 is shorter than 16 bytes")
     }
@@ -163,7 +172,8 @@ struct ConfigurationKeyTests {
             try ResolvedConfiguration(ConfigurationInputs(arguments: ["--origin-allow-host", "a.example,b.example"]))
         }
         #expect(throws: ConfigurationError.self) { try hosts.get() }
-        let fromEnvironment = try ResolvedConfiguration(ConfigurationInputs(environment: ["IMGEDGE_ORIGIN_ALLOW_HOST": "a.example,b.example"]))
+        let fromEnvironment = try ResolvedConfiguration(
+            ConfigurationInputs(environment: ["IMGEDGE_ORIGIN_ALLOW_HOST": "a.example,b.example"]))
         #expect(fromEnvironment.value.httpOrigin.allowedRedirectHosts == ["a.example", "b.example"])
     }
 }

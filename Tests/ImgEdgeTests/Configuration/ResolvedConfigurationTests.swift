@@ -1,9 +1,10 @@
 import Filters
 import Foundation
-@testable import ImgEdge
 import Logging
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 /// A config file written for one test, removed after it.
 func withConfigFile<Value>(_ json: String, _ body: (String) throws -> Value) throws -> Value {
@@ -109,17 +110,27 @@ struct ResolvedConfigurationTests {
             (["--workers=0"], [:], "--workers=0: workers must be 1...256"),
             ([], ["IMGEDGE_MAX_SOURCE_BYTES": "100"], "IMGEDGE_MAX_SOURCE_BYTES=100: max source bytes must be 1024 or more"),
             (["--max-input-pixels=0"], [:], "--max-input-pixels=0: max input pixels must be 1 or more"),
-            (["--format-preference=avif,bmp"], [:],
-                "--format-preference=avif,bmp: format preference lists avif, webp, jxl; \"bmp\" is none of them"),
-            (["--format-preference=avif,png"], [:],
-                "--format-preference=avif,png: format preference must list avif, webp, jxl, each at most once"),
-            (["--format-preference=avif,avif"], [:],
-                "--format-preference=avif,avif: format preference must list avif, webp, jxl, each at most once"),
-            (["--log-level=loud"], [:],
-                "--log-level=loud: log level must be one of trace, debug, info, notice, warning, error, critical"),
+            (
+                ["--format-preference=avif,bmp"], [:],
+                "--format-preference=avif,bmp: format preference lists avif, webp, jxl; \"bmp\" is none of them"
+            ),
+            (
+                ["--format-preference=avif,png"], [:],
+                "--format-preference=avif,png: format preference must list avif, webp, jxl, each at most once"
+            ),
+            (
+                ["--format-preference=avif,avif"], [:],
+                "--format-preference=avif,avif: format preference must list avif, webp, jxl, each at most once"
+            ),
+            (
+                ["--log-level=loud"], [:],
+                "--log-level=loud: log level must be one of trace, debug, info, notice, warning, error, critical"
+            ),
             (["--filter-fuel-per-pixel=0"], [:], "--filter-fuel-per-pixel=0: filter fuel per pixel must be 1...1000000"),
-            (["--filter-fuel-per-pixel=99999999999999999999"], [:],
-                "--filter-fuel-per-pixel=99999999999999999999: filter fuel per pixel must be an integer, 1...1000000"),
+            (
+                ["--filter-fuel-per-pixel=99999999999999999999"], [:],
+                "--filter-fuel-per-pixel=99999999999999999999: filter fuel per pixel must be an integer, 1...1000000"
+            ),
             (["--origin="], [:], "--origin=: origin must name a directory or an http(s) URL"),
             (["--host="], [:], "--host=: host must not be empty"),
             (["--cache-control=a\nb"], [:], "--cache-control=a\nb: cache control must be one line"),
@@ -137,11 +148,16 @@ struct ResolvedConfigurationTests {
     @Test(
         "a config file that is not what it should be is refused, naming the file and the key",
         arguments: [
-            (#"{"limits": {"max_source_bytes": "lots"}}"#, "limits.max_source_bytes=lots in FILE: max source bytes must be an integer, 1024 or more"),
+            (
+                #"{"limits": {"max_source_bytes": "lots"}}"#,
+                "limits.max_source_bytes=lots in FILE: max source bytes must be an integer, 1024 or more"
+            ),
             (#"{"limits": {"max_source_byte": 2048}}"#, "unknown key limits.max_source_byte in FILE"),
             (#"{"server": {"port": true}}"#, "server.port=true in FILE: port must be an integer, 0...65535"),
-            (#"{"encoding": {"format_preference": [["avif"]]}}"#,
-                "encoding.format_preference in FILE must list strings, numbers or booleans"),
+            (
+                #"{"encoding": {"format_preference": [["avif"]]}}"#,
+                "encoding.format_preference in FILE must list strings, numbers or booleans"
+            ),
             (#"["avif"]"#, "config file FILE must hold a JSON object"),
         ])
     func invalidFiles(json: String, message: String) throws {

@@ -41,8 +41,11 @@ struct ReplicaTests {
 
         /// Variants in each replica's disk cache: its files, whatever the layout.
         func diskEntries(_ index: Int) -> Int {
-            let files = FileManager.default.enumerator(at: cacheDirectories[index], includingPropertiesForKeys: [.isRegularFileKey])
-            return (files?.allObjects as? [URL] ?? []).filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }.count
+            let files = FileManager.default.enumerator(
+                at: cacheDirectories[index], includingPropertiesForKeys: [.isRegularFileKey])
+            return (files?.allObjects as? [URL] ?? []).filter {
+                (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true
+            }.count
         }
 
         func stopAll() async {
@@ -157,7 +160,10 @@ struct ReplicaTests {
                     return (succeeded, failed)
                 }
             }
-            return try await group.reduce(into: (0, 0)) { $0.0 += $1.0; $0.1 += $1.1 }
+            return try await group.reduce(into: (0, 0)) {
+                $0.0 += $1.0
+                $0.1 += $1.1
+            }
         }
     }
 }

@@ -70,8 +70,10 @@ struct VarnishTests {
             #expect(notModified.body.isEmpty)
             #expect(try await imageRequestsAnswered(port: imgedge.port) == 1)
             // A tag learnt elsewhere (another edge) for a variant this Varnish has not seen yet.
-            let elsewhere = try await ProxiedResponse.get("http://127.0.0.1:\(imgedge.port)/portrait.jpg?w=90", ImageClient.chrome.headers)
-            let cold = try await varnish.get("/portrait.jpg?w=90", ImageClient.chrome.headers + [("If-None-Match", try #require(elsewhere["ETag"]))])
+            let elsewhere = try await ProxiedResponse.get(
+                "http://127.0.0.1:\(imgedge.port)/portrait.jpg?w=90", ImageClient.chrome.headers)
+            let cold = try await varnish.get(
+                "/portrait.jpg?w=90", ImageClient.chrome.headers + [("If-None-Match", try #require(elsewhere["ETag"]))])
             #expect(cold.status == 304)
             #expect(cold["X-Variant"] == "jxl")
             let stale = try await varnish.get("/portrait.jpg?w=90", ImageClient.chrome.headers + [("If-None-Match", #""0123""#)])

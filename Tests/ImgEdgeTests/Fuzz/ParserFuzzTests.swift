@@ -30,9 +30,12 @@ struct ParserFuzzTests {
     @Test("the options parser accepts only values in range, and parameter order never changes what it accepts")
     func options() async {
         var generator = SeededGenerator(seed: 1)
-        let names = ["w", "width", "h", "height", "dpr", "fit", "gravity", "q", "quality", "format", "fm", "enlarge", "bg", "filter", "x"]
+        let names = [
+            "w", "width", "h", "height", "dpr", "fit", "gravity", "q", "quality", "format", "fm", "enlarge", "bg", "filter", "x",
+        ]
         let values = [
-            "0", "1", "400", "8192", "8193", "-1", "1.5", "3", "4.01", "1e3", "99999999999999999999", "", "cover", "contain", "fill",
+            "0", "1", "400", "8192", "8193", "-1", "1.5", "3", "4.01", "1e3", "99999999999999999999", "", "cover", "contain",
+            "fill",
             "inside", "outside", "center", "north", "smart", "webp", "avif", "jxl", "png", "gif", "jpeg", "true", "false", "fff",
             "#ff0000", "zz", "100", "101",
         ]
@@ -42,14 +45,16 @@ struct ParserFuzzTests {
             let query = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
                 (name: Self.piece(names, &generator), value: Self.piece(values, &generator))
             }
-            guard let options = try? ProcessingOptions(query: query, maxOutputDimension: 8192, passthroughNames: ["filter"]) else {
+            guard let options = try? ProcessingOptions(query: query, maxOutputDimension: 8192, passthroughNames: ["filter"])
+            else {
                 continue
             }
             accepted += 1
             #expect((1...8192).contains(options.width ?? 1), "\(query)")
             #expect((1...8192).contains(options.height ?? 1), "\(query)")
             #expect((1...100).contains(options.quality ?? 1), "\(query)")
-            let reordered = try? ProcessingOptions(query: query.reversed(), maxOutputDimension: 8192, passthroughNames: ["filter"])
+            let reordered = try? ProcessingOptions(
+                query: query.reversed(), maxOutputDimension: 8192, passthroughNames: ["filter"])
             #expect(reordered?.cacheKey == options.cacheKey, "\(query)")
         }
         #expect(accepted > Self.runs / 10, "the inputs must reach past the first check")

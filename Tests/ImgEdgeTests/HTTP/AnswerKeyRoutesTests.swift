@@ -12,9 +12,11 @@ import Vips
 /// options that cannot change an answer do not make another entry.
 @Suite("Answers are cached under what changes their bytes only")
 struct AnswerKeyRoutesTests {
-    @Test("format=json and format=thumbhash with other sizes, geometry, quality or filters are memory hits of the first", arguments: [
-        "json", "thumbhash",
-    ])
+    @Test(
+        "format=json and format=thumbhash with other sizes, geometry, quality or filters are memory hits of the first",
+        arguments: [
+            "json", "thumbhash",
+        ])
     func answersAboutTheSource(answer: String) async throws {
         try await withServer { client in
             let first = try await client.get("/tiny.png?format=\(answer)&w=10")

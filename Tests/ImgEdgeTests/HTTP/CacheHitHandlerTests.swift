@@ -172,7 +172,8 @@ struct CacheHitHandlerTests {
         try request("/hit1", on: channel)
         channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent())
         #expect(events.count == 0, "held while the disk read is under way")
-        try #require(reads.promises.withLockedValue { $0.first }).succeed((head: HTTPResponseHead(version: .http1_1, status: .ok), body: body))
+        try #require(reads.promises.withLockedValue { $0.first }).succeed(
+            (head: HTTPResponseHead(version: .http1_1, status: .ok), body: body))
         #expect(try answered(channel) == 1, "the disk hit was answered; the pipelined hit after it was not started")
         #expect(events.count == 1)
         _ = try channel.finish(acceptAlreadyClosed: true)

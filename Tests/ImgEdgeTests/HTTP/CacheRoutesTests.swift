@@ -3,10 +3,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing
+
+@testable import ImgEdge
 
 /// The variant cache seen through HTTP: `X-Cache`, `Age`, 304s from the index, coalescing,
 /// source changes and the 404 memo, against the real server over a socket.
@@ -75,7 +76,8 @@ struct CacheRoutesTests {
             let hit = "GET /portrait.jpg?w=64&format=webp HTTP/1.1\r\nHost: x\r\n\r\n"
             #expect(await connection.send(Array((head + miss + hit).utf8)))
             // The head's answer comes at once, the others after the miss's render.
-            let answers = await connection.receiveLowercased(responses: 3, timeout: 10).components(separatedBy: "http/1.1 200 ok\r\n")
+            let answers = await connection.receiveLowercased(responses: 3, timeout: 10).components(
+                separatedBy: "http/1.1 200 ok\r\n")
             try #require(answers.count == 4, "three answers: \(answers.map { $0.prefix(60) })")
             let (headAnswer, missAnswer, hitAnswer) = (answers[1], answers[2], answers[3])
             #expect(headAnswer.hasSuffix("\r\n\r\n") && headAnswer.contains("x-cache: hit-memory"), "no body after the head")
@@ -312,7 +314,8 @@ struct CacheRoutesTests {
                     try bytes.write(to: entry)
                 }
                 let afterCorruption = try await client.get(uri)
-                #expect(afterCorruption.headers[.xCache] == "MISS", "the read fails its checksum and the request takes the miss path")
+                #expect(
+                    afterCorruption.headers[.xCache] == "MISS", "the read fails its checksum and the request takes the miss path")
                 #expect(afterCorruption.body == first.body)
             }
         }
@@ -346,7 +349,9 @@ struct CacheRoutesTests {
     }
 
     /// The answer to `uri`, asked again while the tier is still indexing what the last run left.
-    private static func firstAnswer(from client: some TestClientProtocol, uri: String, awaiting status: String) async throws -> TestResponse {
+    private static func firstAnswer(
+        from client: some TestClientProtocol, uri: String, awaiting status: String
+    ) async throws -> TestResponse {
         for _ in 0..<50 {
             let response = try await client.get(uri)
             if response.headers[.xCache] == status { return response }

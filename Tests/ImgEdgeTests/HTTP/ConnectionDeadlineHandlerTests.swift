@@ -9,7 +9,8 @@ import Testing
 /// test moves: no sockets, no sleeps.
 @Suite("Connection deadlines: idle, a request head, a body and a client that reads nothing each have their own")
 struct ConnectionDeadlineHandlerTests {
-    private let timeouts = ConnectionDeadlines.Timeouts(idle: .seconds(30), head: .seconds(10), body: .seconds(20), write: .seconds(15))
+    private let timeouts = ConnectionDeadlines.Timeouts(
+        idle: .seconds(30), head: .seconds(10), body: .seconds(20), write: .seconds(15))
     /// How late a deadline may fire: the handler checks on a timer.
     private var slack: TimeAmount { timeouts.checkInterval }
 
@@ -81,7 +82,9 @@ struct ConnectionDeadlineHandlerTests {
         #expect(!channel.isActive)
     }
 
-    @Test("a body that stops arriving fails at the body timeout, even with no chunk after the head, and the connection stays for the answer")
+    @Test(
+        "a body that stops arriving fails at the body timeout, even with no chunk after the head, and the connection stays for the answer"
+    )
     func stalledBody() throws {
         let (channel, loop) = try connectedChannel()
         try send("POST /resize HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef", to: channel)

@@ -2,8 +2,8 @@ import Filters
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
 import ImageTestSupport
+import NIOCore
 import Testing
 import Vips
 

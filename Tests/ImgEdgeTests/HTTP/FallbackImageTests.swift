@@ -1,10 +1,11 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 @Suite("--fallback-image for missing originals")
 struct FallbackImageTests {
@@ -38,7 +39,9 @@ struct FallbackImageTests {
         }
     }
 
-    @Test("a fallback that is not an image, or not there, stops the server from starting", arguments: ["not-an-image.jpg", "absent.jpg"])
+    @Test(
+        "a fallback that is not an image, or not there, stops the server from starting",
+        arguments: ["not-an-image.jpg", "absent.jpg"])
     func refusedAtStart(file: String) {
         #expect(throws: ConfigurationError.self) {
             _ = try buildApplication(configuration: testConfiguration { $0.fallbackImage = "\(testImagesDirectory)/\(file)" })

@@ -16,10 +16,13 @@ private func pixels(_ response: TestResponse) throws -> Pixels {
 
 @Suite("rotate, flip, crop, trim, fp and pad through the live server")
 struct GeometryRoutesTests {
-    @Test("a turn and a mirroring come after EXIF orientation: size and the picture's corners", arguments: [
-        ("rotate=90", true), ("rotate=180", false), ("rotate=270", true), ("flip=h", false), ("flip=v", false), ("flip=hv", false),
-        ("rotate=90&flip=v", true),
-    ])
+    @Test(
+        "a turn and a mirroring come after EXIF orientation: size and the picture's corners",
+        arguments: [
+            ("rotate=90", true), ("rotate=180", false), ("rotate=270", true), ("flip=h", false), ("flip=v", false),
+            ("flip=hv", false),
+            ("rotate=90&flip=v", true),
+        ])
     func orientation(query: String, swapsSides: Bool) async throws {
         try await withServer { client in
             let upright = try pixels(try await client.get("/exif-orientation-1.jpg?w=300&format=png")).fingerprint()
@@ -90,7 +93,8 @@ struct GeometryRoutesTests {
         try await withServer { client in
             let padded = try await client.get("/landscape.jpg?pad=200&bg=ff0000&format=png")
             #expect(try pixels(padded).width == 1680)
-            let trimmed = try pixels(try await client.execute(uri: "/resize?trim&format=png", method: .post, body: padded.body) { $0 })
+            let trimmed = try pixels(
+                try await client.execute(uri: "/resize?trim&format=png", method: .post, body: padded.body) { $0 })
             #expect((trimmed.width, trimmed.height) == (1280, 720), "\(trimmed.width)x\(trimmed.height)")
         }
     }
@@ -103,9 +107,11 @@ struct GeometryRoutesTests {
         }
     }
 
-    @Test("fp keeps its corner in view where gravity would keep the same corner", arguments: [
-        ("0,0", "northwest"), ("1,1", "southeast"), ("0.5,0.5", "centre"),
-    ])
+    @Test(
+        "fp keeps its corner in view where gravity would keep the same corner",
+        arguments: [
+            ("0,0", "northwest"), ("1,1", "southeast"), ("0.5,0.5", "centre"),
+        ])
     func focalPoint(point: String, gravity: String) async throws {
         try await withServer { client in
             let byPoint = try pixels(try await client.get("/landscape.jpg?w=200&h=200&fit=cover&fp=\(point)&format=png"))

@@ -18,7 +18,9 @@ struct HostileClientTests {
     private func timedStatus(ofGet target: String, port: Int) async -> (status: String, seconds: Double) {
         await onThread {
             let start = Date()
-            guard let connection = try? RawConnection(port: port) else { return ("no connection", Date().timeIntervalSince(start)) }
+            guard let connection = try? RawConnection(port: port) else {
+                return ("no connection", Date().timeIntervalSince(start))
+            }
             _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
             let answer = connection.receiveBlocking(timeout: 30)
             return (String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date().timeIntervalSince(start))
@@ -41,7 +43,8 @@ struct HostileClientTests {
         var stalled: [(connection: RawConnection, sentAt: Date)] = []
         for _ in 0..<12 {
             let connection = try RawConnection(port: server.port, from: Self.attacker)
-            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
+            await connection.send(
+                Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
             stalled.append((connection, Date()))
         }
         // The attacker's share of places is a quarter of six: the other uploads are refused at once.
@@ -104,7 +107,9 @@ struct HostileClientTests {
         #expect(before <= 3, "the other client's miss came after \(before) of the burst's \(burst): \(order)")
     }
 
-    @Test("a client pipelining hits without reading holds a bounded amount of the server's memory, and is closed at the write timeout")
+    @Test(
+        "a client pipelining hits without reading holds a bounded amount of the server's memory, and is closed at the write timeout"
+    )
     func pipeliningNonReader() async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages([
             "--write-timeout-seconds", "3",
@@ -134,10 +139,11 @@ struct HostileClientTests {
         #expect(await connection.closesWithin(2), "closed at the write timeout")
     }
 
-    @Test("connections holding half a request head are capped per client and closed at the head timeout; another client is served")
+    @Test(
+        "connections holding half a request head are capped per client and closed at the head timeout; another client is served")
     func halfHeads() async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages([
-            "--max-connections", "64", "--max-connections-per-client", "16", "--head-timeout-seconds", "2"
+            "--max-connections", "64", "--max-connections-per-client", "16", "--head-timeout-seconds", "2",
         ])
         defer { server.send(SIGKILL) }
         var held: [RawConnection] = []
@@ -156,10 +162,12 @@ struct HostileClientTests {
         #expect(closed == held.count, "every half head closed: the 48 over the share at once, the 16 at the head timeout")
     }
 
-    @Test("the cache-hit path never answers another route: an origin file named readyz requested as /%72eadyz leaves /readyz alone")
+    @Test(
+        "the cache-hit path never answers another route: an origin file named readyz requested as /%72eadyz leaves /readyz alone")
     func routeNamedImage() async throws {
         try await withOriginDirectory { origin in
-            try FileManager.default.copyItem(atPath: "\(testImagesDirectory)/tiny.png", toPath: origin.appendingPathComponent("readyz").path)
+            try FileManager.default.copyItem(
+                atPath: "\(testImagesDirectory)/tiny.png", toPath: origin.appendingPathComponent("readyz").path)
             let server = try await ImgEdgeProcess.Server.start(["--port", "0", "--origin", origin.path])
             defer { server.send(SIGKILL) }
             let connection = try RawConnection(port: server.port)
@@ -178,7 +186,7 @@ struct HostileClientTests {
     func metricsListener() async throws {
         let metricsPort = try freePort()
         let server = try await ImgEdgeProcess.Server.servingTestImages([
-            "--metrics-port", String(metricsPort), "--idle-timeout-seconds", "5", "--metrics-max-connections", "4"
+            "--metrics-port", String(metricsPort), "--idle-timeout-seconds", "5", "--metrics-max-connections", "4",
         ])
         defer { server.send(SIGKILL) }
         let idle = try RawConnection(port: metricsPort, from: Self.attacker)

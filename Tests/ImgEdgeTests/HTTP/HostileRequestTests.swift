@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
+
+@testable import ImgEdge
 
 @Suite("Hostile requests: each refused with a 4xx, quickly, and the next request served")
 struct HostileRequestTests {
@@ -79,7 +80,9 @@ struct HostileRequestTests {
         let server = try await ImgEdgeProcess.Server.servingTestImages(["--max-processing-seconds", "2"])
         let connection = try RawConnection(port: server.port)
         await connection.send(
-            Array("GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            Array(
+                "GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n"
+                    .utf8))
         try await Task.sleep(for: .milliseconds(500))
         let start = ContinuousClock.now
         let status = await server.stop()
@@ -136,7 +139,8 @@ struct HostileRequestTests {
     func symlinkOutOfOrigin() async throws {
         try await withOriginDirectory { directory in
             try FileManager.default.createSymbolicLink(
-                atPath: directory.appendingPathComponent("escape.jpg").path, withDestinationPath: "\(testImagesDirectory)/landscape.jpg")
+                atPath: directory.appendingPathComponent("escape.jpg").path,
+                withDestinationPath: "\(testImagesDirectory)/landscape.jpg")
             try FileManager.default.copyItem(
                 atPath: "\(testImagesDirectory)/landscape.jpg", toPath: directory.appendingPathComponent("inside.jpg").path)
             try FileManager.default.createSymbolicLink(
@@ -201,7 +205,9 @@ struct HostileRequestTests {
             do {
                 let connection = try RawConnection(port: try #require(client.port))
                 await connection.send(
-                    Array("GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                    Array(
+                        "GET /large-20mp.jpg?w=4096&h=4096&fit=fill&format=png&filter=blur(5),blur(5),blur(5),blur(5),blur(5),blur(5) HTTP/1.1\r\nHost: x\r\n\r\n"
+                            .utf8))
                 // Let the job reach the only worker before probing, or a probe takes it first.
                 try await Task.sleep(for: .milliseconds(500))
                 // The worker is taken: with no queue, a second job is refused.
@@ -239,8 +245,10 @@ struct HostileRequestTests {
             body = Array(jpeg.prefix(jpeg.count * 6 / 10)) + [0xFF, 0xD9]
         default:
             // Signature, a 100x100 IHDR, then a chunk whose length claims 2 GB.
-            let header: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
-                                   0, 0, 0, 100, 0, 0, 0, 100, 8, 2, 0, 0, 0, 0x1D, 0x5C, 0x9E, 0x7A]
+            let header: [UInt8] = [
+                0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
+                0, 0, 0, 100, 0, 0, 0, 100, 8, 2, 0, 0, 0, 0x1D, 0x5C, 0x9E, 0x7A,
+            ]
             body = header + [0x7F, 0xFF, 0xFF, 0xFF] + Array("zTXtabc".utf8)
         }
         let upload = ByteBuffer(bytes: body)

@@ -2,10 +2,11 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageTestSupport
-@testable import ImgEdge
 import NIOCore
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 @Suite("GET /<path> through the live server")
 struct ImageRoutesTests {
@@ -165,8 +166,10 @@ struct ImageRoutesTests {
 
     @Test(
         "every input format is read and every output format written",
-        arguments: ["landscape.jpg", "landscape.png", "landscape.webp", "landscape.avif", "landscape.tiff",
-                    "landscape-progressive.jpg", "landscape-16bit.png", "grayscale.jpg", "cmyk.jpg"],
+        arguments: [
+            "landscape.jpg", "landscape.png", "landscape.webp", "landscape.avif", "landscape.tiff",
+            "landscape-progressive.jpg", "landscape-16bit.png", "grayscale.jpg", "cmyk.jpg",
+        ],
         [ImageFormat.avif, .webp, .jpeg, .png, .gif]
     )
     func formats(source: String, format: ImageFormat) async throws {

@@ -22,11 +22,15 @@ struct MetadataRoutesTests {
         let thumbhash: String
     }
 
-    @Test("the metadata of sources as shown: size after EXIF, format, frames, alpha, orientation", arguments: [
-        ("landscape.jpg", 1280, 720, "jpeg", 1, false, 1), ("exif-orientation-6.jpg", 600, 400, "jpeg", 1, false, 6),
-        ("animated.gif", 300, 200, "gif", 5, false, 1), ("alpha.png", 0, 0, "png", 1, true, 1),
-    ])
-    func metadata(file: String, width: Int, height: Int, format: String, frames: Int, hasAlpha: Bool, orientation: Int) async throws {
+    @Test(
+        "the metadata of sources as shown: size after EXIF, format, frames, alpha, orientation",
+        arguments: [
+            ("landscape.jpg", 1280, 720, "jpeg", 1, false, 1), ("exif-orientation-6.jpg", 600, 400, "jpeg", 1, false, 6),
+            ("animated.gif", 300, 200, "gif", 5, false, 1), ("alpha.png", 0, 0, "png", 1, true, 1),
+        ])
+    func metadata(
+        file: String, width: Int, height: Int, format: String, frames: Int, hasAlpha: Bool, orientation: Int
+    ) async throws {
         try await withServer { client in
             let response = try await client.get("/\(file)?format=json")
             #expect(response.status == .ok)
@@ -37,7 +41,10 @@ struct MetadataRoutesTests {
             let metadata = try JSONDecoder().decode(Metadata.self, from: Data(response.body.readableBytesView))
             let expected = try Pixels(decoding: Array(try await client.get("/\(file)?format=png").body.readableBytesView))
             #expect((metadata.width, metadata.height) == (width == 0 ? (expected.width, expected.height) : (width, height)))
-            #expect((metadata.format, metadata.frames, metadata.hasAlpha, metadata.orientation) == (format, frames, hasAlpha, orientation))
+            #expect(
+                (metadata.format, metadata.frames, metadata.hasAlpha, metadata.orientation) == (
+                    format, frames, hasAlpha, orientation
+                ))
             #expect(metadata.dominantColor?.wholeMatch(of: /#[0-9a-f]{6}/) != nil)
             let thumbHash = try await client.get("/\(file)?format=thumbhash")
             #expect(thumbHash.headers[.contentType] == "application/octet-stream")

@@ -1,9 +1,10 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
+
+@testable import ImgEdge
 
 @Suite("GET /metrics through the live server")
 struct MetricsRoutesTests {
@@ -93,13 +94,15 @@ struct MetricsRoutesTests {
     func moduleFailures() async throws {
         try await withServer { client in
             let refused = try await client.execute(
-                uri: "/resize?transform=qoi&w=10", method: .post, body: ByteBuffer(bytes: Array("qoif but not really".utf8))) { $0 }
+                uri: "/resize?transform=qoi&w=10", method: .post, body: ByteBuffer(bytes: Array("qoif but not really".utf8))
+            ) { $0 }
             #expect(refused.status == .unprocessableContent)
             _ = try await client.get("/landscape.jpg?w=40&filter=sepia")
             let values = prometheusSamples(String(buffer: try await client.get("/metrics").body))
             let failures = values.filter { $0.key.hasPrefix("imgedge_module_failures_total") }
             #expect(failures.count == 1, "\(failures)")
-            #expect(failures.first.map { $0.key.contains(#"module="qoi""#) && $0.key.contains(#"kind="invalid-format""#) } == true)
+            #expect(
+                failures.first.map { $0.key.contains(#"module="qoi""#) && $0.key.contains(#"kind="invalid-format""#) } == true)
             #expect(failures.first?.value == 1)
         }
     }

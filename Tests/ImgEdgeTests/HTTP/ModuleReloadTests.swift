@@ -2,9 +2,10 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
+
+@testable import ImgEdge
 
 @Suite("Reloading filter modules while serving")
 struct ModuleReloadTests {

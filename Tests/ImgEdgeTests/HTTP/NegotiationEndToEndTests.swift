@@ -1,13 +1,15 @@
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import Testing
 import Vips
 
+@testable import ImgEdge
+
 @Suite("Format negotiation through the live server, with browsers' real headers")
 struct NegotiationEndToEndTests {
-    private static let chrome120 = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
+    private static let chrome120 =
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36"
     private static let safari13 =
         "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/13.1.2 Safari/605.1.15"
 

@@ -32,9 +32,12 @@ struct OriginalIfSmallerTests {
         }
     }
 
-    @Test("a URL with q gets the quality it asks for, never the original, however large the render", arguments: [
-        "/low-quality.jpg?q=100", "/low-quality.jpg?q=95", "/low-quality.jpg?format=jpeg&q=100", "/palette-16.png?format=png&q=100",
-    ])
+    @Test(
+        "a URL with q gets the quality it asks for, never the original, however large the render",
+        arguments: [
+            "/low-quality.jpg?q=100", "/low-quality.jpg?q=95", "/low-quality.jpg?format=jpeg&q=100",
+            "/palette-16.png?format=png&q=100",
+        ])
     func neverWithQuality(uri: String) async throws {
         let original = try Self.file(uri.contains("png") ? "palette-16.png" : "low-quality.jpg")
         try await withServer { client in
@@ -45,9 +48,11 @@ struct OriginalIfSmallerTests {
         }
     }
 
-    @Test("an original with a GPS position, XMP, comments or text is never served with them", arguments: [
-        "", "?q=100", "?q=95", "?format=jpeg&q=100", "?format=jpeg", "?format=png", "?format=png&q=100", "?format=webp&q=100",
-    ])
+    @Test(
+        "an original with a GPS position, XMP, comments or text is never served with them",
+        arguments: [
+            "", "?q=100", "?q=95", "?format=jpeg&q=100", "?format=jpeg", "?format=png", "?format=png&q=100", "?format=webp&q=100",
+        ])
     func privateMetadataNeverLeaves(query: String) async throws {
         let cleanJPEG = try Self.file("low-quality.jpg")
         let cleanPNG = try Self.file("palette-16.png")
@@ -71,9 +76,11 @@ struct OriginalIfSmallerTests {
         }
     }
 
-    @Test("a WebP original goes, without its EXIF chunk, to a client that named WebP, never to one that did not", arguments: [
-        (BrowserAccept.chromium, true), (BrowserAccept.safari13, false),
-    ])
+    @Test(
+        "a WebP original goes, without its EXIF chunk, to a client that named WebP, never to one that did not",
+        arguments: [
+            (BrowserAccept.chromium, true), (BrowserAccept.safari13, false),
+        ])
     func onlyInAFormatTheClientTakes(accept: String, servesOriginal: Bool) async throws {
         let original = try Self.file("landscape.webp")
         let withoutExif = try #require(original.withUnsafeBytes { PrivateMetadata.removed(from: $0, format: .webp) })
@@ -86,10 +93,12 @@ struct OriginalIfSmallerTests {
         }
     }
 
-    @Test("a resize, a turn, a filter or padding render as asked", arguments: [
-        "/low-quality.jpg?format=jpeg&w=319", "/low-quality.jpg?format=jpeg&rotate=180",
-        "/low-quality.jpg?format=jpeg&filter=sepia", "/low-quality.jpg?format=jpeg&pad=1",
-    ])
+    @Test(
+        "a resize, a turn, a filter or padding render as asked",
+        arguments: [
+            "/low-quality.jpg?format=jpeg&w=319", "/low-quality.jpg?format=jpeg&rotate=180",
+            "/low-quality.jpg?format=jpeg&filter=sepia", "/low-quality.jpg?format=jpeg&pad=1",
+        ])
     func renderedOtherwise(uri: String) async throws {
         let original = try Self.file("low-quality.jpg")
         try await withServer { client in

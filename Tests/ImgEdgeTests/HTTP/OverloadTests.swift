@@ -2,10 +2,11 @@ import AsyncHTTPClient
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import NIOHTTP1
 import Testing
+
+@testable import ImgEdge
 
 @Suite("Back-pressure: a full queue answers 503 at once")
 struct OverloadTests {

@@ -20,7 +20,8 @@ struct ParsedRequestMemoTests {
             let query = target.split(separator: "?").last!.split(separator: "&").map {
                 (name: String($0.prefix { $0 != "=" }), value: String($0.drop { $0 != "=" }.dropFirst()))
             }
-            let request = try RenderRequest(forUpload: false, query: query, headers: headers, settings: settings, registry: registry)
+            let request = try RenderRequest(
+                forUpload: false, query: query, headers: headers, settings: settings, registry: registry)
             return ParsedRequestMemo.Parsed(path: SourcePath(urlPath: "/photo.jpg")!, request: request, rendering: target)
         }
     }
@@ -82,7 +83,8 @@ struct ParsedRequestMemoTests {
         let nfd = ParsedRequestMemo.Fingerprint(target: "/\(nfdName)?w=10", headers: DecidingHeaders(headers))
         #expect(nfc != nfd)
         #expect(Set([nfc, nfd]).count == 2)
-        let otherAccept = ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: DecidingHeaders(HTTPHeaders([("Accept", "image/e\u{301}")])))
+        let otherAccept = ParsedRequestMemo.Fingerprint(
+            target: "/\(nfcName)?w=10", headers: DecidingHeaders(HTTPHeaders([("Accept", "image/e\u{301}")])))
         #expect(nfc != otherAccept)
         #expect(nfc == ParsedRequestMemo.Fingerprint(target: "/\(nfcName)?w=10", headers: DecidingHeaders(headers)))
     }
@@ -97,9 +99,16 @@ struct ParsedRequestMemoTests {
         #expect(parser.calls == 1)
         let accepts = HTTPHeaders([("Accept", "image/webp"), ("Accept", "image/avif")])
         #expect(DecidingHeaders(accepts).accept == "image/webp, image/avif", "a list header joins its lines")
-        #expect(DecidingHeaders(accepts) == DecidingHeaders(HTTPFields([HTTPField(name: .accept, value: "image/webp"), HTTPField(name: .accept, value: "image/avif")])), "read alike from NIO's headers and Hummingbird's")
+        #expect(
+            DecidingHeaders(accepts)
+                == DecidingHeaders(
+                    HTTPFields([HTTPField(name: .accept, value: "image/webp"), HTTPField(name: .accept, value: "image/avif")])),
+            "read alike from NIO's headers and Hummingbird's")
         let hintTwice = HTTPHeaders([("Sec-CH-Width", "100"), ("Sec-CH-Width", "200")])
         #expect(DecidingHeaders(hintTwice).secCHWidth == "100")
-        #expect(DecidingHeaders(hintTwice) == DecidingHeaders(HTTPFields([HTTPField(name: .secCHWidth, value: "100"), HTTPField(name: .secCHWidth, value: "200")])))
+        #expect(
+            DecidingHeaders(hintTwice)
+                == DecidingHeaders(
+                    HTTPFields([HTTPField(name: .secCHWidth, value: "100"), HTTPField(name: .secCHWidth, value: "200")])))
     }
 }

@@ -25,9 +25,11 @@ struct PlaceholderRoutesTests {
         return total / Double(count)
     }
 
-    @Test("a placeholder is at most 32 px a side, in WebP where the client takes it, else JPEG", arguments: [
-        (BrowserAccept.chromium, "image/webp"), (BrowserAccept.firefox, "image/webp"), (BrowserAccept.safari13, "image/jpeg"),
-    ])
+    @Test(
+        "a placeholder is at most 32 px a side, in WebP where the client takes it, else JPEG",
+        arguments: [
+            (BrowserAccept.chromium, "image/webp"), (BrowserAccept.firefox, "image/webp"), (BrowserAccept.safari13, "image/jpeg"),
+        ])
     func sizeAndFormat(accept: String, contentType: String) async throws {
         try await withServer { client in
             let response = try await client.get("/landscape.jpg?format=lqip", [.accept: accept])
@@ -44,7 +46,8 @@ struct PlaceholderRoutesTests {
         try await withServer { client in
             let cover = try DecodedImage(try await client.get("/landscape.jpg?w=400&h=300&fit=cover&format=lqip").body)
             #expect((cover.header.width, cover.header.height) == (32, 24))
-            let animated = try DecodedImage(try await client.get("/animated.gif?format=lqip", [.accept: BrowserAccept.chromium]).body)
+            let animated = try DecodedImage(
+                try await client.get("/animated.gif?format=lqip", [.accept: BrowserAccept.chromium]).body)
             #expect(animated.header.frames == 1)
             let placeholder = try await client.get("/landscape.jpg?format=lqip&q=100", [.accept: BrowserAccept.safari13])
             let sharp = try await client.get("/landscape.jpg?w=32&format=jpeg&q=100")

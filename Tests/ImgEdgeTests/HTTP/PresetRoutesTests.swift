@@ -22,7 +22,12 @@ struct PresetRoutesTests {
             #expect(unknown.status == .badRequest)
             #expect(String(buffer: unknown.body).contains("unknown preset \"nope\""))
         }
-        try await withServer(testConfiguration { $0.presets = ["thumb=w=120"]; $0.presetsOnly = true }) { client in
+        try await withServer(
+            testConfiguration {
+                $0.presets = ["thumb=w=120"]
+                $0.presetsOnly = true
+            }
+        ) { client in
             #expect(try await client.get("/landscape.jpg?preset=thumb").status == .ok)
             let refused = try await client.get("/landscape.jpg?w=1000")
             #expect(refused.status == .badRequest)

@@ -1,12 +1,13 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import ImageTestSupport
-@testable import ImgEdge
-import Foundation
 import NIOCore
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 /// A QOI file of `pixels` written with QOI_OP_RGB(A) only: a valid file for the decoder to read,
 /// made here so the test owns both sides of the comparison.
@@ -27,7 +28,8 @@ struct TransformTests {
             let source = try await client.get("/landscape.jpg?w=96&format=png")
             let pixels = try Pixels(decoding: Array(source.body.readableBytesView))
             let response = try await client.execute(
-                uri: "/resize?transform=qoi&w=48&format=png", method: .post, body: ByteBuffer(bytes: qoi(pixels))) { $0 }
+                uri: "/resize?transform=qoi&w=48&format=png", method: .post, body: ByteBuffer(bytes: qoi(pixels))
+            ) { $0 }
             #expect(response.status == .ok)
             let resized = try Pixels(decoding: Array(response.body.readableBytesView))
             #expect((resized.width, resized.height) == (48, 27))
@@ -40,10 +42,15 @@ struct TransformTests {
     @Test(
         "bodies the module rejects, and transforms that are not there, are refused",
         arguments: [
-            ("/resize?transform=qoi&w=10", [UInt8]("qoif but not really".utf8), HTTPResponse.Status.unprocessableContent,
-             "module qoi failed (invalid-format)"),
+            (
+                "/resize?transform=qoi&w=10", [UInt8]("qoif but not really".utf8), HTTPResponse.Status.unprocessableContent,
+                "module qoi failed (invalid-format)"
+            ),
             ("/resize?transform=sepia&w=10", [UInt8]("x".utf8), .badRequest, "unknown transform \"sepia\"; available: qoi"),
-            ("/resize?w=10", Array("qoif".utf8) + [0, 0, 0, 1, 0, 0, 0, 1, 3, 0], .unsupportedMediaType, "not a supported image"),
+            (
+                "/resize?w=10", Array("qoif".utf8) + [0, 0, 0, 1, 0, 0, 0, 1, 3, 0], .unsupportedMediaType,
+                "not a supported image"
+            ),
         ]
     )
     func refused(uri: String, body: [UInt8], status: HTTPResponse.Status, reason: String) async throws {
@@ -58,7 +65,8 @@ struct TransformTests {
     func streams() async throws {
         try await withServer { client in
             let connection = try RawConnection(port: try #require(client.port))
-            await connection.send(Array("POST /resize?transform=qoi&w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n".utf8))
+            await connection.send(
+                Array("POST /resize?transform=qoi&w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n".utf8))
             await connection.send(Array("not a QOI header at all".utf8))
             let answer = await connection.receive(timeout: 20)
             #expect(answer.hasPrefix("HTTP/1.1 422"))

@@ -16,14 +16,17 @@ struct UnicodePathRoutesTests {
     private static let nfdURI = "/cafe%CC%81.jpg"
 
     /// landscape.jpg under the NFC name, portrait.jpg under the NFD name (either left out when asked).
-    private static func withCafes(nfc: Bool = true, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    private static func withCafes(
+        nfc: Bool = true, _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         try await withOriginDirectory { origin in
             let images = URL(fileURLWithPath: testImagesDirectory)
             if nfc {
                 try FileManager.default.copyItem(
                     at: images.appendingPathComponent("landscape.jpg"), to: origin.appendingPathComponent(nfcName))
             }
-            try FileManager.default.copyItem(at: images.appendingPathComponent("portrait.jpg"), to: origin.appendingPathComponent(nfdName))
+            try FileManager.default.copyItem(
+                at: images.appendingPathComponent("portrait.jpg"), to: origin.appendingPathComponent(nfdName))
             #expect(try FileManager.default.contentsOfDirectory(atPath: origin.path).count == (nfc ? 2 : 1))
             try await withServer(testConfiguration { $0.origin = origin.path }) { client in try await body(client) }
         }
@@ -36,7 +39,9 @@ struct UnicodePathRoutesTests {
         return (try DecodedImage(response.body).header.height, response.headers[.xCache])
     }
 
-    @Test("each spelling answers its own image, whichever is asked first, from the origin and from the cache", arguments: [true, false])
+    @Test(
+        "each spelling answers its own image, whichever is asked first, from the origin and from the cache",
+        arguments: [true, false])
     func eachItsOwn(nfcFirst: Bool) async throws {
         try await Self.withCafes { client in
             let order = nfcFirst ? [(Self.nfcURI, 56), (Self.nfdURI, 150)] : [(Self.nfdURI, 150), (Self.nfcURI, 56)]

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 @Suite("POST /resize with the raw image as the body")
 struct UploadTests {
@@ -18,7 +19,8 @@ struct UploadTests {
         let body = try testImage("portrait.jpg")
         try await withServer { client in
             let response = try await client.execute(
-                uri: "/resize?w=250", method: .post, headers: [.accept: BrowserAccept.firefox], body: body) { $0 }
+                uri: "/resize?w=250", method: .post, headers: [.accept: BrowserAccept.firefox], body: body
+            ) { $0 }
             #expect(response.status == .ok)
             #expect(response.headers[.vary] == "Accept, Save-Data")
             let image = try DecodedImage(response.body)
@@ -32,7 +34,8 @@ struct UploadTests {
         try await withServer { client in
             let response = try await client.execute(
                 uri: "/resize?w=100", method: .post, headers: [.contentType: "image/jpeg"],
-                body: ByteBuffer(string: "<svg xmlns='http://www.w3.org/2000/svg'/>")) { $0 }
+                body: ByteBuffer(string: "<svg xmlns='http://www.w3.org/2000/svg'/>")
+            ) { $0 }
             #expect(response.status == .unsupportedMediaType)
         }
     }
@@ -51,7 +54,8 @@ struct UploadTests {
         try await withServer(testConfiguration { $0.limits.maxSourceBytes = 100_000 }) { client in
             let connection = try RawConnection(port: try #require(client.port))
             let declared = 50_000_000
-            await connection.send(Array("POST /resize?w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(declared)\r\n\r\n".utf8))
+            await connection.send(
+                Array("POST /resize?w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: \(declared)\r\n\r\n".utf8))
             // 300 kB of a declared 50 MB: past the limit, far from the end.
             for _ in 0..<10 {
                 await connection.send([UInt8](repeating: 0xFF, count: 30_000))

@@ -11,9 +11,11 @@ private func hints(_ query: String, _ headers: HTTPFields = [:]) -> ClientHints 
 
 @Suite("Client hints: which URLs they size, the buckets, Save-Data and Vary")
 struct ClientHintsTests {
-    @Test("a width hint is rounded up to the next bucket, and past the last one kept at it", arguments: [
-        ("1", 64), ("64", 64), ("65", 84), ("412", 446), ("412.5", 446), ("1024", 1024), ("1025", 1351), ("9000", 4096),
-    ])
+    @Test(
+        "a width hint is rounded up to the next bucket, and past the last one kept at it",
+        arguments: [
+            ("1", 64), ("64", 64), ("65", 84), ("412", 446), ("412.5", 446), ("1024", 1024), ("1025", 1351), ("9000", 4096),
+        ])
     func widthBuckets(hint: String, width: Int) {
         #expect(hints("", [.secCHWidth: hint]).width == width)
         #expect(hints("", [.width: hint]).width == width, "the legacy header")
@@ -31,44 +33,54 @@ struct ClientHintsTests {
         #expect(hints("", twice).width == hints("", [.secCHWidth: "100"]).width)
         #expect(hints("", twice).width == 111)
         let differing = HTTPFields([
-            HTTPField(name: .secCHWidth, value: "300"), HTTPField(name: .width, value: "1000"), HTTPField(name: .secCHWidth, value: "2000"),
+            HTTPField(name: .secCHWidth, value: "300"), HTTPField(name: .width, value: "1000"),
+            HTTPField(name: .secCHWidth, value: "2000"),
         ])
         #expect(hints("", differing).width == 338)
         let ratios = HTTPFields([HTTPField(name: .secCHDPR, value: "2"), HTTPField(name: .secCHDPR, value: "3")])
         #expect(hints("h=10", ratios).pixelRatio == 2)
         let saving = HTTPFields([HTTPField(name: .saveData, value: "on"), HTTPField(name: .saveData, value: "off")])
         #expect(hints("", saving).savesData)
-        #expect(!hints("", HTTPFields([HTTPField(name: .saveData, value: "off"), HTTPField(name: .saveData, value: "on")])).savesData)
+        #expect(
+            !hints("", HTTPFields([HTTPField(name: .saveData, value: "off"), HTTPField(name: .saveData, value: "on")])).savesData)
     }
 
-    @Test("a malformed hint is ignored, never an error", arguments: ["", "0", "-5", "abc", "1e3", "nan", "100000", "1.2.3", "1.", ".5", "+5"])
+    @Test(
+        "a malformed hint is ignored, never an error",
+        arguments: ["", "0", "-5", "abc", "1e3", "nan", "100000", "1.2.3", "1.", ".5", "+5"])
     func malformed(hint: String) {
         #expect(hints("", [.secCHWidth: hint, .secCHDPR: hint]).width == nil)
         #expect(hints("h=10", [.secCHDPR: hint]).pixelRatio == nil)
     }
 
-    @Test("a URL with w or dpr fixes its size: no width hint is read and Vary names none", arguments: ["w=300", "width=300", "dpr=2", "w=1&h=2"])
+    @Test(
+        "a URL with w or dpr fixes its size: no width hint is read and Vary names none",
+        arguments: ["w=300", "width=300", "dpr=2", "w=1&h=2"])
     func fixedSize(query: String) {
         let decided = hints(query, [.secCHWidth: "800", .secCHDPR: "2"])
         #expect(decided.width == nil && decided.pixelRatio == nil)
         #expect(!decided.consultedHeaders.contains { $0.contains("Width") || $0.contains("DPR") })
     }
 
-    @Test("Vary names the hints a URL leaves its answer to, whether or not they came", arguments: [
-        ("", ["Sec-CH-Width", "Width", "Save-Data"]),
-        ("h=100", ["Sec-CH-Width", "Width", "Sec-CH-DPR", "DPR", "Save-Data"]),
-        ("q=50", ["Sec-CH-Width", "Width"]),
-        ("w=10&q=50", []),
-        ("w=10", ["Save-Data"]),
-    ])
+    @Test(
+        "Vary names the hints a URL leaves its answer to, whether or not they came",
+        arguments: [
+            ("", ["Sec-CH-Width", "Width", "Save-Data"]),
+            ("h=100", ["Sec-CH-Width", "Width", "Sec-CH-DPR", "DPR", "Save-Data"]),
+            ("q=50", ["Sec-CH-Width", "Width"]),
+            ("w=10&q=50", []),
+            ("w=10", ["Save-Data"]),
+        ])
     func vary(query: String, headers: [String]) {
         #expect(hints(query).consultedHeaders == headers)
         #expect(hints(query, [.secCHWidth: "500", .saveData: "on"]).consultedHeaders == headers)
     }
 
-    @Test("a DPR hint multiplies h, rounded up to 1, 1.5, 2, 3 or 4", arguments: [
-        ("1", 1.0), ("1.25", 1.5), ("2", 2.0), ("2.625", 3.0), ("3.5", 4.0), ("8", 4.0),
-    ])
+    @Test(
+        "a DPR hint multiplies h, rounded up to 1, 1.5, 2, 3 or 4",
+        arguments: [
+            ("1", 1.0), ("1.25", 1.5), ("2", 2.0), ("2.625", 3.0), ("3.5", 4.0), ("8", 4.0),
+        ])
     func pixelRatio(hint: String, ratio: Double) {
         #expect(hints("h=100", [.secCHDPR: hint]).pixelRatio == ratio)
         var options = ProcessingOptions(height: 100)
@@ -76,9 +88,11 @@ struct ClientHintsTests {
         #expect(options.height == Int((100 * ratio).rounded()))
     }
 
-    @Test("Save-Data: on asks for less, for a URL without q only", arguments: [
-        ("", "on", true), ("", "On", true), ("", "off", false), ("q=80", "on", false),
-    ])
+    @Test(
+        "Save-Data: on asks for less, for a URL without q only",
+        arguments: [
+            ("", "on", true), ("", "On", true), ("", "off", false), ("q=80", "on", false),
+        ])
     func saveData(query: String, value: String, saves: Bool) {
         #expect(hints(query, [.saveData: value]).savesData == saves)
     }

@@ -4,26 +4,30 @@ import Testing
 
 @Suite("OptionsError messages")
 struct OptionsErrorTests {
-    @Test("Each error has a one-line message naming the parameter and what was expected",
-          arguments: [
-              ("w=abc", #"invalid value "abc" for w: expected an integer from 1 to 8192"#),
-              ("width=", #"invalid value "" for width: expected an integer from 1 to 8192"#),
-              ("foo=1", #"unknown parameter "foo""#),
-              ("w=1&w=2", #"duplicate parameter "w""#),
-              ("w=1&width=2", #"duplicate parameter "width": already given as "w""#),
-              ("w=3000&dpr=3", "w is 9000 pixels after dpr, more than the limit of 8192"),
-              ("fit=crop", #"invalid value "crop" for fit: expected one of inside, cover, contain, fill, outside"#),
-              ("bg=zzz", #"invalid value "zzz" for bg: expected a hex colour rgb, rrggbb or rrggbbaa"#),
-          ])
+    @Test(
+        "Each error has a one-line message naming the parameter and what was expected",
+        arguments: [
+            ("w=abc", #"invalid value "abc" for w: expected an integer from 1 to 8192"#),
+            ("width=", #"invalid value "" for width: expected an integer from 1 to 8192"#),
+            ("foo=1", #"unknown parameter "foo""#),
+            ("w=1&w=2", #"duplicate parameter "w""#),
+            ("w=1&width=2", #"duplicate parameter "width": already given as "w""#),
+            ("w=3000&dpr=3", "w is 9000 pixels after dpr, more than the limit of 8192"),
+            ("fit=crop", #"invalid value "crop" for fit: expected one of inside, cover, contain, fill, outside"#),
+            ("bg=zzz", #"invalid value "zzz" for bg: expected a hex colour rgb, rrggbb or rrggbbaa"#),
+        ])
     func message(query: String, reason: String) {
         let error = #expect(throws: OptionsError.self) { try parse(query) }
         #expect(error?.reason == reason)
         #expect(error?.description == reason)
     }
 
-    @Test("Client text is clipped to 40 characters, with ... after the quote",
-          arguments: [(String(repeating: "a", count: 41), String(repeating: "a", count: 40)),
-                      (String(repeating: "a", count: 100_000), String(repeating: "a", count: 40))])
+    @Test(
+        "Client text is clipped to 40 characters, with ... after the quote",
+        arguments: [
+            (String(repeating: "a", count: 41), String(repeating: "a", count: 40)),
+            (String(repeating: "a", count: 100_000), String(repeating: "a", count: 40)),
+        ])
     func clipped(text: String, kept: String) {
         #expect(OptionsError.quoted(text) == "\"\(kept)\"...")
         #expect(OptionsError.unknownParameter(text).reason == "unknown parameter \"\(kept)\"...")
@@ -34,12 +38,13 @@ struct OptionsErrorTests {
         #expect(OptionsError.quoted(text) == "\"\(text)\"")
     }
 
-    @Test("Client text is escaped to printable ASCII, so the message stays one safe line",
-          arguments: [
-              ("a\nb", #""a\u{a}b""#), ("a\r\nb", #""a\u{d}\u{a}b""#), ("say \"hi\"", #""say \"hi\"""#),
-              (#"back\slash"#, #""back\\slash""#), ("caf\u{E9}", #""caf\u{e9}""#), ("\u{202E}x", #""\u{202e}x""#),
-              ("\u{1F600}", #""\u{1f600}""#), ("\u{0}", #""\u{0}""#), ("tab\there", #""tab\u{9}here""#),
-          ])
+    @Test(
+        "Client text is escaped to printable ASCII, so the message stays one safe line",
+        arguments: [
+            ("a\nb", #""a\u{a}b""#), ("a\r\nb", #""a\u{d}\u{a}b""#), ("say \"hi\"", #""say \"hi\"""#),
+            (#"back\slash"#, #""back\\slash""#), ("caf\u{E9}", #""caf\u{e9}""#), ("\u{202E}x", #""\u{202e}x""#),
+            ("\u{1F600}", #""\u{1f600}""#), ("\u{0}", #""\u{0}""#), ("tab\there", #""tab\u{9}here""#),
+        ])
     func escaped(text: String, quoted: String) {
         #expect(OptionsError.quoted(text) == quoted)
     }

@@ -46,23 +46,28 @@ struct ParameterValueTests {
         #expect(try parse("\(name)=\(value)").quality == value)
     }
 
-    @Test("q and quality reject anything but an integer from 1 to 100",
-          arguments: ["q", "quality"], ["0", "101", "-0", "-1", "", "75.5", "abc", "+50", "1000000000000000000000"])
+    @Test(
+        "q and quality reject anything but an integer from 1 to 100",
+        arguments: ["q", "quality"], ["0", "101", "-0", "-1", "", "75.5", "abc", "+50", "1000000000000000000000"])
     func invalidQuality(name: String, value: String) {
         #expect(throws: OptionsError.invalidValue(name: name, value: value, expected: "an integer from 1 to 100")) {
             try parse("\(name)=\(value)")
         }
     }
 
-    @Test("format and fm accept auto, every ImageFormat and jpg",
-          arguments: ["format", "fm"],
-          [("auto", nil), ("avif", .avif), ("webp", .webp), ("jpeg", .jpeg), ("jpg", .jpeg),
-           ("png", .png), ("gif", .gif), ("jxl", .jxl)] as [(String, ImageFormat?)])
+    @Test(
+        "format and fm accept auto, every ImageFormat and jpg",
+        arguments: ["format", "fm"],
+        [
+            ("auto", nil), ("avif", .avif), ("webp", .webp), ("jpeg", .jpeg), ("jpg", .jpeg),
+            ("png", .png), ("gif", .gif), ("jxl", .jxl),
+        ] as [(String, ImageFormat?)])
     func validFormat(name: String, value: (String, ImageFormat?)) throws {
         #expect(try parse("\(name)=\(value.0)").format == value.1)
     }
 
-    @Test("format and fm reject other names", arguments: ["format", "fm"], ["", "JPEG", "Auto", "tiff", "heic", "svg", "image/png"])
+    @Test(
+        "format and fm reject other names", arguments: ["format", "fm"], ["", "JPEG", "Auto", "tiff", "heic", "svg", "image/png"])
     func invalidFormat(name: String, value: String) {
         let expected = "one of auto, lqip, json, thumbhash, avif, webp, jpeg, png, gif, jxl"
         #expect(throws: OptionsError.invalidValue(name: name, value: value, expected: expected)) {
@@ -82,21 +87,27 @@ struct ParameterValueTests {
         }
     }
 
-    @Test("bg and background accept hex colours",
-          arguments: ["bg", "background"],
-          [("fff", .white), ("#FFFFFF", .white), ("ffffffff", .white),
-           ("ff000080", RGBColor(red: 255, green: 0, blue: 0, alpha: 0x80)),
-           ("000", RGBColor(red: 0, green: 0, blue: 0)), ("#abc", RGBColor(red: 0xAA, green: 0xBB, blue: 0xCC)),
-           ("AbCdEf", RGBColor(red: 0xAB, green: 0xCD, blue: 0xEF)),
-           ("12345678", RGBColor(red: 0x12, green: 0x34, blue: 0x56, alpha: 0x78))] as [(String, RGBColor)])
+    @Test(
+        "bg and background accept hex colours",
+        arguments: ["bg", "background"],
+        [
+            ("fff", .white), ("#FFFFFF", .white), ("ffffffff", .white),
+            ("ff000080", RGBColor(red: 255, green: 0, blue: 0, alpha: 0x80)),
+            ("000", RGBColor(red: 0, green: 0, blue: 0)), ("#abc", RGBColor(red: 0xAA, green: 0xBB, blue: 0xCC)),
+            ("AbCdEf", RGBColor(red: 0xAB, green: 0xCD, blue: 0xEF)),
+            ("12345678", RGBColor(red: 0x12, green: 0x34, blue: 0x56, alpha: 0x78)),
+        ] as [(String, RGBColor)])
     func validBackground(name: String, value: (String, RGBColor)) throws {
         #expect(try parse("\(name)=\(value.0)").background == value.1)
     }
 
-    @Test("bg and background reject anything but 3, 6 or 8 hex digits",
-          arguments: ["bg", "background"],
-          ["zzz", "ffff", "", "#", "##fff", "ff", "fffff", "fffffff", "fffffffff", "ggg", " fff", "fff ",
-           "-ff", "0xfff", "white", "\u{FF10}\u{FF10}\u{FF10}"])
+    @Test(
+        "bg and background reject anything but 3, 6 or 8 hex digits",
+        arguments: ["bg", "background"],
+        [
+            "zzz", "ffff", "", "#", "##fff", "ff", "fffff", "fffffff", "fffffffff", "ggg", " fff", "fff ",
+            "-ff", "0xfff", "white", "\u{FF10}\u{FF10}\u{FF10}",
+        ])
     func invalidBackground(name: String, value: String) {
         #expect(throws: OptionsError.invalidValue(name: name, value: value, expected: "a hex colour rgb, rrggbb or rrggbbaa")) {
             try parse("\(name)=\(value)")

@@ -20,13 +20,15 @@ struct PresetsTests {
     private static let presets = Presets(
         entries: ["thumb=w=200&h=200&fit=cover", "card=width=640&crop=0,0,0.5,0.5&filter=sepia"], isExclusive: false)
 
-    @Test("a preset stands for its query; the URL's parameters win, under any alias", arguments: [
-        ("preset=thumb", "w=200&h=200&fit=cover"),
-        ("preset=thumb&w=300", "h=200&fit=cover&w=300"),
-        ("preset=card&w=100", "crop=0,0,0.5,0.5&w=100"),
-        ("w=50&preset=thumb&fit=inside", "h=200&w=50&fit=inside"),
-        ("w=10", "w=10"),
-    ])
+    @Test(
+        "a preset stands for its query; the URL's parameters win, under any alias",
+        arguments: [
+            ("preset=thumb", "w=200&h=200&fit=cover"),
+            ("preset=thumb&w=300", "h=200&fit=cover&w=300"),
+            ("preset=card&w=100", "crop=0,0,0.5,0.5&w=100"),
+            ("w=50&preset=thumb&fit=inside", "h=200&w=50&fit=inside"),
+            ("w=10", "w=10"),
+        ])
     func expands(query: String, equivalent: String) throws {
         #expect(try expanded(query, Self.presets) == expanded(equivalent, Presets(entries: [], isExclusive: false)))
     }
@@ -34,7 +36,8 @@ struct PresetsTests {
     @Test("a preset's query is read as a URL's is: percent-encoded values decoded")
     func percentEncoded() throws {
         let presets = Presets(entries: ["hex=w=%32%30%30&pad=1&bg=%23ff8000"], isExclusive: false)
-        #expect(try expanded("preset=hex", presets) == expanded("w=200&pad=1&bg=#ff8000", Presets(entries: [], isExclusive: false)))
+        #expect(
+            try expanded("preset=hex", presets) == expanded("w=200&pad=1&bg=#ff8000", Presets(entries: [], isExclusive: false)))
     }
 
     @Test("a preset's passthrough parameters come along")
@@ -48,16 +51,19 @@ struct PresetsTests {
         #expect(throws: OptionsError.unknownPreset("nope")) { try Self.presets.expanding(pairs("preset=nope")) }
     }
 
-    @Test("with --presets-only, any parameter but preset and sig is refused", arguments: ["w=10", "preset=thumb&q=5", "format=png"])
+    @Test(
+        "with --presets-only, any parameter but preset and sig is refused", arguments: ["w=10", "preset=thumb&q=5", "format=png"])
     func exclusive(query: String) {
         let only = Presets(entries: ["thumb=w=200"], isExclusive: true)
         #expect(throws: OptionsError.self) { try only.expanding(pairs(query)) }
         #expect(throws: Never.self) { try only.expanding(pairs("preset=thumb&sig=abc")) }
     }
 
-    @Test("a malformed preset is found at configuration time", arguments: [
-        "thumb", "=w=1", "th umb=w=1", "thumb=w=0", "thumb=nope=1", "a=w=1 a=w=2",
-    ])
+    @Test(
+        "a malformed preset is found at configuration time",
+        arguments: [
+            "thumb", "=w=1", "th umb=w=1", "thumb=w=0", "thumb=nope=1", "a=w=1 a=w=2",
+        ])
     func refused(entries: String) {
         #expect(Presets.problem(in: entries.split(separator: " ").map(String.init)) != nil)
     }
@@ -70,15 +76,18 @@ struct PresetsTests {
                 configFile: nil))
         #expect(flags.value.presets == ["thumb=w=200&h=200", "crop=crop=0,0,0.5,0.5&w=100"])
         let environment = try ResolvedConfiguration<ImgEdgeConfiguration>(
-            ConfigurationInputs(arguments: [], environment: ["IMGEDGE_PRESETS": "thumb=w=200 crop=crop=0,0,9,9"], configFile: nil))
+            ConfigurationInputs(arguments: [], environment: ["IMGEDGE_PRESETS": "thumb=w=200 crop=crop=0,0,9,9"], configFile: nil)
+        )
         #expect(environment.value.presets == ["thumb=w=200", "crop=crop=0,0,9,9"])
         try withConfigFile(#"{"presets": {"entries": ["a=w=1", "b=pad=1,2"], "only": true}}"#) { path in
-            let file = try ResolvedConfiguration<ImgEdgeConfiguration>(ConfigurationInputs(arguments: [], environment: [:], configFile: path))
+            let file = try ResolvedConfiguration<ImgEdgeConfiguration>(
+                ConfigurationInputs(arguments: [], environment: [:], configFile: path))
             #expect(file.value.presets == ["a=w=1", "b=pad=1,2"])
             #expect(file.value.presetsOnly)
         }
         #expect(throws: ConfigurationError.self) {
-            try ResolvedConfiguration<ImgEdgeConfiguration>(ConfigurationInputs(arguments: ["--preset", "bad"], environment: [:], configFile: nil))
+            try ResolvedConfiguration<ImgEdgeConfiguration>(
+                ConfigurationInputs(arguments: ["--preset", "bad"], environment: [:], configFile: nil))
         }
     }
 }

@@ -4,22 +4,24 @@ import Testing
 
 @Suite("Unknown, repeated and passthrough parameters")
 struct QueryStructureTests {
-    @Test("A parameter given twice is an error, under the same name or an alias, even with the same value",
-          arguments: [
-              ("w=1&w=2", "w", "w"), ("w=1&width=2", "width", "w"), ("width=1&w=1", "w", "width"),
-              ("h=1&height=1", "height", "h"), ("q=1&quality=1", "quality", "q"), ("fm=png&format=png", "format", "fm"),
-              ("bg=fff&background=fff", "background", "bg"), ("dpr=1&dpr=1", "dpr", "dpr"),
-              ("fit=cover&fit=cover", "fit", "fit"), ("gravity=north&gravity=center", "gravity", "gravity"),
-              ("enlarge=1&enlarge=0", "enlarge", "enlarge"), ("format=auto&format=auto", "format", "format"),
-          ])
+    @Test(
+        "A parameter given twice is an error, under the same name or an alias, even with the same value",
+        arguments: [
+            ("w=1&w=2", "w", "w"), ("w=1&width=2", "width", "w"), ("width=1&w=1", "w", "width"),
+            ("h=1&height=1", "height", "h"), ("q=1&quality=1", "quality", "q"), ("fm=png&format=png", "format", "fm"),
+            ("bg=fff&background=fff", "background", "bg"), ("dpr=1&dpr=1", "dpr", "dpr"),
+            ("fit=cover&fit=cover", "fit", "fit"), ("gravity=north&gravity=center", "gravity", "gravity"),
+            ("enlarge=1&enlarge=0", "enlarge", "enlarge"), ("format=auto&format=auto", "format", "format"),
+        ])
     func duplicate(query: String, name: String, earlier: String) {
         #expect(throws: OptionsError.duplicateParameter(name: name, earlier: earlier)) {
             try parse(query)
         }
     }
 
-    @Test("Unknown parameter names are errors; names are case-sensitive",
-          arguments: ["foo", "W", "Width", "DPR", "sig", "w ", "\u{FF57}", "format[]"])
+    @Test(
+        "Unknown parameter names are errors; names are case-sensitive",
+        arguments: ["foo", "W", "Width", "DPR", "sig", "w ", "\u{FF57}", "format[]"])
     func unknown(name: String) {
         #expect(throws: OptionsError.unknownParameter(name)) {
             try parse("\(name)=1")
@@ -67,13 +69,14 @@ struct QueryStructureTests {
         }
     }
 
-    @Test("Hostile input is an error, never a crash",
-          arguments: [
-              "w=99999999999999999999", "w=18446744073709551616", "h=-9223372036854775808", "dpr=nan", "dpr=inf",
-              "dpr=-inf", "dpr=1e308", "dpr=\(String(repeating: "9", count: 5000)).5", "q=-0", "w=\u{1F600}",
-              "h=\u{0}", "bg=\u{202E}fff", "fm=\u{0301}", "\(String(repeating: "x", count: 100_000))=1",
-              "w=\(String(repeating: "9", count: 100_000))", "fit=\u{10FFFF}",
-          ])
+    @Test(
+        "Hostile input is an error, never a crash",
+        arguments: [
+            "w=99999999999999999999", "w=18446744073709551616", "h=-9223372036854775808", "dpr=nan", "dpr=inf",
+            "dpr=-inf", "dpr=1e308", "dpr=\(String(repeating: "9", count: 5000)).5", "q=-0", "w=\u{1F600}",
+            "h=\u{0}", "bg=\u{202E}fff", "fm=\u{0301}", "\(String(repeating: "x", count: 100_000))=1",
+            "w=\(String(repeating: "9", count: 100_000))", "fit=\u{10FFFF}",
+        ])
     func hostile(query: String) {
         #expect(throws: OptionsError.self) {
             try parse(query)

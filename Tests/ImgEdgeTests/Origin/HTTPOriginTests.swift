@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import NIOCore
 import Testing
 import Vips
+
+@testable import ImgEdge
 
 /// A real HTTP origin's routes: TestImages/ as static files, plus routes that misbehave.
 private func originRouter() -> Router<BasicRequestContext> {
@@ -50,7 +51,9 @@ private func withOrigin<Value: Sendable>(_ test: @Sendable (_ baseURL: String) a
 
 /// The test origin listening on every address, as its own service (the test harness listens on
 /// localhost only), so that 127.0.0.2 reaches it as an internal host would.
-private func withOriginOnEveryAddress<Value: Sendable>(_ test: @Sendable (_ baseURL: String) async throws -> Value) async throws -> Value {
+private func withOriginOnEveryAddress<Value: Sendable>(
+    _ test: @Sendable (_ baseURL: String) async throws -> Value
+) async throws -> Value {
     let (ports, portSeen) = AsyncStream<Int>.makeStream()
     let origin = Application(
         router: originRouter(), configuration: .init(address: .hostname("0.0.0.0", port: 0)),

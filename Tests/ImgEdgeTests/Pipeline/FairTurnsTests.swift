@@ -16,7 +16,8 @@ struct FairTurnsTests {
     @Test("jobs run at once while threads are free; then a newcomer goes before a client already running")
     func newcomerFirst() {
         var turns = Turns(threads: 2)
-        #expect(arrivals(["a1", "a2", "a3", "a4", "a5", "a6", "b1"], at: &turns) == [true, true, false, false, false, false, false])
+        #expect(
+            arrivals(["a1", "a2", "a3", "a4", "a5", "a6", "b1"], at: &turns) == [true, true, false, false, false, false, false])
         #expect(turns.waiting == 5)
         let starts = [turns.finish("a"), turns.finish("a"), turns.finish("b")]
         #expect(starts == ["b1", "a3", "a4"], "b had no thread and a had two; then only a waits")

@@ -23,9 +23,11 @@ struct PrivateMetadataTests {
         #expect(Self.removed(private_ + Array("appended after EOI".utf8), .jpeg) == clean)
     }
 
-    @Test("clean JPEGs, baseline, progressive, grey and CMYK, come back as they are", arguments: [
-        "low-quality.jpg", "landscape.jpg", "landscape-progressive.jpg", "grayscale.jpg", "cmyk.jpg",
-    ])
+    @Test(
+        "clean JPEGs, baseline, progressive, grey and CMYK, come back as they are",
+        arguments: [
+            "low-quality.jpg", "landscape.jpg", "landscape-progressive.jpg", "grayscale.jpg", "cmyk.jpg",
+        ])
     func cleanJPEG(name: String) throws {
         let clean = try Self.file(name)
         #expect(Self.removed(clean, .jpeg) == clean)
@@ -76,7 +78,8 @@ struct PrivateMetadataTests {
         let original = try Self.file("animated.gif")
         let stripped = try #require(Self.removed(original, .gif))
         let globalTableEnd = 13 + 3 << (Int(original[10] & 0x07) + 1)
-        let comment: [UInt8] = [0x21, 0xFE, UInt8(PrivateMetadataSamples.comment.utf8.count)]
+        let comment: [UInt8] =
+            [0x21, 0xFE, UInt8(PrivateMetadataSamples.comment.utf8.count)]
             + Array(PrivateMetadataSamples.comment.utf8) + [0]
         let commented = Array(original[0..<globalTableEnd]) + comment + Array(original[globalTableEnd...])
         #expect(Self.removed(commented, .gif) == stripped)
@@ -85,9 +88,11 @@ struct PrivateMetadataTests {
         #expect((header.width, header.frames) == (300, 5))
     }
 
-    @Test("a WebP's EXIF and XMP chunks are cut out, the RIFF size and the extended header's flags set to match", arguments: [
-        "landscape.webp", "animated.webp",
-    ])
+    @Test(
+        "a WebP's EXIF and XMP chunks are cut out, the RIFF size and the extended header's flags set to match",
+        arguments: [
+            "landscape.webp", "animated.webp",
+        ])
     func webPChunks(name: String) throws {
         let original = try Self.file(name)
         let stripped = try #require(Self.removed(original, .webp))
@@ -97,7 +102,8 @@ struct PrivateMetadataTests {
         #expect(stripped[20] & 0x0C == 0)
         let header = try ImageHeader(reading: SourceBytes(stripped))
         let originalHeader = try ImageHeader(reading: SourceBytes(original))
-        #expect((header.width, header.height, header.frames) == (originalHeader.width, originalHeader.height, originalHeader.frames))
+        #expect(
+            (header.width, header.height, header.frames) == (originalHeader.width, originalHeader.height, originalHeader.frames))
         #expect(Self.removed(stripped, .webp) == stripped)
     }
 }

@@ -1,11 +1,12 @@
 import AsyncHTTPClient
 import Foundation
 import HTTPTypes
-import NIOHTTP1
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
+import NIOHTTP1
 import Testing
+
+@testable import ImgEdge
 
 @Suite("Signed URLs: HMAC-SHA256 over the canonical path and query")
 struct URLSignerTests {
@@ -63,7 +64,7 @@ struct URLSignerTests {
 
     @Test("a seeded run of random URLs and signatures never validates a forgery and never traps")
     func randomForgeries() {
-        var generator = SeededGenerator(seed: 20261201)
+        var generator = SeededGenerator(seed: 20_261_201)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=&%?/.+*")
         for _ in 0..<2000 {
             let length = Int.random(in: 0..<80, using: &generator)
@@ -103,7 +104,9 @@ struct URLSignerTests {
 
     @Test("imgedge sign prints the signed path, the same as the shell one-liner in docs/url-api.md computes")
     func signCommand() async throws {
-        let result = try await ImgEdgeProcess.run(["sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret-for-the-tests"])
+        let result = try await ImgEdgeProcess.run([
+            "sign", "/landscape.jpg?w=400&format=webp", "--signing-key", "new-secret-for-the-tests",
+        ])
         #expect(result.status == 0)
         #expect(result.output == signer.signed("/landscape.jpg?w=400&format=webp") + "\n")
         let shell = Process()

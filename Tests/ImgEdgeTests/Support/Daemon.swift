@@ -34,7 +34,9 @@ final class Daemon: @unchecked Sendable {
 
     /// Runs `executable arguments…` with its files in `directory` and waits up to 30 s until
     /// `port` accepts connections on loopback.
-    static func start(_ executable: String, _ arguments: [String], in directory: URL, listeningOn port: Int) async throws -> Daemon {
+    static func start(
+        _ executable: String, _ arguments: [String], in directory: URL, listeningOn port: Int
+    ) async throws -> Daemon {
         let daemon = try Daemon(executable, arguments, in: directory)
         let deadline = ContinuousClock.now + .seconds(30)
         while (try? RawConnection(port: port)) == nil {
@@ -71,7 +73,7 @@ final class Daemon: @unchecked Sendable {
         posix_spawnattr_setsigdefault(&attributes, &allSignals)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid = pid_t()
         let failure = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
         guard failure == 0 else { throw POSIXError(POSIXErrorCode(rawValue: failure) ?? .ENOENT) }
@@ -140,7 +142,9 @@ func freeLoopbackPort() throws -> Int {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+            }
         }
         if bound { return port }
     }

@@ -8,7 +8,9 @@ struct ImgEdgeProcess {
     /// builds it with the tests).
     static let executable: URL = {
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        while directory.pathComponents.count > 1, !FileManager.default.fileExists(atPath: directory.appendingPathComponent("imgedge").path) {
+        while directory.pathComponents.count > 1,
+            !FileManager.default.fileExists(atPath: directory.appendingPathComponent("imgedge").path)
+        {
             directory = directory.deletingLastPathComponent()
         }
         return directory.appendingPathComponent("imgedge")
@@ -64,7 +66,8 @@ struct ImgEdgeProcess {
         /// Starts a server of `TestImages/` with the built filter modules on `port` (0: a free
         /// one), with the further `arguments`.
         static func servingTestImages(port: Int = 0, _ arguments: [String] = []) async throws -> Server {
-            try await start(["--port", String(port), "--origin", testImagesDirectory, "--modules", builtModulesDirectory] + arguments)
+            try await start(
+                ["--port", String(port), "--origin", testImagesDirectory, "--modules", builtModulesDirectory] + arguments)
         }
 
         private init(_ arguments: [String], environment: [String: String]) throws {

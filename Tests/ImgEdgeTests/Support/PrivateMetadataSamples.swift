@@ -16,7 +16,8 @@ enum PrivateMetadataSamples {
     /// inserted after its SOI; removing exactly those segments gives `clean` back.
     static func jpeg(addingTo clean: [UInt8]) -> [UInt8] {
         let xmp = "http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><dc:description>\(comment)</dc:description></x:xmpmeta>"
-        let segments = segment(0xE1, Array("Exif\0\0".utf8) + exifWithGPS) + segment(0xE1, Array(xmp.utf8))
+        let segments =
+            segment(0xE1, Array("Exif\0\0".utf8) + exifWithGPS) + segment(0xE1, Array(xmp.utf8))
             + segment(0xFE, Array(comment.utf8))
         return Array(clean[0..<2]) + segments + Array(clean[2...])
     }
@@ -25,7 +26,8 @@ enum PrivateMetadataSamples {
     /// `IHDR`; removing exactly those chunks gives `clean` back.
     static func png(addingTo clean: [UInt8]) -> [UInt8] {
         let afterHeader = 8 + 25
-        let chunks = chunk("tEXt", Array("Comment\0\(comment)".utf8))
+        let chunks =
+            chunk("tEXt", Array("Comment\0\(comment)".utf8))
             + chunk("zTXt", Array("Author\0\0".utf8) + [0x78, 0x01, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])
             + chunk("iTXt", Array("Description\0\0\0\0\0\(comment)".utf8))
             + chunk("eXIf", exifWithGPS)

@@ -18,7 +18,8 @@ func prometheusSamples(_ text: String) -> [String: Int] {
 /// The image requests the imgedge on `port` has answered so far, whatever their status, read
 /// from its `/metrics`.
 func imageRequestsAnswered(port: Int) async throws -> Int {
-    let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
+    let response = try await HTTPClient.shared.execute(
+        HTTPClientRequest(url: "http://127.0.0.1:\(port)/metrics"), timeout: .seconds(10))
     let samples = prometheusSamples(String(buffer: try await response.body.collect(upTo: 1 << 20)))
     return samples.filter { $0.key.hasPrefix(#"imgedge_http_requests_total{route="image","#) }.values.reduce(0, +)
 }

@@ -114,7 +114,9 @@ final class RawConnection: @unchecked Sendable {
 
 /// Runs blocking `work` on a Dispatch thread and waits for it without holding one of Swift
 /// concurrency's few cooperative threads, which the servers under test answer on.
-func offCooperativePool<T: Sendable, Failure: Error>(_ work: @escaping @Sendable () throws(Failure) -> T) async throws(Failure) -> T {
+func offCooperativePool<T: Sendable, Failure: Error>(
+    _ work: @escaping @Sendable () throws(Failure) -> T
+) async throws(Failure) -> T {
     let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, Failure>, Never>) in
         DispatchQueue.global().async { continuation.resume(returning: Result { () throws(Failure) in try work() }) }
     }

@@ -2,10 +2,11 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-@testable import ImgEdge
 import Logging
 import NIOCore
 import Vips
+
+@testable import ImgEdge
 
 /// The repository's `TestImages/` directory, found from this file's path.
 let testImagesDirectory: String = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
@@ -65,7 +66,8 @@ func withServer<Value: Sendable>(
 enum BrowserAccept {
     static let chromium = "image/jxl,image/avif,image/webp,image/apng,image/svg+xml,image/*,*/*;q=0.8"
     static let firefox = "image/avif,image/webp,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
-    static let safari17 = "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
+    static let safari17 =
+        "image/webp,image/avif,image/jxl,image/heic,image/heic-sequence,video/*;q=0.8,image/png,image/svg+xml,image/*;q=0.8,*/*;q=0.5"
     static let safari13 = "image/png,image/svg+xml,image/*;q=0.8,video/*;q=0.8,*/*;q=0.5"
     static let edge18 = "image/png, image/svg+xml, image/*; q=0.8, */*; q=0.5"
 }
