@@ -97,8 +97,10 @@ struct ImageRoutes: Sendable {
     }
 
     /// The answer `service` serves for `request`, as a response. The request is stopped if its
-    /// client goes away before its answer; failures become `ErrorResponse`s, and those that are
-    /// the server's fault are logged with libvips' or the origin's own text.
+    /// client goes away before its answer; failures become `ErrorResponse`s. Those that are the
+    /// server's or the origin's fault (500, 502, 504) are logged as errors with libvips' or the
+    /// origin's own text; the rest, 503s included (busy, a job past its deadline, shutting
+    /// down), at debug: the metrics count them by kind, and a client cannot flood the log.
     private func serve(_ request: ImageRequest, settings: RequestSettings, logger: Logger) async throws -> Response {
         let answer: ServedAnswer
         do {
@@ -112,7 +114,7 @@ struct ImageRoutes: Sendable {
                 metrics.countModuleFailure(failure)
             }
             let response = ErrorResponse(error)
-            let level: Logger.Level = response.status.code >= 500 ? .error : .debug
+            let level: Logger.Level = response.status.code >= 500 && response.status != .serviceUnavailable ? .error : .debug
             logger.log(level: level, "\(response.kind.rawValue): \(error)")
             throw response
         } catch is ClientConnection.Gone {

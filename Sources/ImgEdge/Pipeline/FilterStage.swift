@@ -57,8 +57,8 @@ struct FilterStage {
                     let start = ContinuousClock.now
                     defer { moduleTime += ContinuousClock.now - start }
                     let frameBytes = width * frameHeight * bands
-                    for start in stride(from: 0, to: pixels.count, by: frameBytes) where failure == nil {
-                        let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[start..<start + frameBytes])
+                    for offset in stride(from: 0, to: pixels.count, by: frameBytes) where failure == nil {
+                        let frame = UnsafeMutableRawBufferPointer(rebasing: pixels[offset..<offset + frameBytes])
                         do throws(FilterError) {
                             try registry.filterStrips(
                                 filter.module, frame: PixelFrame(pixels: frame, width: width, height: frameHeight, bands: bands),
