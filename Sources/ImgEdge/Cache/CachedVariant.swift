@@ -4,31 +4,18 @@ import Vips
 /// One rendered variant as the cache tiers keep it: the encoded bytes and what their response
 /// headers need.
 struct CachedVariant: Sendable {
-    /// What a tier's index holds of a variant, enough to answer a 304 without its body.
-    struct Header: Sendable, Equatable {
-        var format: VariantFormat
-        /// The quoted strong `ETag`.
-        var entityTag: String
-        /// The source's `Last-Modified`, when the origin told it.
-        var lastModified: String?
-        /// When it was rendered, in whole seconds since 1970; `Age` counts from it.
-        var renderedAt: Int
-    }
-
-    var header: Header
+    var header: VariantHeader
     /// The encoded image, shared by every response that sends it.
     var body: ByteBuffer
 
-    /// The largest `Age` sent: RFC 9111 §1.2.2 caps delta-seconds at 2^31.
-    static let maxAge = 2_147_483_648
+    init(header: VariantHeader, body: ByteBuffer) {
+        self.header = header
+        self.body = body
+    }
 
-    /// The `Age`, in seconds, at `now` of a variant rendered at `renderedAt` (both in seconds
-    /// since 1970): 0 for one rendered in the future, at most `maxAge`. It never traps, whatever
-    /// `renderedAt` holds: a tier checks what it reads, and this is the defence behind that.
-    static func age(renderedAt: Int, now: Int) -> Int {
-        let (age, overflow) = now.subtractingReportingOverflow(renderedAt)
-        if overflow { return renderedAt < 0 ? maxAge : 0 }
-        return min(max(0, age), maxAge)
+    /// The variant `image` is.
+    init(_ image: RenderedImage) {
+        self.init(header: image.header, body: image.body)
     }
 }
 

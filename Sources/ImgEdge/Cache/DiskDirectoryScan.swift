@@ -15,7 +15,7 @@ enum DiskDirectoryScan {
     /// An entry file found whose header is sound.
     struct Entry: Sendable {
         var storageName: String
-        var header: CachedVariant.Header
+        var header: VariantHeader
         var fileLength: Int
         var modified: Date
     }

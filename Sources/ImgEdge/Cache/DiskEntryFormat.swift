@@ -34,7 +34,7 @@ enum DiskEntryFormat {
     struct Header: Equatable {
         /// The key's `parts`, to check against the key looked up.
         var keyParts: [String]
-        var variant: CachedVariant.Header
+        var variant: VariantHeader
         var headerLength: Int
         var bodyLength: Int
         var bodyChecksum: UInt32
@@ -57,15 +57,12 @@ enum DiskEntryFormat {
     /// The longest `lastModified` accepted; an HTTP-date is 29 bytes.
     static let maxLastModifiedLength = 64
 
-    /// Seconds since 1970 on this machine's clock.
-    static var currentTime: Int { Int(Date.now.timeIntervalSince1970) }
-
     /// The header for `variant` stored under `key`; nil when it would pass `maxHeaderLength`, or
     /// hold a field that `decodeHeader` would refuse (a `lastModified` an HTTP origin sent
     /// unusually long, say), so no entry is written only to be removed when read.
     ///
     /// It reads the whole body, so call it off the event loop.
-    static func encode(key: VariantKey, variant: CachedVariant, now: Int = DiskEntryFormat.currentTime) -> ByteBuffer? {
+    static func encode(key: VariantKey, variant: CachedVariant, now: Int = VariantHeader.currentTime) -> ByteBuffer? {
         guard acceptsFields(of: variant.header, now: now) else { return nil }
         var fields = ByteBuffer()
         for text in key.parts + [variant.header.format.rawValue, variant.header.entityTag] {
@@ -105,7 +102,7 @@ enum DiskEntryFormat {
 
     /// The header at the start of `bytes`; nil unless it is well-formed, complete, ends exactly
     /// where it says, and every field passes `acceptsFields` at `now` (seconds since 1970).
-    static func decodeHeader(_ bytes: ByteBuffer, now: Int = DiskEntryFormat.currentTime) -> Header? {
+    static func decodeHeader(_ bytes: ByteBuffer, now: Int = VariantHeader.currentTime) -> Header? {
         guard let headerLength = declaredHeaderLength(bytes), bytes.readableBytes >= headerLength,
             var fields = bytes.getSlice(at: bytes.readerIndex + prefixLength, length: headerLength - prefixLength)
         else { return nil }
@@ -124,7 +121,7 @@ enum DiskEntryFormat {
             let bodyLength = fields.readInteger(as: UInt64.self), bodyLength <= UInt64(Int.max - headerLength),
             let bodyChecksum = fields.readInteger(as: UInt32.self), fields.readableBytes == 0
         else { return nil }
-        let variant = CachedVariant.Header(
+        let variant = VariantHeader(
             format: format, entityTag: entityTag, lastModified: lastModified, renderedAt: Int(renderedAt))
         guard acceptsFields(of: variant, now: now) else { return nil }
         return Header(
@@ -141,7 +138,7 @@ enum DiskEntryFormat {
     /// tag (visible ASCII other than `"` between two `"`), at most `maxEntityTagLength` bytes;
     /// `lastModified`, when present, 1...`maxLastModifiedLength` bytes of visible ASCII and
     /// spaces. (The format was checked when it was decoded: `VariantFormat` has its own cases.)
-    static func acceptsFields(of header: CachedVariant.Header, now: Int) -> Bool {
+    static func acceptsFields(of header: VariantHeader, now: Int) -> Bool {
         guard header.renderedAt >= 0, header.renderedAt <= now.addingSaturating(maxClockSkew) else { return false }
         let tag = Array(header.entityTag.utf8)
         guard tag.count >= 2, tag.count <= maxEntityTagLength, tag.first == UInt8(ascii: "\""),

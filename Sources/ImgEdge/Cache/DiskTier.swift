@@ -27,7 +27,7 @@ import Synchronization
 final class DiskTier: VariantTier {
     /// What the index holds of one entry file.
     struct IndexEntry: Sendable {
-        var header: CachedVariant.Header
+        var header: VariantHeader
         /// The file's length, header and body.
         var fileLength: Int
         /// Tells this indexing of the file from a later one under the same name.

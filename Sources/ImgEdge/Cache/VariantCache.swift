@@ -11,7 +11,7 @@ struct VariantCache: Sendable {
     enum Hit: Sendable {
         case variant(CachedVariant)
         /// The client's `If-None-Match` names the cached variant's tag.
-        case notModified(CachedVariant.Header)
+        case notModified(VariantHeader)
     }
 
     let memory: MemoryTier?
@@ -48,7 +48,7 @@ struct VariantCache: Sendable {
 
 extension VariantCache.Hit {
     /// `.notModified` when `ifNoneMatch` names `header`'s tag; nil otherwise.
-    static func notModifiedAnswer(for header: CachedVariant.Header, ifNoneMatch: String?) -> Self? {
+    static func notModifiedAnswer(for header: VariantHeader, ifNoneMatch: String?) -> Self? {
         guard let ifNoneMatch, EntityTag.isMatched(header.entityTag, byIfNoneMatch: ifNoneMatch) else { return nil }
         return .notModified(header)
     }

@@ -113,3 +113,17 @@ extension ResolvedConfiguration where Root == ImgEdgeConfiguration {
         }
     }
 }
+
+extension ResolvedConfiguration {
+    /// Every key with its value and source, one per line, secrets redacted, a list's items
+    /// separated by commas: `imgedge config`.
+    public var listing: String {
+        let width = keys.map(\.name.count).max() ?? 0
+        return keys.map { key in
+            let text = key.value(in: self.value)
+            let value = key.isSecret && !text.isEmpty ? "<redacted>" : text.split(separator: "\n").joined(separator: ", ")
+            let padding = String(repeating: " ", count: width - key.name.count)
+            return "\(key.name)\(padding) = \(value)  (\(sources[key.name] ?? .defaultValue))"
+        }.joined(separator: "\n")
+    }
+}

@@ -78,7 +78,7 @@ struct ErrorResponse: HTTPResponseError {
         case .vips(.unreadableHeader), .vips(.decodeFailed), .vips(.transformFailed), .source(.corruptChunks):
             self.init(status: .unprocessableContent, reason: "image data is corrupt or truncated", kind: .undecodable)
         case .vips(.stopped):
-            self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
+            self = .tookTooLong
         case .vips(.encodeFailed), .vips(.startFailed):
             self.init(status: .internalServerError, reason: "encoding failed", kind: .encodeFailed)
         case .filter(let failure):
@@ -88,12 +88,16 @@ struct ErrorResponse: HTTPResponseError {
             case .invalidModule:
                 self.init(status: .internalServerError, reason: "a filter module could not be instantiated", kind: .filterInvalid)
             case .stopped:
-                self.init(status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
+                self = .tookTooLong
             }
         case .overloaded:
             self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: .overloaded)
         }
     }
+
+    /// A job stopped at its deadline, in libvips or in a filter module.
+    private static let tookTooLong = ErrorResponse(
+        status: .serviceUnavailable, reason: "processing took too long, retry shortly", kind: .stopped)
 
     /// " × N frames" for an animation, nothing for a still.
     private static func times(_ frames: Int) -> String {

@@ -22,15 +22,15 @@ struct ImageResponse {
     func parts(for answer: ServedAnswer, vary: [String]) -> (head: HTTPResponse, body: ByteBuffer?) {
         switch answer.outcome {
         case .image(let image):
-            var headers = cachingHeaders(image.validators, of: answer, vary: vary)
+            var headers = cachingHeaders(image.header, of: answer, vary: vary)
             headers.append(HTTPField(name: .contentType, value: image.format.mediaType))
             headers.append(HTTPField(name: .contentLength, value: String(image.body.readableBytes)))
-            if answer.renderedAt == nil {
+            if !answer.isCacheHit {
                 headers.append(HTTPField(name: .serverTiming, value: image.timings.headerValue))
             }
             return (HTTPResponse(status: answer.isFallback ? .notFound : .ok, headerFields: headers), image.body)
-        case .notModified(let validators):
-            return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(validators, of: answer, vary: vary)), nil)
+        case .notModified(let header):
+            return (HTTPResponse(status: .notModified, headerFields: cachingHeaders(header, of: answer, vary: vary)), nil)
         }
     }
 
@@ -38,23 +38,22 @@ struct ImageResponse {
     /// room for the rest. Each name comes once, so each field is appended: this runs on every
     /// cache hit.
     private func cachingHeaders(
-        _ validators: RenderedImage.Validators, of answer: ServedAnswer, vary: [String]
+        _ header: VariantHeader, of answer: ServedAnswer, vary: [String]
     ) -> HTTPFields {
         var headers = HTTPFields()
         headers.reserveCapacity(Self.mostFields)
         headers.append(HTTPField(name: .cacheControl, value: answer.isFallback ? Self.missingCacheControl : cacheControl))
-        headers.append(HTTPField(name: .eTag, value: validators.entityTag))
-        headers.append(HTTPField(name: .xVariant, value: validators.format.rawValue))
+        headers.append(HTTPField(name: .eTag, value: header.entityTag))
+        headers.append(HTTPField(name: .xVariant, value: header.format.rawValue))
         headers.append(HTTPField(name: .xCache, value: answer.cacheStatus.rawValue))
-        if let lastModified = validators.lastModified {
+        if let lastModified = header.lastModified {
             headers.append(HTTPField(name: .lastModified, value: lastModified))
         }
         if !vary.isEmpty {
             headers.append(HTTPField(name: .vary, value: vary.joined(separator: ", ")))
         }
-        if let renderedAt = answer.renderedAt {
-            let age = CachedVariant.age(renderedAt: renderedAt, now: Int(Date.now.timeIntervalSince1970))
-            headers.append(HTTPField(name: .age, value: String(age)))
+        if answer.isCacheHit {
+            headers.append(HTTPField(name: .age, value: String(header.age(at: VariantHeader.currentTime))))
         }
         return headers
     }

@@ -131,9 +131,9 @@ struct ImageService: Sendable {
             }
         }
         if case .image(let image) = answer.outcome, let ifNoneMatch = request.parsed.ifNoneMatch,
-            EntityTag.isMatched(image.validators.entityTag, byIfNoneMatch: ifNoneMatch)
+            EntityTag.isMatched(image.header.entityTag, byIfNoneMatch: ifNoneMatch)
         {
-            answer.outcome = .notModified(image.validators)
+            answer.outcome = .notModified(image.header)
         }
         if joined { answer.cacheStatus = .coalesced }
         return answer
@@ -166,7 +166,7 @@ struct ImageService: Sendable {
     ) async throws(ImageServiceError) -> ServedAnswer {
         guard cachesUploads else {
             let outcome = try await render(input, request, place: place)
-            return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
+            return ServedAnswer(outcome: outcome, cacheStatus: .miss)
         }
         let digest = try await run(in: place) { input.digest.hexString }
         let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: rendering(of: request.parsed))
@@ -222,11 +222,10 @@ struct ImageService: Sendable {
     private static func answer(_ hit: VariantCache.Hit, from status: CacheStatus) -> ServedAnswer {
         switch hit {
         case .variant(let variant):
-            let image = RenderedImage(
-                body: variant.body, validators: variant.header.validators, timings: StageTimings())
-            return ServedAnswer(outcome: .image(image), cacheStatus: status, renderedAt: variant.header.renderedAt)
+            let image = RenderedImage(body: variant.body, header: variant.header, timings: StageTimings())
+            return ServedAnswer(outcome: .image(image), cacheStatus: status)
         case .notModified(let header):
-            return ServedAnswer(outcome: .notModified(header.validators), cacheStatus: status, renderedAt: header.renderedAt)
+            return ServedAnswer(outcome: .notModified(header), cacheStatus: status)
         }
     }
 
@@ -267,24 +266,8 @@ struct ImageService: Sendable {
     ) async throws(ImageServiceError) -> ServedAnswer {
         let outcome = try await render(input, request, place: place, timings: timings)
         if case .image(let image) = outcome {
-            await cache.store(CachedVariant(image, renderedAt: Int(Date.now.timeIntervalSince1970)), for: key)
+            await cache.store(CachedVariant(image), for: key)
         }
-        return ServedAnswer(outcome: outcome, cacheStatus: .miss, renderedAt: nil)
-    }
-}
-
-extension CachedVariant {
-    /// The variant `image` is, rendered at `renderedAt`.
-    init(_ image: RenderedImage, renderedAt: Int) {
-        header = Header(
-            format: image.format, entityTag: image.validators.entityTag, lastModified: image.validators.lastModified,
-            renderedAt: renderedAt)
-        body = image.body
-    }
-}
-
-extension CachedVariant.Header {
-    var validators: RenderedImage.Validators {
-        RenderedImage.Validators(format: format, entityTag: entityTag, lastModified: lastModified)
+        return ServedAnswer(outcome: outcome, cacheStatus: .miss)
     }
 }

@@ -43,16 +43,16 @@ struct RenderJob: Sendable {
             case .thumbHash: .thumbHash
             }
         let tag = entityTag(format: variant)
-        let validators = RenderedImage.Validators(format: variant, entityTag: tag.description, lastModified: input.lastModified)
+        let variantHeader = cachingHeader(of: variant, tag: tag)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
-            return .notModified(validators)
+            return .notModified(variantHeader)
         }
         if variant == .metadata || variant == .thumbHash {
             let summary = try timings.measure(.decode) { () throws(ImageServiceError) in
                 try ImageServiceError.reporting { () throws(VipsError) in try SourceSummary(opened, budget: budget) }
             }
             let body = variant == .metadata ? summary.json : summary.thumbHash
-            return .image(RenderedImage(body: ByteBuffer(bytes: body), validators: validators, timings: timings))
+            return .image(RenderedImage(body: ByteBuffer(bytes: body), header: variantHeader, timings: timings))
         }
         let plan = try plan(for: header, frames: frames)
         let outputPixels = plan.outputWidth * plan.outputHeight * frames
@@ -72,7 +72,7 @@ struct RenderJob: Sendable {
         if let original = original(ifSmallerThan: bytes.count, header: header, plan: plan, frames: frames, timings: timings) {
             return original
         }
-        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), validators: validators, timings: timings))
+        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), header: variantHeader, timings: timings))
     }
 
     /// The original's own bytes, under a tag of their own (the same whatever the URL), when they
@@ -96,12 +96,11 @@ struct RenderJob: Sendable {
         else { return nil }
         let tag = EntityTag(
             sourceDigest: input.digest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
-        let validators = RenderedImage.Validators(
-            format: .image(format), entityTag: tag.description, lastModified: input.lastModified)
+        let variantHeader = cachingHeader(of: .image(format), tag: tag)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
-            return .notModified(validators)
+            return .notModified(variantHeader)
         }
-        return .image(RenderedImage(body: ByteBuffer(bytes: stripped), validators: validators, timings: timings))
+        return .image(RenderedImage(body: ByteBuffer(bytes: stripped), header: variantHeader, timings: timings))
     }
 
     /// Opens the source (through its transform module, if any) and refuses exotic band counts
@@ -136,6 +135,12 @@ struct RenderJob: Sendable {
     /// The tag of the variant: source content, options, format and encoder settings.
     private func entityTag(format: VariantFormat) -> EntityTag {
         EntityTag(sourceDigest: input.digest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
+    }
+
+    /// The caching header of a variant rendered now as `format` under `tag`.
+    private func cachingHeader(of format: VariantFormat, tag: EntityTag) -> VariantHeader {
+        VariantHeader(
+            format: format, entityTag: tag.description, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime)
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha

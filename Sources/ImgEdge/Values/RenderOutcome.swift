@@ -2,5 +2,5 @@
 enum RenderOutcome: Sendable {
     case image(RenderedImage)
     /// The client's `If-None-Match` already names this variant's tag.
-    case notModified(RenderedImage.Validators)
+    case notModified(VariantHeader)
 }

@@ -24,7 +24,7 @@ struct VariantKeyTests {
     @Test("the memory tier keeps the two spellings' variants apart")
     func memoryTierKeepsThemApart() async {
         let tier = MemoryTier(capacity: 1 << 20)
-        let header = CachedVariant.Header(
+        let header = VariantHeader(
             format: .image(.jpeg), entityTag: "\"nfc\"", lastModified: nil, renderedAt: 1_700_000_000)
         await tier.store(CachedVariant(header: header, body: ByteBuffer(string: "nfc")), for: key(nfcName))
         #expect(await tier.variant(for: key(nfdName)) == nil)

@@ -14,7 +14,7 @@ extension VariantTier {
 
     /// The header the tier's index holds for `key`, as it answers `If-None-Match: *` (a 304 that
     /// reads no body); nil when it holds nothing for `key`.
-    func header(for key: VariantKey) async -> CachedVariant.Header? {
+    func header(for key: VariantKey) async -> VariantHeader? {
         guard
             case .notModified(let header)? = await lookup(key, ifNoneMatch: "*", on: MultiThreadedEventLoopGroup.singleton.any())?
                 .value

@@ -96,7 +96,7 @@ struct ConfigurationKeyTests {
         #expect(Set(applied) == ["server.cache_control", "limits.max_source_bytes", "encoding.format_preference"])
         #expect(needRestart == ["server.port"])
         #expect(live.current.limits.maxSourceBytes == 4096)
-        #expect(live.current.responses.cacheControl == "public, max-age=60")
+        #expect(live.current.cacheControl == "public, max-age=60")
         #expect(live.current.negotiator.modernPreference == [.webp])
         #expect(live.apply(reloaded).applied.isEmpty)
     }

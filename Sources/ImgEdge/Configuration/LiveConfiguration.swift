@@ -37,3 +37,18 @@ final class LiveConfiguration: Sendable {
         }
     }
 }
+
+extension RequestSettings {
+    /// The settings `configuration` gives a request.
+    init(_ configuration: ImgEdgeConfiguration) {
+        let fileEntries = configuration.presetsFile.isEmpty ? [] : Presets.entries(inFile: configuration.presetsFile) ?? []
+        self.init(
+            limits: configuration.limits,
+            negotiator: FormatNegotiator(modernPreference: configuration.formatPreference),
+            clientHints: configuration.clientHints,
+            presets: Presets(entries: configuration.presets + fileEntries, isExclusive: configuration.presetsOnly),
+            cacheControl: configuration.cacheControl,
+            uploadTimeout: configuration.uploadTimeout,
+            signer: URLSigner(keys: configuration.signingKeys))
+    }
+}

@@ -1,5 +1,6 @@
-/// The documents derived from a table of keys: `serve --help`'s list of settings,
-/// docs/configuration.md's configuration table and `imgedge config`'s listing.
+/// The documents derived from a table of keys: `serve --help`'s list of settings and
+/// docs/configuration.md's configuration table (`imgedge config`'s listing is
+/// `ResolvedConfiguration.listing`).
 extension Array {
     /// Each key's flag, help, allowed values, variable, file key and default, for `--help`,
     /// wrapped to 78 columns, inside the 80 ArgumentParser wraps at.
@@ -34,20 +35,6 @@ extension ConfigurationKey {
         if let defaultDescription { return defaultDescription }
         if value.isEmpty { return "none" }
         return isSecret ? "<redacted>" : literal(value)
-    }
-}
-
-extension ResolvedConfiguration {
-    /// Every key with its value and source, one per line, secrets redacted, a list's items
-    /// separated by commas: `imgedge config`.
-    public var listing: String {
-        let width = keys.map(\.name.count).max() ?? 0
-        return keys.map { key in
-            let text = key.value(in: self.value)
-            let value = key.isSecret && !text.isEmpty ? "<redacted>" : text.split(separator: "\n").joined(separator: ", ")
-            let padding = String(repeating: " ", count: width - key.name.count)
-            return "\(key.name)\(padding) = \(value)  (\(sources[key.name] ?? .defaultValue))"
-        }.joined(separator: "\n")
     }
 }
 
