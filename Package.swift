@@ -7,6 +7,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+/// The tests' settings: MemberImportVisibility is off, since which module a Glibc struct
+/// (`sockaddr_in`, `stat`) belongs to depends on which C module a compiler batch loads first,
+/// and in a batch that loads NIO's C shim first, a file importing Glibc would be refused its
+/// members.
+let testSwiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
 let package = Package(
     name: "imgedge",
     platforms: [.macOS(.v14)],
@@ -42,6 +51,9 @@ let package = Package(
         .target(name: "CChecksum"),
         // openat2 and preadv2 that fail rather than wait for the disk: disk hits on the event loop.
         .target(name: "CCachedFile"),
+        // The worker processes' system calls: spawn with closefrom, descriptors over a socket,
+        // sealed memfds, the parent-death signal.
+        .target(name: "CWorkerProcess"),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
         // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.
@@ -59,6 +71,7 @@ let package = Package(
                 "Filters",
                 "CChecksum",
                 "CCachedFile",
+                "CWorkerProcess",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -113,7 +126,7 @@ let package = Package(
             dependencies: ["Filters", .product(name: "WAT", package: "WasmKit")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "VipsTests", dependencies: ["Vips", "ImageTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "VipsTests", dependencies: ["Vips", "ImageTestSupport"], swiftSettings: testSwiftSettings),
         .testTarget(
             name: "ImgEdgeTests",
             dependencies: [
@@ -133,7 +146,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
-            swiftSettings: swiftSettings
+            swiftSettings: testSwiftSettings
         ),
     ]
 )

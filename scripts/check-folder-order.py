@@ -10,7 +10,7 @@ import sys
 
 FOLDERS = [
     "Structures", "Values", "Options", "Negotiation", "Origin", "Clients", "Security", "Request",
-    "Cache", "Placeholders", "Pipeline", "Observability", "Configuration", "HTTP", "Application",
+    "Cache", "Placeholders", "Workers", "Render", "Pipeline", "Observability", "Configuration", "HTTP", "Application",
 ]
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "Sources" / "ImgEdge"
 DECLARATION = re.compile(

@@ -2,9 +2,9 @@
 ///
 /// A module can fail at load (`invalidModule`) or while running a request (`failed`); either way
 /// only that module or that request is affected.
-public enum FilterError: Error, Sendable, Equatable {
+public enum FilterError: Error, Sendable, Equatable, Codable {
     /// The ABI's error kinds, as the WIT interface names them.
-    public enum Kind: String, Sendable {
+    public enum Kind: String, Sendable, Codable {
         /// The module rejected its arguments or its input.
         case invalidFormat = "invalid-format"
         /// The module ran out of linear memory.

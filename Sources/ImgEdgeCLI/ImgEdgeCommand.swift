@@ -7,7 +7,7 @@ struct ImgEdgeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imgedge",
         abstract: "Edge image optimization: resize and re-encode images for the browser asking.",
-        subcommands: [ServeCommand.self, ConfigCommand.self, SignCommand.self],
+        subcommands: [ServeCommand.self, ConfigCommand.self, SignCommand.self, WorkerCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -2,7 +2,7 @@
 ///
 /// The raw value is the URL spelling; `mediaType` is what goes into `Content-Type` and what
 /// `Accept` names.
-public enum ImageFormat: String, CaseIterable, Sendable, Hashable, Encodable {
+public enum ImageFormat: String, CaseIterable, Sendable, Hashable, Codable {
     case avif
     case webp
     case jpeg

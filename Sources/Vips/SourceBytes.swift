@@ -17,6 +17,15 @@ public final class SourceBytes: @unchecked Sendable {
         count = storage.initializeMemory(as: UInt8.self, fromContentsOf: bytes).count
     }
 
+    /// `count` bytes that `fill` writes, every one of them, into storage with a stable address.
+    public init<Failure: Error>(
+        count: Int, filling fill: (UnsafeMutableRawBufferPointer) throws(Failure) -> Void
+    ) throws(Failure) {
+        storage = .allocate(byteCount: count + 1, alignment: 16)
+        self.count = count
+        try fill(UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]))
+    }
+
     /// The bytes, valid as long as this object lives.
     var buffer: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: storage[0..<count])

@@ -3,7 +3,7 @@
 /// libvips' error buffer is process-global, so the step, not the text, decides what the failure
 /// means: a header or decode failure is the client's image, an encode failure is ours. The
 /// text is kept for logs.
-public enum VipsError: Error, Sendable {
+public enum VipsError: Error, Sendable, Equatable, Codable {
     /// libvips could not start.
     case startFailed(String)
     /// The bytes are not an image libvips can read the header of.

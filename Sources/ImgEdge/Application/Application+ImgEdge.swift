@@ -30,10 +30,16 @@ public func buildApplication(
     }
     try Libvips.start()
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
+    let processes =
+        configuration.workers.isolation == .process
+        ? WorkerPool(
+            launch: WorkerPool.Launch(for: configuration), size: configuration.workers.workers,
+            maxJobs: configuration.workers.maxJobsPerProcess, logger: logger) : nil
     let workers = ImageWorkers(
         settings: configuration.workers,
         placesPerClient: configuration.clients.jobsPerClient(
-            places: configuration.workers.workers + configuration.workers.queueLimit))
+            places: configuration.workers.workers + configuration.workers.queueLimit),
+        processes: processes)
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
     let origin: any Origin
     if configuration.originIsHTTP {

@@ -12,13 +12,13 @@ struct EntityTag: Equatable, CustomStringConvertible {
     /// The quoted tag, as it appears in the header.
     let description: String
 
-    init(sourceDigest: SHA256.Digest, optionsKey: String, format: VariantFormat, encodingKey: String) {
+    init(sourceDigest: [UInt8], optionsKey: String, format: VariantFormat, encodingKey: String) {
         var hasher = SHA256()
         for part in [RendererVersion.current, optionsKey, format.rawValue, encodingKey] {
             hasher.update(data: Array(part.utf8))
             hasher.update(data: [0])
         }
-        hasher.update(data: Array(sourceDigest))
+        hasher.update(data: sourceDigest)
         description = "\"\(hasher.finalize().prefix(16).hexString)\""
     }
 

@@ -90,6 +90,12 @@ struct ErrorResponse: HTTPResponseError {
             case .stopped:
                 self = .tookTooLong
             }
+        case .worker(.died):
+            self.init(status: .unprocessableContent, reason: "image could not be processed", kind: .workerCrashed)
+        case .worker(.misbehaved):
+            self.init(status: .internalServerError, reason: "rendering failed", kind: .workerFailed)
+        case .worker(.couldNotStart):
+            self.init(status: .serviceUnavailable, reason: "no worker could start, retry shortly", kind: .workerFailed)
         case .overloaded:
             self.init(status: .serviceUnavailable, reason: "busy, retry shortly", kind: .overloaded)
         }

@@ -6,7 +6,7 @@ import Vips
 /// Negotiation happens before the source image is known, so this holds only the client's
 /// modern candidates; `format(hasAlpha:isAnimated:)` makes the final choice once the source's
 /// alpha and animation are known, falling back to a legacy format every client decodes.
-struct NegotiatedFormat: Sendable, Hashable {
+struct NegotiatedFormat: Sendable, Hashable, Codable {
     /// Modern formats the client accepts, best first; may be empty. For an explicit format, just that format.
     var candidates: [ImageFormat]
     /// Whether the URL fixed the format (`format=webp`), so no negotiation took place.

@@ -22,6 +22,10 @@ enum ErrorKind: String, CaseIterable, Sendable {
     case encodeFailed = "encode-failed"
     case filterFailed = "filter-failed"
     case filterInvalid = "filter-invalid"
+    /// The worker process rendering the job died: the input is the likely cause.
+    case workerCrashed = "worker-crashed"
+    /// A worker process broke the protocol, or none could start.
+    case workerFailed = "worker-failed"
     case overloaded
     case clientOverShare = "client-over-share"
     case clientGone = "client-gone"

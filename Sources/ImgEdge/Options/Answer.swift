@@ -1,6 +1,6 @@
 /// What a request asks for: the image, or an answer about it. The raw value is the `format=`
 /// that asks for it.
-enum Answer: String, Sendable, Hashable, CaseIterable, Encodable {
+enum Answer: String, Sendable, Hashable, CaseIterable, Codable {
     /// The image itself, in the negotiated or the URL's format.
     case image
     /// A blurred placeholder at most 32 px a side (`format=lqip`).

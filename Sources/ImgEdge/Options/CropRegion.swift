@@ -1,8 +1,8 @@
 /// The part of the picture a request keeps (`crop=x,y,w,h`), in the picture as it will be shown:
 /// after its EXIF orientation, ``Rotation`` and ``Flip``, before the resize.
-struct CropRegion: Sendable, Hashable, Encodable {
+struct CropRegion: Sendable, Hashable, Codable {
     /// Whether the four numbers count pixels or fractions of the picture's width and height.
-    enum Unit: Sendable, Hashable, Encodable {
+    enum Unit: Sendable, Hashable, Codable {
         case pixels
         case fractions
     }

@@ -2,7 +2,7 @@
 ///
 /// When only one of width and height is given, the other follows from the aspect ratio and every
 /// fit behaves like ``inside``.
-enum Fit: String, Sendable, Hashable, CaseIterable, Encodable {
+enum Fit: String, Sendable, Hashable, CaseIterable, Codable {
     /// Scale to fit within the box, keeping the aspect ratio; never enlarge unless `enlarge=1`.
     case inside
     /// Scale to fill the box, keeping the aspect ratio, then crop the overflow around ``Gravity``.

@@ -1,6 +1,6 @@
 /// A mirroring of the picture (`flip=`), applied after ``Rotation``. The raw value is the URL
 /// spelling.
-enum Flip: String, Sendable, Hashable, CaseIterable, Encodable {
+enum Flip: String, Sendable, Hashable, CaseIterable, Codable {
     /// Left and right swap.
     case horizontal = "h"
     /// Top and bottom swap.

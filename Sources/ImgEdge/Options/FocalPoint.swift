@@ -1,6 +1,6 @@
 /// The point ``Fit/cover`` keeps in view when it crops (`fp=x,y`), as fractions of the
 /// picture's width and height from its top-left corner; it overrides ``Gravity``.
-struct FocalPoint: Sendable, Hashable, Encodable {
+struct FocalPoint: Sendable, Hashable, Codable {
     var x: Double
     var y: Double
 

@@ -1,6 +1,6 @@
 /// Which part of the image to keep when ``Fit/cover`` crops (`gravity=` in URLs; the raw value
 /// is the URL spelling, and URLs may also say `center`).
-enum Gravity: String, Sendable, Hashable, CaseIterable, Encodable {
+enum Gravity: String, Sendable, Hashable, CaseIterable, Codable {
     /// Keep the middle.
     case centre
     /// Keep the top edge.

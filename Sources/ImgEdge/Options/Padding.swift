@@ -1,6 +1,6 @@
 /// A border added around the resized picture (`pad=`), in output pixels (CSS pixels × dpr),
 /// in the colour `bg` names.
-struct Padding: Sendable, Hashable, Encodable {
+struct Padding: Sendable, Hashable, Codable {
     var top: Int
     var right: Int
     var bottom: Int

@@ -7,7 +7,7 @@ import Vips
 /// Sizes and padding are in output pixels, `dpr` already applied; crops in source pixels. Options parsed by
 /// ``init(query:maxOutputDimension:passthroughNames:)`` are validated; the memberwise
 /// initializer trusts its caller.
-struct ProcessingOptions: Sendable, Hashable, Encodable {
+struct ProcessingOptions: Sendable, Hashable, Codable {
     /// Output width in pixels (CSS width × dpr), or nil to follow the aspect ratio or the source.
     var width: Int?
     /// Output height in pixels (CSS height × dpr), or nil to follow the aspect ratio or the source.

@@ -1,6 +1,6 @@
 /// An sRGB colour with 8-bit channels and straight (not premultiplied) alpha, written in URLs
 /// as hex (`bg=ff000080`).
-struct RGBColor: Sendable, Hashable, Encodable {
+struct RGBColor: Sendable, Hashable, Codable {
     var red: UInt8
     var green: UInt8
     var blue: UInt8

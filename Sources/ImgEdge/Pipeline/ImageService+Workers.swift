@@ -19,25 +19,30 @@ extension ImageService {
         try await workers.run(in: place) { () throws(ImageServiceError) in work() }
     }
 
-    /// Renders a source as `request` asks, on a worker thread.
+    /// Renders a source as `request` asks, on a worker thread, in a worker process when
+    /// isolation is on.
     func render(
         _ input: JobInput, _ request: ImageRequest, place: ImageWorkers.Place, timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
         let parsed = request.parsed
-        let job = RenderJob(
-            input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
-            identity: parsed.identity, ifNoneMatch: parsed.ifNoneMatch, limits: request.limits, encoding: encoding,
-            timings: timings, budget: budget
-        )
+        let (encoding, processes) = (encoding, workers.processes)
         // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
         let rendered = await withTaskCancellationHandler { () async -> Result<RenderOutcome, ImageServiceError> in
             let enqueued = ContinuousClock.now
             do throws(ImageServiceError) {
                 return .success(
                     try await workers.run(in: place) { () throws(ImageServiceError) in
-                        var job = job
-                        job.timings.add(.now - enqueued, to: .queue)
+                        var timings = timings
+                        timings.add(.now - enqueued, to: .queue)
+                        let job = RenderJob(
+                            input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
+                            identity: parsed.identity, sourceDigest: Array(input.digest), ifNoneMatch: parsed.ifNoneMatch,
+                            limits: request.limits, encoding: encoding, timings: timings, budget: budget)
+                        // A body a transform module read in the server is rendered there too.
+                        if let processes, case .encoded(let source) = input {
+                            return try processes.render(job, source: source.bytes, budget: budget)
+                        }
                         return try job.run()
                     })
             } catch {

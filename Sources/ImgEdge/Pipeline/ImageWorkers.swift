@@ -24,6 +24,10 @@ final class ImageWorkers: Sendable {
         /// event loop for microseconds: with the workers below the event loops, the kernel runs
         /// the event loops first when every core renders, and hits stay fast.
         var niceness: Int32 = 10
+        /// Where jobs decode and encode: in this process, or in worker processes (`WorkerPool`).
+        var isolation = Isolation.none
+        /// Jobs a worker process runs before it is replaced.
+        var maxJobsPerProcess = 1000
 
         init() {}
 
@@ -38,12 +42,26 @@ final class ImageWorkers: Sendable {
             .integer(
                 "workers.nice", flag: "worker-nice", \.niceness, in: 0...19,
                 help: "The worker threads' nice value, so event loops answer hits first when every core renders."),
+            .choice(
+                "workers.isolation", flag: "isolation", \.isolation,
+                help: "Where images are decoded and encoded: none, in the server; process, in worker processes."),
+            .integer(
+                "workers.max_jobs", flag: "worker-max-jobs", \.maxJobsPerProcess, in: 1...1_000_000,
+                help: "Jobs a worker process runs before it is replaced (with --isolation process)."),
         ]
 
         /// Throws the first value out of range.
         func validate() throws(ConfigurationError) {
             try Self.configurationKeys.validate(self)
         }
+    }
+
+    /// Where jobs decode and encode.
+    enum Isolation: String, CaseIterable, Sendable {
+        /// On the worker threads, in the server's own process.
+        case none
+        /// In worker processes, one per worker thread, which the server kills at a job's deadline.
+        case process
     }
 
     /// Proof that its holder has one of the places, asked for by `run`, and the client it
@@ -58,6 +76,8 @@ final class ImageWorkers: Sendable {
     }
 
     let settings: Settings
+    /// The worker processes jobs run in, when isolation is on.
+    let processes: WorkerPool?
     /// The places each client holds.
     private let shares: ClientShares
     private let pool: NIOThreadPool
@@ -69,9 +89,12 @@ final class ImageWorkers: Sendable {
     private let tickets = Atomic<Int>(0)
 
     /// Starts the worker threads; call `shutdown()` when done.
-    /// - Parameter placesPerClient: the most places one client holds at once.
-    init(settings: Settings, placesPerClient: Int) {
+    /// - Parameters:
+    ///   - placesPerClient: the most places one client holds at once.
+    ///   - processes: the worker processes jobs run in, when `settings.isolation` is `.process`.
+    init(settings: Settings, placesPerClient: Int, processes: WorkerPool? = nil) {
         self.settings = settings
+        self.processes = processes
         shares = ClientShares(limit: placesPerClient)
         pool = NIOThreadPool(numberOfThreads: settings.workers)
         pool.start()
@@ -160,8 +183,9 @@ final class ImageWorkers: Sendable {
         return (running, max(0, taken.load(ordering: .relaxed) - running))
     }
 
-    /// Lets running jobs finish and stops the threads.
+    /// Lets running jobs finish and stops the threads and the worker processes.
     func shutdown() async throws {
         try await pool.shutdownGracefully()
+        processes?.shutdown()
     }
 }

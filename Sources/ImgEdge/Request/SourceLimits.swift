@@ -1,6 +1,6 @@
 /// Bounds on what one request may cost, all checked from the source's header and the resize
 /// plan before any pixel is decoded.
-struct SourceLimits: Sendable, Hashable {
+struct SourceLimits: Sendable, Hashable, Codable {
     /// Largest original or upload accepted, in bytes.
     var maxSourceBytes = 32 * 1024 * 1024
     /// Most pixels decoded from a source, over all the frames decoded.

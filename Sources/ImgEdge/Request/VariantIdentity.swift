@@ -1,6 +1,6 @@
 /// What tells a request's variant from another of the same source: everything in the request
 /// that decides its bytes, made once, from one recipe, for both the variant key and the ETag.
-struct VariantIdentity: Sendable, Hashable {
+struct VariantIdentity: Sendable, Hashable, Codable {
     /// The options and the filter chain: with the source's digest, the format and the encoder
     /// settings, the ETag's input (`EntityTag`).
     let request: String

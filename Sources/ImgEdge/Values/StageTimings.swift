@@ -1,8 +1,8 @@
 /// Time spent in each pipeline stage, reported in the `Server-Timing` header and the
 /// `imgedge_stage_duration_seconds` histogram.
-struct StageTimings: Sendable {
+struct StageTimings: Sendable, Codable {
     /// A stage's name, as it appears in `Server-Timing`.
-    enum Stage: String, Sendable, CaseIterable {
+    enum Stage: String, Sendable, CaseIterable, Codable {
         case fetch
         /// Waiting for a worker thread, once the source is in.
         case queue
@@ -28,6 +28,11 @@ struct StageTimings: Sendable {
     /// Adds `duration` to `stage`.
     mutating func add(_ duration: Duration, to stage: Stage) {
         durations[stage, default: .zero] += duration
+    }
+
+    /// Adds every stage's time in `other`.
+    mutating func add(_ other: StageTimings) {
+        durations.merge(other.durations, uniquingKeysWith: +)
     }
 
     /// The time spent in `stage`; nil if the request did not go through it.

@@ -3,7 +3,7 @@ import Vips
 /// What a variant's bytes are: an encoded image, or one of the answers about the source that
 /// are cached and tagged like images (`format=json`, `format=thumbhash`). The raw value is
 /// what `X-Variant` says, the metrics' `format` label and the disk tier's record.
-enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable {
+enum VariantFormat: Sendable, Hashable, CaseIterable, RawRepresentable, Codable {
     case image(ImageFormat)
     /// The source's metadata as JSON.
     case metadata

@@ -17,6 +17,8 @@ struct RenderJob: Sendable {
     var negotiated: NegotiatedFormat
     /// What the variant's tag is made of besides the source, the format and the encoder.
     var identity: VariantIdentity
+    /// The SHA-256 of the source's bytes (`JobInput.digest`), computed once by whoever runs the job.
+    var sourceDigest: [UInt8]
     var ifNoneMatch: String?
     var limits: SourceLimits
     var encoding: EncodingSettings
@@ -42,7 +44,7 @@ struct RenderJob: Sendable {
             case .metadata: .metadata
             case .thumbHash: .thumbHash
             }
-        let tag = entityTag(format: variant)
+        let tag = renderedTag(variant)
         let variantHeader = cachingHeader(of: variant, tag: tag)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(variantHeader)
@@ -94,8 +96,7 @@ struct RenderJob: Sendable {
             negotiated.accepts(format),
             let stripped = source.bytes.withUnsafeBytes({ PrivateMetadata.removed(from: $0, format: format) })
         else { return nil }
-        let tag = EntityTag(
-            sourceDigest: input.digest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
+        let tag = originalTag(format)
         let variantHeader = cachingHeader(of: .image(format), tag: tag)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(variantHeader)
@@ -132,9 +133,16 @@ struct RenderJob: Sendable {
         return plan
     }
 
-    /// The tag of the variant: source content, options, format and encoder settings.
-    private func entityTag(format: VariantFormat) -> EntityTag {
-        EntityTag(sourceDigest: input.digest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
+    /// The tag of the variant rendered as `format`: source content, options, format and encoder
+    /// settings.
+    func renderedTag(_ format: VariantFormat) -> EntityTag {
+        EntityTag(sourceDigest: sourceDigest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
+    }
+
+    /// The tag of the original's own bytes, served as they are in `format`: the same whatever the
+    /// URL.
+    func originalTag(_ format: ImageFormat) -> EntityTag {
+        EntityTag(sourceDigest: sourceDigest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
     }
 
     /// The caching header of a variant rendered now as `format` under `tag`.

@@ -8,7 +8,7 @@ import Vips
 /// it. Measured with `Benchmarks/encoders.sh` and `Benchmarks/run.sh` (BENCHMARKS.md, "Encoder
 /// settings"): JPEG XL and AVIF at their lowest efforts land a third below JPEG's bytes; their
 /// next efforts save a fifth more but double the cost of a miss.
-struct EncodingSettings: Sendable, Hashable {
+struct EncodingSettings: Sendable, Hashable, Codable {
     /// Quality 1–100 by format, used when `q` is absent.
     var quality: [ImageFormat: Int] = [.jpeg: 80, .webp: 88, .avif: 77, .jxl: 83, .png: 100, .gif: 100]
     /// Encoder CPU effort by format, in each encoder's own range.

@@ -13,6 +13,8 @@ enum ImageServiceError: Error, Sendable {
     case source(SourceError)
     case vips(VipsError)
     case filter(FilterError)
+    /// The worker process rendering the job died or misbehaved, or none could start.
+    case worker(WorkerFailure)
     /// Every worker is busy and the queue is full.
     case overloaded
 
@@ -61,6 +63,10 @@ extension SourceError: ImageServiceFailure {
 
 extension VipsError: ImageServiceFailure {
     var serviceError: ImageServiceError { .vips(self) }
+}
+
+extension WorkerFailure: ImageServiceFailure {
+    var serviceError: ImageServiceError { .worker(self) }
 }
 
 extension FilterError: ImageServiceFailure {

@@ -3,9 +3,13 @@ import Testing
 
 @Suite("A job's deadline covers every step, encoding included")
 struct RenderJobDeadlineTests {
-    @Test("an encode that cannot finish by a 2 s deadline is answered 503 within 3 s, and the next request is served")
-    func encodeBoundedByDeadline() async throws {
-        let server = try await ImgEdgeProcess.Server.servingTestImages(["--max-processing-seconds", "2"])
+    @Test(
+        "an encode that cannot finish by a 2 s deadline is answered 503 within 3 s, and the next request is served",
+        arguments: ["none", "process"])
+    func encodeBoundedByDeadline(isolation: String) async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--max-processing-seconds", "2", "--isolation", isolation,
+        ])
         let connection = try RawConnection(port: server.port)
         let start = ContinuousClock.now
         await connection.send(
@@ -21,9 +25,9 @@ struct RenderJobDeadlineTests {
         #expect(await server.stop() == 0)
     }
 
-    @Test("with the default deadline, a large WebP at q100 still renders")
-    func defaultDeadlineRenders() async throws {
-        let server = try await ImgEdgeProcess.Server.servingTestImages()
+    @Test("with the default deadline, a large WebP at q100 still renders", arguments: ["none", "process"])
+    func defaultDeadlineRenders(isolation: String) async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", isolation])
         #expect(await RawConnection.status(ofGet: "/large-20mp.jpg?w=2048&format=webp&q=100", port: server.port) == "200")
         #expect(await server.stop() == 0)
     }

@@ -1,5 +1,5 @@
 /// Why a fetched or uploaded source cannot be processed, before libvips decodes it.
-enum SourceError: Error, Sendable, Equatable {
+enum SourceError: Error, Sendable, Equatable, Codable {
     /// The source is larger than the byte limit.
     case tooLarge(limit: Int)
     /// The upload ended before its end: the client went away or stopped sending.

@@ -1,0 +1,37 @@
+#ifndef IMGEDGE_WORKER_PROCESS_H
+#define IMGEDGE_WORKER_PROCESS_H
+
+#include <stddef.h>
+
+
+/// The system calls a worker process and its server need that Swift cannot make directly:
+/// ancillary data (CMSG_* are macros), posix_spawn with closefrom, memfd sealing and prctl.
+/// Every function returns -1 with errno set on failure, unless it says otherwise.
+
+/// Starts `path` with `argv` and `envp` (each NULL-terminated), in a new process group of its
+/// own, with default signal handling and no signal blocked, with `socket` as its descriptor 3
+/// and every other descriptor but 0, 1 and 2 closed. Returns the child's pid.
+int imgedge_spawn_worker(const char *path, char *const argv[], char *const envp[], int socket);
+
+/// Sends `length` bytes of `bytes` on `socket`, with descriptor `fd` attached to the first byte
+/// when `fd` >= 0. Returns the bytes sent, which may be fewer than `length`.
+long imgedge_send_with_fd(int socket, const void *bytes, size_t length, int fd);
+
+/// Receives up to `length` bytes into `bytes` from `socket`; a descriptor sent with them is
+/// stored in `*fd` (close-on-exec), else `*fd` is -1. More than one descriptor, or a truncated
+/// control message, closes them all and fails with EBADMSG. Returns the bytes received, 0 at
+/// the end of the stream.
+long imgedge_receive_with_fd(int socket, void *bytes, size_t length, int *fd);
+
+/// A memfd holding `length` bytes of `bytes`, sealed against every change of size or content,
+/// close-on-exec.
+int imgedge_sealed_memfd(const void *bytes, size_t length);
+
+/// Whether `fd` is a memfd sealed against writing, growing and shrinking: 1 or 0.
+int imgedge_is_sealed_memfd(int fd);
+
+/// Asks the kernel to send SIGKILL to the calling process when its parent thread exits, then
+/// checks the parent is still `parent` (it may have gone before the request).
+int imgedge_die_with_parent(int parent);
+
+#endif

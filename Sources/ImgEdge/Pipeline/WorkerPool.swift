@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+import Vips
+
+/// The worker processes that render jobs when isolation is on: started ahead, each running
+/// one job at a time for the worker thread that took it, and replaced when it dies, misbehaves
+/// or has run `maxJobs` jobs.
+///
+/// `render` blocks its thread (one of `ImageWorkers`') from sending the job to reading the
+/// answer, as the job itself did in process. Everything a worker answers is checked
+/// (`WorkerAnswer.checked`): the server, not the worker, says what a variant's tag is.
+final class WorkerPool: Sendable {
+    /// How to start a worker: the executable, its arguments (its own name first) and its
+    /// environment (`NAME=value`).
+    struct Launch: Sendable {
+        var executable: String
+        var arguments: [String]
+        var environment: [String]
+
+        /// A worker process started this way.
+        func start() throws(WorkerStartError) -> WorkerProcess {
+            try WorkerProcess(executable: executable, arguments: arguments, environment: environment)
+        }
+    }
+
+    /// How long a worker has to answer once its job's deadline has passed (libvips stops at its
+    /// next tile and the worker answers `stopped`; an encoder may not stop); then it is killed.
+    static let grace = Duration.seconds(1)
+
+    private let launch: Launch
+    private let maxJobs: Int
+    private let idle = Mutex<[WorkerProcess]>([])
+    private let logger: Logger
+
+    /// Starts `size` workers; each one's start-up runs in its own process, so this returns at once.
+    init(launch: Launch, size: Int, maxJobs: Int, logger: Logger) {
+        self.launch = launch
+        self.maxJobs = maxJobs
+        self.logger = logger
+        let started = (0..<size).compactMap { _ in try? launch.start() }
+        idle.withLock { $0 = started }
+    }
+
+    /// Renders `job` in a worker process, blocking the calling thread until it answers, dies, or
+    /// is killed: at the job's deadline plus `grace`, or once `budget` is cancelled (every
+    /// client gone, or shutdown).
+    func render(_ job: RenderJob, source: SourceBytes, budget: EvaluationBudget) throws(ImageServiceError) -> RenderOutcome {
+        let process = try checkOut()
+        var reusable = false
+        defer { checkIn(process, reusable: reusable) }
+        let exchanged: (answer: WorkerAnswer.Checked, body: [UInt8])
+        do throws(WorkerSocketError) {
+            exchanged = try exchange(job, source: source, with: process, budget: budget)
+        } catch {
+            throw failure(error, of: process)
+        }
+        reusable = true
+        switch exchanged.answer {
+        case .failed(let failure):
+            throw failure
+        case .notModified(let header):
+            return .notModified(header)
+        case .rendered(let header, _, let timings):
+            var allTimings = job.timings
+            allTimings.add(timings)
+            return .image(RenderedImage(body: ByteBuffer(bytes: exchanged.body), header: header, timings: allTimings))
+        }
+    }
+
+    /// Sends `job` to `process` and reads its answer, checked, and the body that follows it.
+    private func exchange(
+        _ job: RenderJob, source: SourceBytes, with process: WorkerProcess, budget: EvaluationBudget
+    ) throws(WorkerSocketError) -> (answer: WorkerAnswer.Checked, body: [UInt8]) {
+        let longest = job.limits.maxProcessingTime + Self.grace
+        let deadline = ContinuousClock.now + longest
+        try send(job, source: source, to: process)
+        let (answer, _) = try process.socket.receive(
+            maxLength: [.answer: WorkerAnswer.maxEncodedLength], until: deadline, stoppingWhen: { budget.isSpent })
+        let checked: WorkerAnswer.Checked
+        do throws(WorkerProtocolError) {
+            checked = try WorkerAnswer.checked(answer.payload, for: job, within: longest)
+        } catch {
+            throw .protocolError(error)
+        }
+        guard case .rendered(_, let bodyLength, _) = checked else { return (checked, []) }
+        let (body, _) = try process.socket.receive(
+            maxLength: [.body: bodyLength], until: deadline, stoppingWhen: { budget.isSpent })
+        guard body.payload.count == bodyLength else { throw .protocolError(.truncated) }
+        return (checked, body.payload)
+    }
+
+    /// Sends the job's frame with the source's bytes beside it, in a sealed memfd.
+    private func send(_ job: RenderJob, source: SourceBytes, to process: WorkerProcess) throws(WorkerSocketError) {
+        let payload: [UInt8]
+        do {
+            payload = Array(try JSONEncoder().encode(WorkerJob(job, sourceLength: source.count)))
+        } catch {
+            throw .protocolError(.malformed("the job does not encode: \(error)"))
+        }
+        let memfd = try SealedMemfd(source)
+        try process.socket.send(WorkerFrame(kind: .job, payload: payload), passing: memfd.descriptor)
+    }
+
+    /// The service's error for a job whose worker ended as `error` says. A worker that failed
+    /// otherwise than by its job's own error is killed (`checkIn` then drops it), and its end
+    /// logged.
+    private func failure(_ error: WorkerSocketError, of process: WorkerProcess) -> ImageServiceError {
+        process.kill()
+        switch error {
+        case .timedOut, .stopped:
+            return .vips(.stopped)
+        case .closed:
+            let exit = process.reap() ?? WorkerExit(status: 0)
+            logger.error("worker \(process.pid) died during a job: \(exit)")
+            return .worker(.died(exit))
+        case .protocolError(let violation):
+            logger.error("worker \(process.pid) broke the protocol and was killed: \(violation)")
+            return .worker(.misbehaved("\(violation)"))
+        }
+    }
+
+    /// An idle worker that still runs, or a new one when there is none.
+    private func checkOut() throws(ImageServiceError) -> WorkerProcess {
+        while let process = idle.withLock({ $0.popLast() }) {
+            if !process.hasEnded { return process }
+            logger.error("worker \(process.pid) ended while idle")
+        }
+        do throws(WorkerStartError) {
+            return try launch.start()
+        } catch {
+            logger.error("no worker could start: \(error)")
+            throw .worker(.couldNotStart(error))
+        }
+    }
+
+    /// Keeps a worker for the next job, or ends it (dead, killed, or done `maxJobs` jobs) and
+    /// starts its replacement.
+    private func checkIn(_ process: WorkerProcess, reusable: Bool) {
+        let jobs = process.jobsDone.add(1, ordering: .relaxed).newValue
+        if reusable, jobs < maxJobs {
+            idle.withLock { $0.append(process) }
+            return
+        }
+        process.reap()
+        if let replacement = try? launch.start() {
+            idle.withLock { $0.append(replacement) }
+        }
+    }
+
+    /// Kills every idle worker; a worker still running a job ends with it.
+    func shutdown() {
+        let processes = idle.withLock { idle in
+            defer { idle = [] }
+            return idle
+        }
+        for process in processes { process.reap() }
+    }
+}

@@ -1,0 +1,120 @@
+import CWorkerProcess
+import Filters
+import Foundation
+import Glibc
+import NIOCore
+import Vips
+
+/// A worker process's side of the socket: reads jobs, renders each with `RenderJob`, answers,
+/// until the server closes the socket.
+///
+/// The server is trusted here (it started this process), but its frames are still checked:
+/// a bad one ends the worker, which the server sees as a death and replaces.
+enum WorkerLoop {
+    /// The descriptor the server's socket is on (`imgedge_spawn_worker` puts it there).
+    static let socketDescriptor: Int32 = 3
+
+    /// Why a worker exits otherwise than at the end of the socket.
+    enum Exit: Int32 {
+        /// The socket ended: the server is done with this worker.
+        case finished = 0
+        /// The server was gone before the worker could tie its life to it.
+        case orphaned = 70
+        case libvipsFailed = 71
+        /// The server sent what the protocol does not allow, or the socket failed.
+        case badFrame = 72
+        /// An answer could not be sent.
+        case cannotAnswer = 73
+    }
+
+    /// Serves jobs until the socket ends or fails.
+    static func run(parent: Int32, modulesDirectory: String, filterLimits: FilterLimits) -> Exit {
+        guard imgedge_die_with_parent(parent) == 0 else { return .orphaned }
+        do {
+            try Libvips.start()
+        } catch {
+            return .libvipsFailed
+        }
+        Libvips.tuneAllocator(arenas: 1)
+        let registry = FilterRegistry(directory: modulesDirectory, limits: filterLimits)
+        let socket = WorkerSocket(descriptor: socketDescriptor)
+        while true {
+            let frame: WorkerFrame
+            let source: Int32?
+            do {
+                (frame, source) = try socket.receive(maxLength: [.job: WorkerJob.maxEncodedLength])
+            } catch .closed(errno: 0) {
+                return .finished
+            } catch {
+                return .badFrame
+            }
+            guard let source else { return .badFrame }
+            let answered = answer(to: frame.payload, source: source, registry: registry)
+            close(source)
+            guard let answered else { return .badFrame }
+            do {
+                try socket.send(WorkerFrame(kind: .answer, payload: Array(try JSONEncoder().encode(answered.answer))))
+                if let body = answered.body { try socket.send(WorkerFrame(kind: .body, payload: body)) }
+            } catch {
+                return .cannotAnswer
+            }
+        }
+    }
+
+    /// The answer to the job `payload` describes, on the source in the memfd `source`, and the
+    /// body that follows it; nil when the job or its source is not what the protocol says.
+    private static func answer(
+        to payload: [UInt8], source: Int32, registry: FilterRegistry
+    ) -> (answer: WorkerAnswer, body: [UInt8]?)? {
+        guard let job = try? JSONDecoder().decode(WorkerJob.self, from: Data(payload)),
+            (0...job.limits.maxSourceBytes).contains(job.sourceLength),
+            let bytes = read(source, count: job.sourceLength)
+        else { return nil }
+        var steps: [ResolvedFilter] = []
+        for filter in job.filters {
+            guard let module = registry.modules[filter.name], module.fingerprint == filter.fingerprint else {
+                let reason = "not the module the server resolved"
+                return (.failed(.filter(.invalidModule(name: filter.name, reason: reason))), nil)
+            }
+            steps.append(ResolvedFilter(module: module, arguments: filter.arguments))
+        }
+        let renderJob = RenderJob(
+            input: .encoded(SourceImage(bytes: bytes, lastModified: job.lastModified, version: nil)), options: job.options,
+            filters: RequestFilters(registry: registry, steps: steps), negotiated: job.negotiated, identity: job.identity,
+            sourceDigest: job.sourceDigest, ifNoneMatch: job.ifNoneMatch, limits: job.limits, encoding: job.encoding,
+            timings: StageTimings(), budget: EvaluationBudget())
+        do throws(ImageServiceError) {
+            switch try renderJob.run() {
+            case .image(let image):
+                let body = Array(image.body.readableBytesView)
+                let answer = WorkerAnswer.rendered(
+                    format: image.format, entityTag: image.header.entityTag, bodyLength: body.count, timings: image.timings)
+                return (answer, body)
+            case .notModified(let header):
+                return (.notModified(format: header.format, entityTag: header.entityTag), nil)
+            }
+        } catch {
+            guard let failure = WorkerJobError(error) else { return nil }
+            return (.failed(failure), nil)
+        }
+    }
+
+    /// The `count` bytes of the sealed memfd `descriptor`; nil when it is not one, or holds
+    /// another number of bytes.
+    private static func read(_ descriptor: Int32, count: Int) -> SourceBytes? {
+        var status = stat()
+        guard SealedMemfd.isSealed(descriptor), fstat(descriptor, &status) == 0, Int(status.st_size) == count else {
+            return nil
+        }
+        enum ShortRead: Error { case short }
+        return try? SourceBytes(count: count) { (buffer) throws(ShortRead) in
+            var filled = 0
+            while filled < count {
+                let read = pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(filled))
+                if read < 0, errno == EINTR { continue }
+                guard read > 0 else { throw .short }
+                filled += read
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Filters
+import Foundation
+import Vips
+
+/// Server to worker: everything a `RenderJob` reads except the source's bytes, which travel
+/// beside the frame as a sealed memfd of `sourceLength` bytes.
+struct WorkerJob: Codable, Sendable {
+    /// A `filter=` step: the module by name, and the fingerprint of the bytes the server
+    /// resolved it to, which the worker's own copy must have.
+    struct Filter: Codable, Sendable, Equatable {
+        var name: String
+        var fingerprint: UInt64
+        var arguments: [Float]
+    }
+
+    var options: ProcessingOptions
+    var filters: [Filter]
+    var negotiated: NegotiatedFormat
+    var identity: VariantIdentity
+    var ifNoneMatch: String?
+    var limits: SourceLimits
+    var encoding: EncodingSettings
+    /// The SHA-256 of the source, which the server computed: the tag's first part.
+    var sourceDigest: [UInt8]
+    var lastModified: String?
+    var sourceLength: Int
+
+    /// The most bytes a job's JSON takes: options and filter arguments are bounded by the query
+    /// they came from, which the HTTP server bounds far below this.
+    static let maxEncodedLength = 1 << 20
+
+    /// The job `job` is, for a source of `sourceLength` bytes.
+    init(_ job: RenderJob, sourceLength: Int) {
+        options = job.options
+        filters = job.filters.steps.map {
+            Filter(name: $0.module.name, fingerprint: $0.module.fingerprint, arguments: $0.arguments)
+        }
+        negotiated = job.negotiated
+        identity = job.identity
+        ifNoneMatch = job.ifNoneMatch
+        limits = job.limits
+        encoding = job.encoding
+        sourceDigest = job.sourceDigest
+        lastModified = job.input.lastModified
+        self.sourceLength = sourceLength
+    }
+}
+
+/// Worker to server: how the job ended. An image's bytes follow in a `.body` frame of exactly
+/// `bodyLength` bytes.
+///
+/// The server believes none of it blindly: the format must be one the request allows, the tag
+/// the one the server computes itself for that format, every length and duration in its bounds.
+enum WorkerAnswer: Codable, Sendable {
+    case rendered(format: VariantFormat, entityTag: String, bodyLength: Int, timings: StageTimings)
+    case notModified(format: VariantFormat, entityTag: String)
+    case failed(WorkerJobError)
+
+    /// The most bytes an answer's JSON takes.
+    static let maxEncodedLength = 64 << 10
+    /// The most bytes of a body: more than the largest output the pixel limits allow in any
+    /// format, and more than the largest source served as it is.
+    static let maxBodyLength = 512 << 20
+
+    /// What a worker's answer says once the server has checked it.
+    enum Checked {
+        case rendered(VariantHeader, bodyLength: Int, timings: StageTimings)
+        case notModified(VariantHeader)
+        case failed(ImageServiceError)
+    }
+
+    /// Decodes `payload` and checks it against `job`, the job it answers: the format one the job
+    /// may give, the tag the server's own for it, every length and duration within bounds.
+    /// - Parameter longest: the longest a stage of the job can have taken.
+    static func checked(_ payload: [UInt8], for job: RenderJob, within longest: Duration) throws(WorkerProtocolError) -> Checked {
+        let answer: WorkerAnswer
+        do {
+            answer = try JSONDecoder().decode(WorkerAnswer.self, from: Data(payload))
+        } catch {
+            throw .malformed("the answer does not decode")
+        }
+        switch answer {
+        case .failed(let failure):
+            return .failed(failure.serviceError)
+        case .notModified(let format, let entityTag):
+            let header = try job.checkedHeader(format: format, entityTag: entityTag)
+            guard let ifNoneMatch = job.ifNoneMatch, EntityTag.isMatched(entityTag, byIfNoneMatch: ifNoneMatch) else {
+                throw .malformed("not modified, but the tag is not one If-None-Match names")
+            }
+            return .notModified(header)
+        case .rendered(let format, let entityTag, let bodyLength, let timings):
+            let header = try job.checkedHeader(format: format, entityTag: entityTag)
+            guard (0...maxBodyLength).contains(bodyLength) else { throw .malformed("a body of \(bodyLength) bytes") }
+            for stage in StageTimings.Stage.allCases {
+                guard let duration = timings.duration(of: stage) else { continue }
+                guard duration >= .zero, duration <= longest else { throw .malformed("\(stage.rawValue) took \(duration)") }
+            }
+            return .rendered(header, bodyLength: bodyLength, timings: timings)
+        }
+    }
+}
+
+extension RenderJob {
+    /// The header of the variant a worker says this job gave as `format` under `entityTag`.
+    /// - Throws: `.malformed` unless the format is one this job may give and the tag is the one
+    ///   the job gives it, as a render or as the original itself.
+    func checkedHeader(format: VariantFormat, entityTag: String) throws(WorkerProtocolError) -> VariantHeader {
+        let header = VariantHeader(
+            format: format, entityTag: entityTag, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime)
+        switch (options.answer, format) {
+        case (.metadata, .metadata), (.thumbHash, .thumbHash):
+            if entityTag == renderedTag(format).description { return header }
+        case (.image, .image(let image)), (.placeholder, .image(let image)):
+            let renderable = negotiated.candidates.contains(image) || [.jpeg, .png, .gif].contains(image)
+            if renderable, entityTag == renderedTag(format).description { return header }
+            if options.answer == .image, negotiated.accepts(image), entityTag == originalTag(image).description { return header }
+        default:
+            break
+        }
+        throw .malformed("\(format.rawValue) under \(entityTag.prefix(64)) is not a variant this job gives")
+    }
+}
+
+/// The failures a job itself can end in, as a worker reports them: a source the limits refuse,
+/// libvips failing or stopped, a filter failing. Anything else from a worker is a protocol
+/// violation.
+enum WorkerJobError: Error, Codable, Sendable, Equatable {
+    case source(SourceError)
+    case vips(VipsError)
+    case filter(FilterError)
+
+    init?(_ error: ImageServiceError) {
+        switch error {
+        case .source(let error): self = .source(error)
+        case .vips(let error): self = .vips(error)
+        case .filter(let error): self = .filter(error)
+        case .request, .refused, .origin, .overloaded, .worker: return nil
+        }
+    }
+
+    var serviceError: ImageServiceError {
+        switch self {
+        case .source(let error): .source(error)
+        case .vips(let error): .vips(error)
+        case .filter(let error): .filter(error)
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/// A worker process failed a job by itself, whatever the job's input.
+enum WorkerFailure: Error, Sendable, Equatable {
+    /// It died during the job (a signal, or an exit), or closed its socket.
+    case died(WorkerExit)
+    /// It sent what the protocol does not allow, or what the server cannot believe; it has been
+    /// killed.
+    case misbehaved(String)
+    /// No worker process could be started.
+    case couldNotStart(WorkerStartError)
+}

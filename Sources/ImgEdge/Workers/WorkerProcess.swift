@@ -1,0 +1,109 @@
+import CWorkerProcess
+import Glibc
+import Synchronization
+
+/// One worker process: a fresh exec of this binary in worker mode, in a process group of its
+/// own, connected to the server by a socket pair and no other descriptor, and killed by the
+/// kernel if the server dies (`WorkerLoop` asks for that before anything else).
+///
+/// A worker runs one job at a time for the thread that took it from `WorkerPool`; `kill()` may
+/// come from any thread (a deadline, a client gone), and ends the job under way: its socket
+/// then reads the end of the stream.
+final class WorkerProcess: Sendable {
+    let pid: pid_t
+    let socket: WorkerSocket
+    /// Jobs this process has finished, for recycling.
+    let jobsDone = Atomic<Int>(0)
+    private let reaped = Mutex(false)
+
+    /// Starts `executable` with `arguments` (its own name first) and `environment` (`NAME=value`).
+    /// - Throws: the `errno` of the failed call.
+    init(executable: String, arguments: [String], environment: [String]) throws(WorkerStartError) {
+        var ends: [Int32] = [-1, -1]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
+            throw WorkerStartError(call: "socketpair", errno: errno)
+        }
+        let child = ends[1]
+        defer { close(child) }
+        let spawned = Self.spawn(executable, arguments, environment, socket: child)
+        guard spawned > 0 else {
+            let failure = errno
+            close(ends[0])
+            throw WorkerStartError(call: "posix_spawn", errno: failure)
+        }
+        pid = spawned
+        socket = WorkerSocket(descriptor: ends[0])
+    }
+
+    private static func spawn(_ executable: String, _ arguments: [String], _ environment: [String], socket: Int32) -> pid_t {
+        var argv = arguments.map { strdup($0) } + [nil]
+        var envp = environment.map { strdup($0) } + [nil]
+        defer {
+            for string in argv + envp { free(string) }
+        }
+        return argv.withUnsafeMutableBufferPointer { argv in
+            envp.withUnsafeMutableBufferPointer { envp in
+                imgedge_spawn_worker(executable, argv.baseAddress, envp.baseAddress, socket)
+            }
+        }
+    }
+
+    /// Kills the process with SIGKILL; what it was doing ends at once.
+    func kill() {
+        _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// Whether the process has ended (it is then collected); false while it runs.
+    var hasEnded: Bool {
+        reaped.withLock { reaped in
+            if reaped { return true }
+            var status: Int32 = 0
+            reaped = waitpid(pid, &status, WNOHANG) == pid
+            return reaped
+        }
+    }
+
+    /// Kills the process if it still runs and collects its exit status: how it ended, once.
+    @discardableResult
+    func reap() -> WorkerExit? {
+        reaped.withLock { reaped -> WorkerExit? in
+            guard !reaped else { return nil }
+            reaped = true
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == 0 {
+                kill()
+                while waitpid(pid, &status, 0) < 0, errno == EINTR {}
+            }
+            return WorkerExit(status: status)
+        }
+    }
+
+    deinit {
+        reap()
+    }
+}
+
+/// How a worker process ended.
+struct WorkerExit: Equatable, Sendable {
+    /// The signal that ended it, if one did.
+    var signal: Int32?
+    /// Its exit code, if it exited.
+    var code: Int32?
+
+    init(status: Int32) {
+        let signal = status & 0x7f
+        if signal == 0 {
+            self.signal = nil
+            code = (status >> 8) & 0xff
+        } else {
+            self.signal = signal
+            code = nil
+        }
+    }
+}
+
+/// A worker process could not be started.
+struct WorkerStartError: Error, Equatable, Sendable {
+    var call: String
+    var errno: Int32
+}

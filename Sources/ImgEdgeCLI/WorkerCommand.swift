@@ -1,0 +1,23 @@
+import ArgumentParser
+import Foundation
+import ImgEdge
+
+/// `imgedge worker`: not for people. The server starts its worker processes with it (with
+/// `--isolation process`), each on a socket at descriptor 3, and tells it its own pid.
+struct WorkerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "worker",
+        abstract: "Render jobs for the imgedge server that started this process.",
+        shouldDisplay: false
+    )
+
+    @Option(help: "The pid of the server; the worker dies with it.")
+    var parent: Int32
+
+    @OptionGroup var options: SettingsOptions
+
+    func run() throws {
+        let configuration = try options.resolve().value
+        throw ExitCode(runWorker(parent: parent, configuration: configuration))
+    }
+}

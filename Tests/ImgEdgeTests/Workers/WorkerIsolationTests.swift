@@ -1,0 +1,68 @@
+import Foundation
+import Glibc
+import Testing
+
+@Suite("With --isolation process, images are decoded and encoded in worker processes that cost one request when they die")
+struct WorkerIsolationTests {
+    @Test("a render in a worker gives the bytes a render in the server gives, and the workers are the server's children")
+    func sameBytes() async throws {
+        let inProcess = try await ImgEdgeProcess.Server.servingTestImages()
+        let isolated = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "2"])
+        for path in ["/landscape.jpg?w=300&format=webp", "/landscape.jpg?w=200&format=json", "/animated.gif?w=50&format=gif"] {
+            let expected = try await ProxiedResponse.get("http://127.0.0.1:\(inProcess.port)\(path)", [])
+            let answer = try await ProxiedResponse.get("http://127.0.0.1:\(isolated.port)\(path)", [])
+            #expect(answer.status == 200 && expected.status == 200, "\(path)")
+            #expect(answer.body == expected.body, "\(path): \(answer.body.count) bytes against \(expected.body.count)")
+            #expect(answer["etag"] == expected["etag"], "\(path)")
+        }
+        let workers = isolated.children()
+        #expect(workers.count == 2, "\(workers)")
+        for pid in workers {
+            #expect(Self.commandLine(of: pid).contains("worker"))
+        }
+        #expect(await isolated.stop() == 0)
+        #expect(await inProcess.stop() == 0)
+    }
+
+    @Test("a worker killed mid-job answers that request 422 at once, the next is served, and the pool is whole again")
+    func killedWorker() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "1"])
+        let before = try #require(server.children().first)
+        let connection = try RawConnection(port: server.port)
+        await connection.send(
+            Array("GET /large-20mp.jpg?w=4096&format=webp&q=100 HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        // The render takes seconds (a 16 MP WebP at q100); the kill comes well inside it.
+        try await Task.sleep(for: .milliseconds(300))
+        let killed = ContinuousClock.now
+        kill(before, SIGKILL)
+        let answer = await connection.receive(timeout: 10)
+        #expect(answer.hasPrefix("HTTP/1.1 422"), "\(answer.prefix(300))")
+        // Alone it is answered well within a second; the kernel closes a killed process's socket
+        // only after unmapping its memory, which takes longer while the suite loads both cores.
+        #expect(ContinuousClock.now - killed < .seconds(3))
+        #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
+        let after = server.children()
+        #expect(after.count == 1 && !after.contains(before), "\(after)")
+        #expect(server.log.contains("died during a job"))
+        #expect(await server.stop() == 0)
+    }
+
+    private static func commandLine(of pid: Int32) -> String {
+        let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+        return String(decoding: bytes.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
+    }
+}
+
+extension ImgEdgeProcess.Server {
+    /// The pids of the server's live child processes.
+    func children() -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let afterName = stat.split(separator: ")").last
+            else { return false }
+            let fields = afterName.split(separator: " ")
+            return fields.count > 2 && fields[0] != "Z" && Int32(fields[1]) == process.processIdentifier
+        }.sorted()
+    }
+}
