@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -141,5 +142,19 @@ int imgedge_die_with_parent(int parent) {
         errno = ESRCH;
         return -1;
     }
+    return 0;
+}
+
+int imgedge_no_new_privileges(void) {
+    return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+int imgedge_limit_resources(size_t max_address_space, int max_files) {
+    struct rlimit address_space = {.rlim_cur = max_address_space, .rlim_max = max_address_space};
+    struct rlimit files = {.rlim_cur = (rlim_t)max_files, .rlim_max = (rlim_t)max_files};
+    struct rlimit core = {.rlim_cur = 0, .rlim_max = 0};
+    if (setrlimit(RLIMIT_AS, &address_space) != 0) return -1;
+    if (setrlimit(RLIMIT_NOFILE, &files) != 0) return -1;
+    if (setrlimit(RLIMIT_CORE, &core) != 0) return -1;
     return 0;
 }

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import ImgEdge
 
-/// `imgedge worker`: not for people. The server starts its worker processes with it (with
-/// `--isolation process`), each on a socket at descriptor 3, and tells it its own pid.
+/// `imgedge worker`: not for people, and not in the help. The server starts its worker processes
+/// with it (with `--isolation process`), each on a socket at descriptor 3, and tells it its own
+/// pid. `Entry` runs it on the main thread.
 struct WorkerCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "worker",

@@ -34,4 +34,12 @@ int imgedge_is_sealed_memfd(int fd);
 /// checks the parent is still `parent` (it may have gone before the request).
 int imgedge_die_with_parent(int parent);
 
+/// Makes the calling thread, and every thread it starts from now on, unable to gain privileges
+/// (PR_SET_NO_NEW_PRIVS): call it first, on the main thread.
+int imgedge_no_new_privileges(void);
+
+/// Limits the calling process to `max_address_space` bytes of address space and `max_files`
+/// descriptors, without core dumps.
+int imgedge_limit_resources(size_t max_address_space, int max_files);
+
 #endif

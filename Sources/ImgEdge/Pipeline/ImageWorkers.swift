@@ -28,6 +28,9 @@ final class ImageWorkers: Sendable {
         var isolation = Isolation.none
         /// Jobs a worker process runs before it is replaced.
         var maxJobsPerProcess = 1000
+        /// The address space a worker process may map, in bytes: a decode past it fails (or
+        /// kills the worker), not the server.
+        var maxProcessMemory = 1 << 30
 
         init() {}
 
@@ -48,6 +51,9 @@ final class ImageWorkers: Sendable {
             .integer(
                 "workers.max_jobs", flag: "worker-max-jobs", \.maxJobsPerProcess, in: 1...1_000_000,
                 help: "Jobs a worker process runs before it is replaced (with --isolation process)."),
+            .integer(
+                "workers.max_memory", flag: "worker-max-memory", \.maxProcessMemory, in: (256 << 20)...Int.max,
+                help: "Address space, in bytes, a worker process may map (with --isolation process)."),
         ]
 
         /// Throws the first value out of range.

@@ -136,14 +136,17 @@ final class WorkerPool: Sendable {
     }
 
     /// Keeps a worker for the next job, or ends it (dead, killed, or done `maxJobs` jobs) and
-    /// starts its replacement.
+    /// starts its replacement. The replacement starts on this thread, which lives as long as the
+    /// server (a worker dies with the thread that started it); the end is collected on a thread
+    /// of its own, since the kernel frees a large worker's memory before its exit can be seen.
     private func checkIn(_ process: WorkerProcess, reusable: Bool) {
         let jobs = process.jobsDone.add(1, ordering: .relaxed).newValue
         if reusable, jobs < maxJobs {
             idle.withLock { $0.append(process) }
             return
         }
-        process.reap()
+        process.kill()
+        Thread.detachNewThread { process.reap() }
         if let replacement = try? launch.start() {
             idle.withLock { $0.append(replacement) }
         }

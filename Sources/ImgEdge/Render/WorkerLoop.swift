@@ -25,10 +25,19 @@ enum WorkerLoop {
         case badFrame = 72
         /// An answer could not be sent.
         case cannotAnswer = 73
+        /// The lockdown could not be applied.
+        case notLockedDown = 74
     }
 
-    /// Serves jobs until the socket ends or fails.
-    static func run(parent: Int32, modulesDirectory: String, filterLimits: FilterLimits) -> Exit {
+    /// Descriptors a worker may hold: the standard three, the socket, a job's memfd, and room.
+    static let maxDescriptors: Int32 = 16
+
+    /// Gives up privileges for good, starts libvips and loads the filter modules, limits the
+    /// process (`maxMemory` bytes of address space, `maxDescriptors`, no core dumps), then
+    /// serves jobs until the socket ends or fails. Call it on the main thread before any other
+    /// starts, so that every thread inherits the lockdown.
+    static func run(parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int) -> Exit {
+        guard imgedge_no_new_privileges() == 0 else { return .notLockedDown }
         guard imgedge_die_with_parent(parent) == 0 else { return .orphaned }
         do {
             try Libvips.start()
@@ -37,6 +46,7 @@ enum WorkerLoop {
         }
         Libvips.tuneAllocator(arenas: 1)
         let registry = FilterRegistry(directory: modulesDirectory, limits: filterLimits)
+        guard imgedge_limit_resources(maxMemory, maxDescriptors) == 0 else { return .notLockedDown }
         let socket = WorkerSocket(descriptor: socketDescriptor)
         while true {
             let frame: WorkerFrame

@@ -4,11 +4,15 @@ import Testing
 
 @Suite("With --isolation process, images are decoded and encoded in worker processes that cost one request when they die")
 struct WorkerIsolationTests {
-    @Test("a render in a worker gives the bytes a render in the server gives, and the workers are the server's children")
+    @Test("a render in a worker gives the bytes a render in the server gives; the workers are the server's children, locked down")
     func sameBytes() async throws {
         let inProcess = try await ImgEdgeProcess.Server.servingTestImages()
         let isolated = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "2"])
-        for path in ["/landscape.jpg?w=300&format=webp", "/landscape.jpg?w=200&format=json", "/animated.gif?w=50&format=gif"] {
+        let paths = [
+            "/landscape.jpg?w=300&format=webp", "/landscape.jpg?w=200&format=json", "/animated.gif?w=50&format=gif",
+            "/landscape.jpg?w=300&format=jpeg&filter=sepia", "/portrait.jpg?w=300&format=png&filter=vignette(0.4)",
+        ]
+        for path in paths {
             let expected = try await ProxiedResponse.get("http://127.0.0.1:\(inProcess.port)\(path)", [])
             let answer = try await ProxiedResponse.get("http://127.0.0.1:\(isolated.port)\(path)", [])
             #expect(answer.status == 200 && expected.status == 200, "\(path)")
@@ -19,6 +23,13 @@ struct WorkerIsolationTests {
         #expect(workers.count == 2, "\(workers)")
         for pid in workers {
             #expect(Self.commandLine(of: pid).contains("worker"))
+            let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+            #expect(status.contains("NoNewPrivs:\t1"), "\(status)")
+            let limits = try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8)
+            for (limit, value) in [("Max address space", "1073741824"), ("Max open files", "16"), ("Max core file size", "0")] {
+                let line = limits.split(separator: "\n").first { $0.hasPrefix(limit) }.map(String.init) ?? ""
+                #expect(line.split(separator: " ", omittingEmptySubsequences: true).contains { $0 == value }, "\(line)")
+            }
         }
         #expect(await isolated.stop() == 0)
         #expect(await inProcess.stop() == 0)
