@@ -44,7 +44,9 @@ enum WorkerLoop {
         } catch {
             return .libvipsFailed
         }
-        Libvips.tuneAllocator(arenas: 1)
+        // glibc's own allocator settings, not the server's fixed mapping threshold: a worker's
+        // memory is bounded by its limit and its recycling, and a 20 MP WebP miss cost 12–17 %
+        // more CPU in a worker returning its large buffers after each job (BENCHMARKS.md).
         let registry = FilterRegistry(directory: modulesDirectory, limits: filterLimits)
         guard imgedge_limit_resources(maxMemory, maxDescriptors) == 0 else { return .notLockedDown }
         let socket = WorkerSocket(descriptor: socketDescriptor)

@@ -86,7 +86,7 @@ final class WorkerProcess: Sendable {
 }
 
 /// How a worker process ended.
-struct WorkerExit: Equatable, Sendable {
+struct WorkerExit: Equatable, Sendable, CustomStringConvertible {
     /// The signal that ended it, if one did.
     var signal: Int32?
     /// Its exit code, if it exited.
@@ -101,6 +101,11 @@ struct WorkerExit: Equatable, Sendable {
             self.signal = signal
             code = nil
         }
+    }
+
+    var description: String {
+        if let signal { return "killed by signal \(signal)" + (strsignal(signal).map { " (\(String(cString: $0)))" } ?? "") }
+        return "exited with code \(code ?? 0)"
     }
 }
 
