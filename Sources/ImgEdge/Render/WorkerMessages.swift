@@ -113,7 +113,7 @@ extension RenderJob {
         case (.image, .image(let image)), (.placeholder, .image(let image)):
             let renderable = negotiated.candidates.contains(image) || [.jpeg, .png, .gif].contains(image)
             if renderable, entityTag == renderedTag(format).description { return header }
-            if options.answer == .image, negotiated.accepts(image), entityTag == originalTag(image).description { return header }
+            if negotiated.accepts(image), entityTag == originalTag(image).description { return header }
         default:
             break
         }

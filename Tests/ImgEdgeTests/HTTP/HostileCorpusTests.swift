@@ -45,8 +45,9 @@ struct HostileCorpusTests {
             #expect(response.status.code == entry.status)
             if entry.status != 200 {
                 // Alone each takes under 15 ms (Benchmarks/hostile.sh); the bound catches the
-                // seconds an unchecked file costs, with room for the rest of the suite beside it.
-                #expect(took < .seconds(5), "a refusal took \(took)")
+                // seconds an unchecked file costs, with room for the rest of the suite beside it
+                // (a fresh clone's first run, the 18 at once among the other suites: 5.4 s).
+                #expect(took < .seconds(8), "a refusal took \(took)")
                 #expect(String(buffer: response.body).split(separator: "\n").count == 1, "one line of reason")
             }
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)

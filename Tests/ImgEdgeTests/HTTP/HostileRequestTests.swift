@@ -256,7 +256,8 @@ struct HostileRequestTests {
             let start = ContinuousClock.now
             let response = try await client.execute(uri: "/resize?w=100", method: .post, body: upload) { $0 }
             #expect(response.status == .unprocessableContent)
-            #expect(ContinuousClock.now - start < .seconds(5))
+            // Alone well under a second; room for the rest of the suite beside it.
+            #expect(ContinuousClock.now - start < .seconds(8))
         }
     }
 }

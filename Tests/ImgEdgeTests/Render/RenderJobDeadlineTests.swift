@@ -25,9 +25,9 @@ struct RenderJobDeadlineTests {
         #expect(await server.stop() == 0)
     }
 
-    @Test("with the default deadline, a large WebP at q100 still renders", arguments: ["none", "process"])
-    func defaultDeadlineRenders(isolation: String) async throws {
-        let server = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", isolation])
+    @Test("with the default deadline, a large WebP at q100 still renders")
+    func defaultDeadlineRenders() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages()
         #expect(await RawConnection.status(ofGet: "/large-20mp.jpg?w=2048&format=webp&q=100", port: server.port) == "200")
         #expect(await server.stop() == 0)
     }

@@ -2,15 +2,19 @@ import Foundation
 import Glibc
 import Testing
 
-@Suite("With --isolation process, images are decoded and encoded in worker processes that cost one request when they die")
+@Suite(
+    "With --isolation process, images are decoded and encoded in worker processes that cost one request when they die",
+    .serialized)
 struct WorkerIsolationTests {
     @Test("a render in a worker gives the bytes a render in the server gives; the workers are the server's children, locked down")
     func sameBytes() async throws {
         let inProcess = try await ImgEdgeProcess.Server.servingTestImages()
-        let isolated = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "2"])
+        let isolated = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "1"])
         let paths = [
             "/landscape.jpg?w=300&format=webp", "/landscape.jpg?w=200&format=json", "/animated.gif?w=50&format=gif",
             "/landscape.jpg?w=300&format=jpeg&filter=sepia", "/portrait.jpg?w=300&format=png&filter=vignette(0.4)",
+            // The original's own bytes, smaller than any render: a tag the worker may give too.
+            "/tiny.png?w=8&format=png", "/tiny.png?format=lqip", "/landscape.jpg?w=100&format=thumbhash",
         ]
         for path in paths {
             let expected = try await ProxiedResponse.get("http://127.0.0.1:\(inProcess.port)\(path)", [])
@@ -20,7 +24,7 @@ struct WorkerIsolationTests {
             #expect(answer["etag"] == expected["etag"], "\(path)")
         }
         let workers = isolated.children()
-        #expect(workers.count == 2, "\(workers)")
+        #expect(workers.count == 1, "\(workers)")
         for pid in workers {
             #expect(Self.commandLine(of: pid).contains("worker"))
             let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
