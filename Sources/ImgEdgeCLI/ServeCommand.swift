@@ -21,11 +21,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var options: SettingsOptions
 
     func run() async throws {
-        let configuration = try options.resolve().value
+        let resolved = try options.resolve()
+        let configuration = resolved.value
         let format = configuration.logFormat
         LoggingSystem.bootstrap { format.handler(label: $0) }
         var logger = Logger(label: "imgedge")
         logger.logLevel = configuration.logLevel
+        if !resolved.serviceLinks.isEmpty {
+            logger.info(
+                "Kubernetes service-link variables, not settings, ignored: \(resolved.serviceLinks.joined(separator: ", "))")
+        }
         let options = options
         let readiness = Readiness()
         let application = try buildApplication(configuration: configuration, logger: logger, readiness: readiness) {

@@ -8,8 +8,10 @@ import Foundation
 public struct ConfigurationInputs: Sendable {
     /// Flag values by flag name without dashes (`max-source-bytes`), in the order given.
     var flags: [String: [String]] = [:]
-    /// The environment, whole; only `IMGEDGE_*` variables are read.
+    /// The `IMGEDGE_*` variables of the environment, Kubernetes' service links left out.
     var environment: [String: String] = [:]
+    /// The names of the Kubernetes service-link variables left out (`ServiceLinks`), sorted.
+    public private(set) var serviceLinks: [String] = []
     /// The config file's path and its values by dotted key (`limits.max_source_bytes`).
     var file: (path: String, values: [String: String])?
 
@@ -29,7 +31,9 @@ public struct ConfigurationInputs: Sendable {
         throws(ConfigurationError)
     {
         self.flags = try Self.parseFlags(arguments)
-        self.environment = environment.filter { $0.key.hasPrefix("IMGEDGE_") && $0.key != Self.configFileVariable }
+        let settings = environment.filter { $0.key.hasPrefix("IMGEDGE_") && $0.key != Self.configFileVariable }
+        serviceLinks = settings.filter { ServiceLinks.isServiceLink($0.key, value: $0.value) }.keys.sorted()
+        self.environment = settings.filter { !ServiceLinks.isServiceLink($0.key, value: $0.value) }
         if let path = configFile ?? environment[Self.configFileVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
             self.file = (path, try Self.readFile(path))
         }

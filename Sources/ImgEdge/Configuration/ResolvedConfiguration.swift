@@ -25,6 +25,8 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
     let keys: [ConfigurationKey<Root>]
     /// Each key's source, by config-file key.
     let sources: [String: SettingSource]
+    /// The Kubernetes service-link variables that were not read as settings (`ServiceLinks`).
+    public let serviceLinks: [String]
 
     /// Resolves `keys` over `inputs`, starting from `defaults`, and validates the result.
     ///
@@ -61,6 +63,7 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
         self.value = value
         self.keys = keys
         self.sources = sources
+        serviceLinks = inputs.serviceLinks
     }
 
     /// The key's text, its source and how the source spells it, or nil when no source sets it.
@@ -95,7 +98,10 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
         if let variable = inputs.environment.keys.sorted().first(where: { name in
             !keys.contains { $0.environmentVariable == name }
         }) {
-            throw ConfigurationError(reason: "unknown environment variable \(variable)")
+            let known = keys.map(\.environmentVariable)
+            let hint = known.min { editDistance($0, variable) < editDistance($1, variable) }
+                .flatMap { editDistance($0, variable) <= 2 ? " (did you mean \($0)?)" : nil }
+            throw ConfigurationError(reason: "unknown environment variable \(variable)" + (hint ?? ""))
         }
         if let file = inputs.file,
             let name = file.values.keys.sorted().first(where: { name in !keys.contains { $0.name == name } })
@@ -103,6 +109,21 @@ public struct ResolvedConfiguration<Root: Sendable>: Sendable {
             throw ConfigurationError(reason: "unknown key \(name) in \(file.path)")
         }
     }
+}
+
+/// How many characters to insert, delete or replace to turn `one` into `other` (Levenshtein).
+private func editDistance(_ one: String, _ other: String) -> Int {
+    let (one, other) = (Array(one.utf8), Array(other.utf8))
+    var previous = Array(0...other.count)
+    for (row, character) in one.enumerated() {
+        var current = [row + 1]
+        for (column, otherCharacter) in other.enumerated() {
+            current.append(
+                min(previous[column + 1] + 1, current[column] + 1, previous[column] + (character == otherCharacter ? 0 : 1)))
+        }
+        previous = current
+    }
+    return previous[other.count]
 }
 
 extension ResolvedConfiguration where Root == ImgEdgeConfiguration {
