@@ -38,35 +38,6 @@ PROCESS_PORT=$(free_port $((NONE_PORT + 1)))
 PROCESS_PID=$!
 wait_ready "imgedge --isolation process" "$PROCESS_PID" "http://127.0.0.1:$PROCESS_PORT/healthz"
 
-ticks=$(getconf CLK_TCK)
-# The pids of `pid`'s live children.
-children() { awk -v p="$1" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null || true; }
-# CPU milliseconds of `pid`, of the children it has collected and of its live children.
-cpu_ms() {
-    local total each
-    total=$(awk -v t="$ticks" '{ print ($14 + $15 + $16 + $17) * 1000 / t }' "/proc/$1/stat")
-    for each in $(children "$1"); do
-        total=$(awk -v t="$ticks" -v s="$total" '{ print s + ($14 + $15) * 1000 / t }' "/proc/$each/stat" 2>/dev/null || echo "$total")
-    done
-    echo "$total"
-}
-peak_rss_kb() { awk '/VmHWM/ { print $2 }' "/proc/$1/status"; }
-
-# The CPU milliseconds per image that `pid` (with its workers) spends on `url`.
-ms_per_image() {
-    local pid=$1 url=$2 before after requests
-    curl -sf "$url" >/dev/null   # warm-up
-    before=$(cpu_ms "$pid")
-    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
-    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; exit 1; fi
-    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    # wrk's last requests are cut off, and their workers killed: once the server has collected
-    # them, their CPU is in its children's total (a replacement's start-up too).
-    sleep 1
-    after=$(cpu_ms "$pid")
-    awk -v a="$after" -v s="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - s) / n }'
-}
-
 printf '%-28s %10s %10s %8s\n' miss "none ms" "process ms" ratio
 for source in "large-20mp.jpg?w=800" "photo-2mp.jpg?w=512&h=512&fit=inside"; do
     for format in jpeg webp; do
@@ -78,4 +49,4 @@ for source in "large-20mp.jpg?w=800" "photo-2mp.jpg?w=512&h=512&fit=inside"; do
     done
 done
 echo "requests measured per cell: wrk -t2 -c4 -d${SECONDS_PER_RUN}s, every one a miss"
-echo "peak RSS (VmHWM): --isolation none $(peak_rss_kb "$NONE_PID") kB; --isolation process: server $(peak_rss_kb "$PROCESS_PID") kB, workers $(for w in $(children "$PROCESS_PID"); do printf '%s ' "$(peak_rss_kb "$w")"; done)kB"
+echo "peak RSS (VmHWM): --isolation none $(peak_rss "$NONE_PID"); --isolation process: server $(peak_rss "$PROCESS_PID"), workers $(for w in $(children "$PROCESS_PID"); do printf '%s; ' "$(peak_rss "$w")"; done)"

@@ -26,8 +26,6 @@ if [[ ! -x "$BINARY" ]]; then
     make release
 fi
 
-ticks=$(getconf CLK_TCK)
-cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
 
 PORT=$(free_port "${PORT:-8110}")
 THUMBOR_PORT=$(free_port $((PORT + 1)))

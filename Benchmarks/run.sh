@@ -37,21 +37,6 @@ gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/
 SERVER_PID=$!
 wait_ready imgedge "$SERVER_PID" "http://127.0.0.1:$PORT/healthz"
 
-ticks=$(getconf CLK_TCK)
-cpu_ms() { awk -v t="$ticks" '{ print ($14 + $15) * 1000 / t }' "/proc/$1/stat"; }
-peak_rss() { awk '/VmHWM/ { print $2, $3 }' "/proc/$1/status"; }
-
-# The CPU milliseconds per image that process `pid` spends on `url`, under wrk with 4 connections.
-ms_per_image() {
-    local pid=$1 url=$2 before after requests
-    curl -sf "$url" >/dev/null   # warm-up
-    before=$(cpu_ms "$pid")
-    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
-    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; exit 1; fi
-    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
-    after=$(cpu_ms "$pid")
-    awk -v a="$after" -v s="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - s) / n }'
-}
 server_ms_per_image() { ms_per_image "$SERVER_PID" "$1"; }
 
 printf '%-6s %14s %14s %8s %12s %12s\n' format "baseline ms" "server ms" ratio "baseline B" "server B"

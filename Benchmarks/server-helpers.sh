@@ -44,3 +44,38 @@ CONF
     THUMBOR_PID=$!
     wait_ready thumbor "$THUMBOR_PID" "http://127.0.0.1:$port/healthcheck"
 }
+
+# The pids of process `pid`'s live children (an imgedge server's worker processes).
+children() { awk -v p="$1" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null || true; }
+
+# CPU milliseconds (utime + stime) of process `pid`, of the children it has collected, and of
+# its live children.
+cpu_ms() {
+    local ticks total each
+    ticks=$(getconf CLK_TCK)
+    total=$(awk -v t="$ticks" '{ print ($14 + $15 + $16 + $17) * 1000 / t }' "/proc/$1/stat")
+    for each in $(children "$1"); do
+        total=$(awk -v t="$ticks" -v s="$total" '{ print s + ($14 + $15) * 1000 / t }' "/proc/$each/stat" 2>/dev/null || echo "$total")
+    done
+    echo "$total"
+}
+
+# Process `pid`'s peak resident memory (VmHWM), as "N kB".
+peak_rss() { awk '/VmHWM/ { print $2, $3 }' "/proc/$1/status"; }
+
+# The CPU milliseconds per image that process `pid` (with its workers) spends on `url`, under
+# wrk -t2 -c4 for $SECONDS_PER_RUN seconds with every request distinct
+# (Benchmarks/distinct-requests.lua), wrk's output kept in $WORK.
+ms_per_image() {
+    local pid=$1 url=$2 before after requests
+    curl -sf "$url" >/dev/null   # warm-up
+    before=$(cpu_ms "$pid")
+    wrk -t2 -c4 -d"${SECONDS_PER_RUN}s" -s Benchmarks/distinct-requests.lua "$url" >"$WORK/wrk.txt"
+    if grep -q "Non-2xx" "$WORK/wrk.txt"; then cat "$WORK/wrk.txt" >&2; exit 1; fi
+    requests=$(awk '/requests in/ { print $1 }' "$WORK/wrk.txt")
+    # wrk's last requests are cut off, and a worker process running one is killed: once the
+    # server has collected it, its CPU is in the children's total (its replacement's start-up too).
+    sleep 1
+    after=$(cpu_ms "$pid")
+    awk -v a="$after" -v s="$before" -v n="$requests" 'BEGIN { printf "%.1f", (a - s) / n }'
+}

@@ -31,9 +31,14 @@ public struct ConfigurationInputs: Sendable {
         throws(ConfigurationError)
     {
         self.flags = try Self.parseFlags(arguments)
-        let settings = environment.filter { $0.key.hasPrefix("IMGEDGE_") && $0.key != Self.configFileVariable }
-        serviceLinks = settings.filter { ServiceLinks.isServiceLink($0.key, value: $0.value) }.keys.sorted()
-        self.environment = settings.filter { !ServiceLinks.isServiceLink($0.key, value: $0.value) }
+        for (name, value) in environment where name.hasPrefix("IMGEDGE_") && name != Self.configFileVariable {
+            if ServiceLinks.isServiceLink(name, value: value) {
+                serviceLinks.append(name)
+            } else {
+                self.environment[name] = value
+            }
+        }
+        serviceLinks.sort()
         if let path = configFile ?? environment[Self.configFileVariable].flatMap({ $0.isEmpty ? nil : $0 }) {
             self.file = (path, try Self.readFile(path))
         }

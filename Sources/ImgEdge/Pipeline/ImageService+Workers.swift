@@ -20,9 +20,11 @@ extension ImageService {
     }
 
     /// Renders a source as `request` asks, on a worker thread, in a worker process when
-    /// isolation is on.
+    /// isolation is on. `digest` is the source's SHA-256 when the caller hashed it already (for
+    /// a version or an upload's key); otherwise it is hashed here, once.
     func render(
-        _ input: JobInput, _ request: ImageRequest, place: ImageWorkers.Place, timings: StageTimings = StageTimings()
+        _ input: JobInput, _ request: ImageRequest, place: ImageWorkers.Place, digest: [UInt8]? = nil,
+        timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
         let parsed = request.parsed
@@ -37,7 +39,8 @@ extension ImageService {
                         timings.add(.now - enqueued, to: .queue)
                         let job = RenderJob(
                             input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
-                            identity: parsed.identity, sourceDigest: Array(input.digest), ifNoneMatch: parsed.ifNoneMatch,
+                            identity: parsed.identity, sourceDigest: digest ?? Array(input.digest),
+                            ifNoneMatch: parsed.ifNoneMatch,
                             limits: request.limits, encoding: encoding, timings: timings, budget: budget)
                         // A body a transform module read in the server is rendered there too.
                         if let processes, case .encoded(let source) = input {

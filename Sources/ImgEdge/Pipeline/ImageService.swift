@@ -168,12 +168,12 @@ struct ImageService: Sendable {
             let outcome = try await render(input, request, place: place)
             return ServedAnswer(outcome: outcome, cacheStatus: .miss)
         }
-        let digest = try await run(in: place) { input.digest.hexString }
-        let key = VariantKey(source: "upload:", version: "sha256:\(digest)", rendering: rendering(of: request.parsed))
+        let digest = try await run(in: place) { Array(input.digest) }
+        let key = VariantKey(source: "upload:", version: "sha256:\(digest.hexString)", rendering: rendering(of: request.parsed))
         if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
-        return try await renderAndStore(input, request, key: key, place: place)
+        return try await renderAndStore(input, request, key: key, place: place, digest: digest)
     }
 
     /// The version of the source at `path`: the one learnt lately, else the origin's answer now.
@@ -247,24 +247,29 @@ struct ImageService: Sendable {
         timings.add(.now - start, to: .fetch)
         let input = JobInput.encoded(source)
         let version: String
+        var digest: [UInt8]?
         if let told = source.version {
             version = told
         } else {
-            version = "sha256:" + (try await run(in: place) { input.digest.hexString })
+            let hashed = try await run(in: place) { Array(input.digest) }
+            version = "sha256:" + hashed.hexString
+            digest = hashed
         }
         learn(.version(version), for: path)
         let key = key(path, version, rendering)
         if version != known, let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
-        return try await renderAndStore(input, request, key: key, place: place, timings: timings)
+        return try await renderAndStore(input, request, key: key, place: place, digest: digest, timings: timings)
     }
 
+    /// Renders and keeps the variant under `key`; `digest` is the source's SHA-256 when the
+    /// caller hashed it already.
     private func renderAndStore(
-        _ input: JobInput, _ request: ImageRequest, key: VariantKey, place: ImageWorkers.Place,
+        _ input: JobInput, _ request: ImageRequest, key: VariantKey, place: ImageWorkers.Place, digest: [UInt8]? = nil,
         timings: StageTimings = StageTimings()
     ) async throws(ImageServiceError) -> ServedAnswer {
-        let outcome = try await render(input, request, place: place, timings: timings)
+        let outcome = try await render(input, request, place: place, digest: digest, timings: timings)
         if case .image(let image) = outcome {
             await cache.store(CachedVariant(image), for: key)
         }
