@@ -1,16 +1,17 @@
 # imgedge: `make run` serves TestImages/ on 127.0.0.1:8080; `make test` runs the whole suite.
-# Both install libvips' Debian packages first if pkg-config cannot find libvips; `make test`
+# Both install libvips' and libseccomp's Debian packages first if pkg-config cannot find them
+# (the worker processes' seccomp filter is built with libseccomp); `make test`
 # installs Varnish and nginx too, which the CDN and load-balancer tests run.
 
 HOST ?= 127.0.0.1
 PORT ?= 8080
-DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev
+DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev libseccomp-dev
 TEST_DEBIAN_PACKAGES := varnish nginx
 
 .PHONY: deps test-deps build release dist run test bench modules fuzz format
 
 deps:
-	@pkg-config --exists vips 2>/dev/null || { \
+	@pkg-config --exists vips libseccomp 2>/dev/null || { \
 		echo "Installing $(DEBIAN_PACKAGES)"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(DEBIAN_PACKAGES); \
 	}

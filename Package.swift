@@ -46,14 +46,15 @@ let package = Package(
             providers: [.apt(["libvips-dev"])]
         ),
         // Fixed-signature C wrappers around libvips' variadic API.
-        .target(name: "CVipsShim", dependencies: ["CVips"]),
+        // liborc's own API reserves the memory its compiled loops go in before a worker's lockdown.
+        .target(name: "CVipsShim", dependencies: ["CVips"], linkerSettings: [.linkedLibrary("orc-0.4")]),
         // CRC-32C with the CPU's instruction: the disk cache's entry checksum.
         .target(name: "CChecksum"),
         // openat2 and preadv2 that fail rather than wait for the disk: disk hits on the event loop.
         .target(name: "CCachedFile"),
         // The worker processes' system calls: spawn with closefrom, descriptors over a socket,
-        // sealed memfds, the parent-death signal.
-        .target(name: "CWorkerProcess"),
+        // sealed memfds, the parent-death signal, the seccomp filter (Debian's libseccomp-dev).
+        .target(name: "CWorkerProcess", linkerSettings: [.linkedLibrary("seccomp")]),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
         // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.

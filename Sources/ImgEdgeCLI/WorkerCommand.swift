@@ -17,8 +17,21 @@ struct WorkerCommand: ParsableCommand {
 
     @OptionGroup var options: SettingsOptions
 
+    #if DEBUG
+    @Option(help: "Lock down, then make this system call instead of serving jobs (tests only).")
+    var lockdownProbe: String?
+    #endif
+
     func run() throws {
         let configuration = try options.resolve().value
+        #if DEBUG
+        if let lockdownProbe {
+            guard let probe = LockdownProbe(rawValue: lockdownProbe) else {
+                throw ValidationError("--lockdown-probe takes one of \(LockdownProbe.allCases.map(\.rawValue))")
+            }
+            throw ExitCode(probeWorkerLockdown(probe, parent: parent, configuration: configuration))
+        }
+        #endif
         throw ExitCode(runWorker(parent: parent, configuration: configuration))
     }
 }

@@ -57,6 +57,16 @@ public enum Libvips {
         imgedge_tune_malloc(Int32(clamping: max(1, arenas)))
     }
 
+    /// Maps memory for `bytes` of the loops libvips compiles at run time (liborc) now, rounded
+    /// up to liborc's 64 KiB regions: liborc maps each region through a new file in /tmp and
+    /// reuses what freed programs leave, so a worker process, which may open no file once locked
+    /// down, still compiles its loops. (Without them a miss costs 1.25–1.6 times the CPU:
+    /// BENCHMARKS.md.)
+    /// - Returns: false when liborc could not map them.
+    public static func reserveCompiledCode(bytes: Int) -> Bool {
+        imgedge_vips_reserve_code_regions(Int32(clamping: (bytes + 65_535) / 65_536)) == 0
+    }
+
     /// Reads libvips' process-global error text, folded onto one line.
     static func takeErrorText() -> String {
         let text = String(cString: imgedge_vips_error_text())

@@ -30,6 +30,12 @@ int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks
 /// variable (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) is set.
 void imgedge_tune_malloc(int arenas);
 
+/// Maps `regions` of liborc's 64 KiB code regions now, for the loops libvips compiles at run
+/// time: liborc maps each region through a new file in /tmp, never unmaps one, and reuses what
+/// freed programs leave, so a process that may open no file later still compiles its loops.
+/// Returns -1 if liborc could not map them, 0 also when libvips runs without liborc.
+int imgedge_vips_reserve_code_regions(int regions);
+
 /// What a source declares in its header, read without decoding pixels.
 typedef struct {
     int width;            ///< stored width of one frame, before EXIF rotation

@@ -5,7 +5,8 @@
 
 
 /// The system calls a worker process and its server need that Swift cannot make directly:
-/// ancillary data (CMSG_* are macros), posix_spawn with closefrom, memfd sealing and prctl.
+/// ancillary data (CMSG_* are macros), posix_spawn with closefrom, memfd sealing, prctl and
+/// seccomp.
 /// Every function returns -1 with errno set on failure, unless it says otherwise.
 
 /// Starts `path` with `argv` and `envp` (each NULL-terminated), in a new process group of its
@@ -41,5 +42,14 @@ int imgedge_no_new_privileges(void);
 /// Limits the calling process to `max_address_space` bytes of address space and `max_files`
 /// descriptors, without core dumps.
 int imgedge_limit_resources(size_t max_address_space, int max_files);
+
+/// Makes what a worker would otherwise do once, lazily, after its syscall filter is on happen
+/// now: reading the time zone, and glibc's first check of the kernel's overcommit policy.
+int imgedge_prepare_for_syscall_filter(void);
+
+/// Installs the worker's seccomp filter on every thread of the process: from now on any system
+/// call outside the allow-list in imgedge_syscall_filter.c kills the process with SIGSYS.
+/// Call it last, after imgedge_no_new_privileges and imgedge_limit_resources.
+int imgedge_install_syscall_filter(void);
 
 #endif

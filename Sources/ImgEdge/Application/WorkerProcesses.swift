@@ -1,3 +1,4 @@
+import Filters
 import Foundation
 import Glibc
 import Logging
@@ -23,8 +24,35 @@ extension WorkerPool.Launch {
 /// the memory bound of `configuration`, until the server closes the socket: `imgedge worker`.
 /// - Returns: the exit code.
 public func runWorker(parent: Int32, configuration: ImgEdgeConfiguration) -> Int32 {
-    WorkerLoop.run(
-        parent: parent, modulesDirectory: configuration.modulesDirectory, filterLimits: configuration.filterLimits,
-        maxMemory: configuration.workers.maxProcessMemory
-    ).rawValue
+    do throws(WorkerLoop.Exit) {
+        return WorkerLoop.serve(registry: try WorkerLoop.lockDown(for: configuration, parent: parent)).rawValue
+    } catch {
+        return error.rawValue
+    }
+}
+
+#if DEBUG
+/// Locks this process down as a worker of `parent` would be, then makes the system call
+/// `probe` names instead of serving jobs: `imgedge worker --lockdown-probe`, in debug builds
+/// only, for the tests of the seccomp filter.
+/// - Returns: `LockdownProbe.survived` when the call came back, else the lockdown's failure
+///   (a refused call kills the process with SIGSYS before it returns).
+public func probeWorkerLockdown(_ probe: LockdownProbe, parent: Int32, configuration: ImgEdgeConfiguration) -> Int32 {
+    do throws(WorkerLoop.Exit) {
+        _ = try WorkerLoop.lockDown(for: configuration, parent: parent)
+    } catch {
+        return error.rawValue
+    }
+    probe.call()
+    return LockdownProbe.survived
+}
+#endif
+
+extension WorkerLoop {
+    /// `lockDown` with the filter settings and memory bound of `configuration`.
+    fileprivate static func lockDown(for configuration: ImgEdgeConfiguration, parent: Int32) throws(Exit) -> FilterRegistry {
+        try lockDown(
+            parent: parent, modulesDirectory: configuration.modulesDirectory, filterLimits: configuration.filterLimits,
+            maxMemory: configuration.workers.maxProcessMemory)
+    }
 }

@@ -15,7 +15,7 @@ enum WorkerLoop {
     static let socketDescriptor: Int32 = 3
 
     /// Why a worker exits otherwise than at the end of the socket.
-    enum Exit: Int32 {
+    enum Exit: Int32, Error {
         /// The socket ended: the server is done with this worker.
         case finished = 0
         /// The server was gone before the worker could tie its life to it.
@@ -32,23 +32,41 @@ enum WorkerLoop {
     /// Descriptors a worker may hold: the standard three, the socket, a job's memfd, and room.
     static let maxDescriptors: Int32 = 16
 
-    /// Gives up privileges for good, starts libvips and loads the filter modules, limits the
-    /// process (`maxMemory` bytes of address space, `maxDescriptors`, no core dumps), then
-    /// serves jobs until the socket ends or fails. Call it on the main thread before any other
-    /// starts, so that every thread inherits the lockdown.
-    static func run(parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int) -> Exit {
-        guard imgedge_no_new_privileges() == 0 else { return .notLockedDown }
-        guard imgedge_die_with_parent(parent) == 0 else { return .orphaned }
+    /// Memory for the loops libvips compiles at run time, mapped before the lockdown: a job
+    /// frees its loops when it ends, and one 64 KiB region held those of every job of the
+    /// worker tests (strace counts liborc's files); 1 MiB leaves room for the longest chains of
+    /// convolutions.
+    static let compiledCodeBytes = 1 << 20
+
+    /// Gives up privileges for good, starts libvips, maps memory for its compiled loops and loads
+    /// the filter modules, then locks the process down: `maxMemory` bytes of address space, `maxDescriptors`, no core dumps, and
+    /// the seccomp filter, after which any system call a job does not need kills the worker.
+    /// Call it on the main thread before any other starts, so that every thread inherits the
+    /// lockdown.
+    /// - Returns: the filter modules, loaded.
+    static func lockDown(
+        parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int
+    ) throws(Exit) -> FilterRegistry {
+        guard imgedge_no_new_privileges() == 0 else { throw .notLockedDown }
+        guard imgedge_die_with_parent(parent) == 0 else { throw .orphaned }
         do {
             try Libvips.start()
         } catch {
-            return .libvipsFailed
+            throw .libvipsFailed
         }
+        guard Libvips.reserveCompiledCode(bytes: compiledCodeBytes) else { throw .notLockedDown }
         // glibc's own allocator settings, not the server's fixed mapping threshold: a worker's
         // memory is bounded by its limit and its recycling, and a 20 MP WebP miss cost 12–17 %
         // more CPU in a worker returning its large buffers after each job (BENCHMARKS.md).
         let registry = FilterRegistry(directory: modulesDirectory, limits: filterLimits)
-        guard imgedge_limit_resources(maxMemory, maxDescriptors) == 0 else { return .notLockedDown }
+        guard imgedge_prepare_for_syscall_filter() == 0, imgedge_limit_resources(maxMemory, maxDescriptors) == 0,
+            imgedge_install_syscall_filter() == 0
+        else { throw .notLockedDown }
+        return registry
+    }
+
+    /// Serves jobs with the filter modules of `registry` until the socket ends or fails.
+    static func serve(registry: FilterRegistry) -> Exit {
         let socket = WorkerSocket(descriptor: socketDescriptor)
         while true {
             let frame: WorkerFrame

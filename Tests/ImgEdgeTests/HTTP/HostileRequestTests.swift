@@ -224,9 +224,10 @@ struct HostileRequestTests {
             }
             let freed = ContinuousClock.now - start
             #expect(served)
-            // Alone this takes well under a second, and up to 8 s beside the rest of the suite;
-            // unstopped, the chain runs for 30 s alone.
-            #expect(freed < .seconds(12), "worker freed after \(freed)")
+            // Alone this takes well under a second; beside the rest of the suite, which starts
+            // worker processes too, up to 12.5 s has been seen. Unstopped, the chain runs for 30 s
+            // alone, and for minutes beside the suite.
+            #expect(freed < .seconds(20), "worker freed after \(freed)")
         }
     }
 

@@ -18,7 +18,9 @@ struct ImgEdgeProcess {
 
     /// What a finished run printed and its exit status.
     struct Result {
+        /// The exit code, or the signal that ended the process when `reason` says so.
         let status: Int32
+        let reason: Process.TerminationReason
         let output: String
         let errors: String
     }
@@ -43,7 +45,8 @@ struct ImgEdgeProcess {
         let complained = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         return Result(
-            status: process.terminationStatus, output: String(decoding: printed, as: UTF8.self),
+            status: process.terminationStatus, reason: process.terminationReason,
+            output: String(decoding: printed, as: UTF8.self),
             errors: String(decoding: complained, as: UTF8.self))
     }
 
