@@ -57,7 +57,8 @@ public func buildApplication(
     let live = LiveConfiguration(configuration)
     resources.append(
         Reloader(
-            catalog: modules, interval: configuration.moduleCheckInterval, readConfiguration: readConfiguration, live: live,
+            catalog: modules, processes: processes, interval: configuration.moduleCheckInterval,
+            readConfiguration: readConfiguration, live: live,
             logger: logger))
     var disk: DiskTier?
     if !configuration.cache.directory.isEmpty {

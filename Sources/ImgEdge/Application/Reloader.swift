@@ -8,6 +8,8 @@ import UnixSignals
 /// every `interval`).
 struct Reloader: Service {
     let catalog: ModuleCatalog
+    /// The worker processes, which load the modules when they start; nil without isolation.
+    let processes: WorkerPool?
     let interval: Duration
     /// Reads the configuration anew from its sources; nil when there is nothing to re-read.
     let readConfiguration: (@Sendable () throws(ConfigurationError) -> ImgEdgeConfiguration)?
@@ -20,14 +22,14 @@ struct Reloader: Service {
             group.addTask {
                 for await _ in hangups {
                     reloadConfiguration()
-                    report(catalog.reload(), reason: "SIGHUP")
+                    modulesReloaded(catalog.reload(), reason: "SIGHUP")
                 }
             }
             group.addTask {
                 while !Task.isCancelled {
                     try await Task.sleep(for: interval)
                     if let registry = catalog.reloadIfChanged() {
-                        report(registry, reason: "a module file changed")
+                        modulesReloaded(registry, reason: "a module file changed")
                     }
                 }
             }
@@ -52,8 +54,10 @@ struct Reloader: Service {
         }
     }
 
-    private func report(_ registry: FilterRegistry, reason: String) {
+    /// Logs the modules now loaded and those that failed, and has the workers load them too.
+    private func modulesReloaded(_ registry: FilterRegistry, reason: String) {
         logger.info("filter modules reloaded (\(reason)): \(registry.modules.keys.sorted().joined(separator: ", "))")
+        processes?.modulesDidChange()
         for (name, failure) in registry.failures.sorted(by: { $0.key < $1.key }) {
             logger.error("filter module \(name) not loaded: \(failure)")
         }

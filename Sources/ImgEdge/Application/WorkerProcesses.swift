@@ -5,12 +5,14 @@ import Logging
 
 extension WorkerPool.Launch {
     /// How this server starts its workers: its own executable in worker mode, told the server's
-    /// pid, the filter settings and the memory bound, with an environment that holds none of the server's
-    /// settings or secrets (only the locale, the temporary directory and libvips' and the
-    /// allocator's own variables).
+    /// pid, the filter settings, the memory bound and the nice value, with an environment that
+    /// holds none of the server's settings or secrets (only the locale, the temporary directory
+    /// and libvips' and the allocator's own variables).
     init(for configuration: ImgEdgeConfiguration) {
-        executable = "/proc/self/exe"
-        let settings = ImgEdgeConfiguration.keys.filter { $0.name.hasPrefix("filters.") || $0.name == "workers.max_memory" }
+        executable = configuration.workers.workerExecutable
+        let settings = ImgEdgeConfiguration.keys.filter {
+            $0.name.hasPrefix("filters.") || ["workers.max_memory", "workers.nice"].contains($0.name)
+        }
         arguments =
             ["imgedge", "worker", "--parent", String(getpid())]
             + settings.map { "--\($0.flag)=\($0.value(in: configuration))" }
@@ -20,8 +22,8 @@ extension WorkerPool.Launch {
     }
 }
 
-/// Runs this process as a worker of the server `parent`, with the filter modules and limits and
-/// the memory bound of `configuration`, until the server closes the socket: `imgedge worker`.
+/// Runs this process as a worker of the server `parent`, with the filter modules and limits, the
+/// memory bound and the nice value of `configuration`, until the server closes the socket: `imgedge worker`.
 /// - Returns: the exit code.
 public func runWorker(parent: Int32, configuration: ImgEdgeConfiguration) -> Int32 {
     do throws(WorkerLoop.Exit) {
@@ -49,10 +51,10 @@ public func probeWorkerLockdown(_ probe: LockdownProbe, parent: Int32, configura
 #endif
 
 extension WorkerLoop {
-    /// `lockDown` with the filter settings and memory bound of `configuration`.
+    /// `lockDown` with the filter settings, memory bound and nice value of `configuration`.
     fileprivate static func lockDown(for configuration: ImgEdgeConfiguration, parent: Int32) throws(Exit) -> FilterRegistry {
         try lockDown(
             parent: parent, modulesDirectory: configuration.modulesDirectory, filterLimits: configuration.filterLimits,
-            maxMemory: configuration.workers.maxProcessMemory)
+            maxMemory: configuration.workers.maxProcessMemory, niceness: configuration.workers.niceness)
     }
 }

@@ -5,8 +5,8 @@ import Synchronization
 import Vips
 
 /// The worker processes that render jobs when isolation is on: started ahead, each running
-/// one job at a time for the worker thread that took it, and replaced when it dies, misbehaves
-/// or has run `maxJobs` jobs.
+/// one job at a time for the worker thread that took it, and replaced when it dies, misbehaves,
+/// has run `maxJobs` jobs, or holds filter modules that have changed since it started.
 ///
 /// `render` blocks its thread (one of `ImageWorkers`') from sending the job to reading the
 /// answer, as the job itself did in process. Everything a worker answers is checked
@@ -32,6 +32,8 @@ final class WorkerPool: Sendable {
     private let launch: Launch
     private let maxJobs: Int
     private let idle = Mutex<[WorkerProcess]>([])
+    /// When the filter modules last changed: a worker started before then has the old ones.
+    private let modulesChanged = Mutex<ContinuousClock.Instant?>(nil)
     private let logger: Logger
 
     /// Starts `size` workers; each one's start-up runs in its own process, so this returns at once.
@@ -141,15 +143,36 @@ final class WorkerPool: Sendable {
     /// of its own, since the kernel frees a large worker's memory before its exit can be seen.
     private func checkIn(_ process: WorkerProcess, reusable: Bool) {
         let jobs = process.jobsDone.add(1, ordering: .relaxed).newValue
-        if reusable, jobs < maxJobs {
+        if reusable, jobs < maxJobs, !hasOldModules(process) {
             idle.withLock { $0.append(process) }
             return
         }
-        process.kill()
-        Thread.detachNewThread { process.reap() }
+        end(process)
         if let replacement = try? launch.start() {
             idle.withLock { $0.append(replacement) }
         }
+    }
+
+    /// Kills `process` and collects its end on a thread of its own.
+    private func end(_ process: WorkerProcess) {
+        process.kill()
+        Thread.detachNewThread { process.reap() }
+    }
+
+    /// Ends the workers, which load the filter modules once, before they lock down: the idle
+    /// ones now, those running a job when it ends. Their replacements start on the threads of
+    /// the jobs that need them (`checkOut`), which live as long as the server, not on the caller's.
+    func modulesDidChange() {
+        modulesChanged.withLock { $0 = .now }
+        let old = idle.withLock { idle in
+            defer { idle.removeAll { hasOldModules($0) } }
+            return idle.filter { hasOldModules($0) }
+        }
+        for process in old { end(process) }
+    }
+
+    private func hasOldModules(_ process: WorkerProcess) -> Bool {
+        modulesChanged.withLock { changed in changed.map { process.started < $0 } ?? false }
     }
 
     /// Kills every idle worker; a worker still running a job ends with it.

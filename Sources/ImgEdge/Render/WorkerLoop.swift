@@ -38,17 +38,20 @@ enum WorkerLoop {
     /// convolutions.
     static let compiledCodeBytes = 1 << 20
 
-    /// Gives up privileges for good, starts libvips, maps memory for its compiled loops and loads
+    /// Gives up privileges for good, lowers its priority to `niceness`, starts libvips, maps memory for its compiled loops and loads
     /// the filter modules, then locks the process down: `maxMemory` bytes of address space, `maxDescriptors`, no core dumps, and
     /// the seccomp filter, after which any system call a job does not need kills the worker.
     /// Call it on the main thread before any other starts, so that every thread inherits the
     /// lockdown.
     /// - Returns: the filter modules, loaded.
     static func lockDown(
-        parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int
+        parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int, niceness: Int32
     ) throws(Exit) -> FilterRegistry {
         guard imgedge_no_new_privileges() == 0 else { throw .notLockedDown }
         guard imgedge_die_with_parent(parent) == 0 else { throw .orphaned }
+        // Below the server's event loops, as its worker threads are, so hits stay fast while
+        // every core renders; threads started from here on inherit it.
+        if niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
         do {
             try Libvips.start()
         } catch {

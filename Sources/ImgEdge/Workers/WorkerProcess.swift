@@ -14,6 +14,8 @@ import Synchronization
 final class WorkerProcess: Sendable {
     let pid: pid_t
     let socket: WorkerSocket
+    /// When it was started, before it read anything.
+    let started = ContinuousClock.now
     /// Jobs this process has finished, for recycling.
     let jobsDone = Atomic<Int>(0)
     private let reaped = Mutex(false)

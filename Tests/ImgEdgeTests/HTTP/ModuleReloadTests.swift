@@ -38,14 +38,17 @@ struct ModuleReloadTests {
         }
     }
 
-    @Test("a module replaced under the same name gives new ETags: the tag follows the module's code")
-    func replacedModuleChangesTag() async throws {
+    @Test(
+        "a module replaced under the same name gives new ETags: the tag follows the module's code, in the server or its workers",
+        arguments: [ImageWorkers.Isolation.none, .process])
+    func replacedModuleChangesTag(isolation: ImageWorkers.Isolation) async throws {
         try await withModulesDirectory(copying: []) { directory in
             let tone = directory.appendingPathComponent("tone.wasm")
             try FileManager.default.copyItem(atPath: "\(builtModulesDirectory)/sepia.wasm", toPath: tone.path)
             let configuration = testConfiguration {
                 $0.modulesDirectory = directory.path
                 $0.moduleCheckInterval = .milliseconds(100)
+                $0.workers.isolation = isolation
             }
             try await withServer(configuration) { client in
                 let before = try await client.get("/landscape.jpg?w=40&format=png&filter=tone")

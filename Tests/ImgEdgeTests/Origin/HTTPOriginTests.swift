@@ -168,9 +168,10 @@ struct HTTPOriginTests {
                 async let second = client.get("/stall.jpg?w=10")
                 let statuses = try await [first.status, second.status]
                 #expect(statuses == [.gatewayTimeout, .gatewayTimeout])
-                // About 2 s alone (the test client sends one request at a time); the bound leaves room
-                // for the suite beside it, and is still short of the 20 s stall.
-                #expect(ContinuousClock.now - start < .seconds(15), "504 after \(ContinuousClock.now - start)")
+                // About 2 s alone (the test client sends one request at a time); beside the suite,
+                // which starts worker processes too, 16 s has been seen. The bound is still short of
+                // the 20 s stall.
+                #expect(ContinuousClock.now - start < .seconds(18), "504 after \(ContinuousClock.now - start)")
             }
         }
     }

@@ -9,7 +9,7 @@ import Testing
 struct WorkerIsolationTests {
     @Test("a render in a worker gives the bytes a render in the server gives; the workers are the server's children, locked down")
     func sameBytes() async throws {
-        let inProcess = try await ImgEdgeProcess.Server.servingTestImages()
+        let inProcess = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "none"])
         let isolated = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "1"])
         let paths = [
             "/landscape.jpg?w=300&format=webp", "/landscape.jpg?w=200&format=json", "/animated.gif?w=50&format=gif",
