@@ -56,7 +56,7 @@ static int imgedge_add_conditional_rules(scmp_filter_ctx filter) {
     struct scmp_arg_cmp set_name = SCMP_A0(SCMP_CMP_EQ, PR_SET_NAME);
     // fstatat on a descriptor it holds (glibc's fstat), never on a path.
     struct scmp_arg_cmp empty_path = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH);
-    // abort() signalling itself, no other process.
+    // abort() and crash handlers re-raising their signal: to itself, no other process.
     struct scmp_arg_cmp itself = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
     int result = 0;
     if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, &not_executable)) != 0) return result;
@@ -65,6 +65,7 @@ static int imgedge_add_conditional_rules(scmp_filter_ctx filter) {
     if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, &set_name)) != 0) return result;
     if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1, &empty_path)) != 0) return result;
     if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &itself)) != 0) return result;
+    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &itself)) != 0) return result;
     // clone3's flags sit in memory the filter cannot read: it fails as if the kernel were older,
     // and glibc starts the thread with clone, checked above.
     return seccomp_rule_add_array(filter, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);

@@ -34,7 +34,8 @@ public func buildApplication(
         configuration.workers.isolation == .process
         ? WorkerPool(
             launch: WorkerPool.Launch(for: configuration), size: configuration.workers.workers,
-            maxJobs: configuration.workers.maxJobsPerProcess, logger: logger) : nil
+            maxJobs: configuration.workers.maxJobsPerProcess, maxResidentBytes: configuration.workers.maxProcessResidentBytes,
+            logger: logger) : nil
     let workers = ImageWorkers(
         settings: configuration.workers,
         placesPerClient: configuration.clients.jobsPerClient(

@@ -7,7 +7,7 @@ extension WorkerPool.Launch {
     /// How this server starts its workers: its own executable in worker mode, told the server's
     /// pid, the filter settings, the memory bound and the nice value, with an environment that
     /// holds none of the server's settings or secrets (only the locale, the temporary directory
-    /// and libvips' and the allocator's own variables).
+    /// and libvips' and the allocator's own variables, and no backtracer).
     init(for configuration: ImgEdgeConfiguration) {
         executable = configuration.workers.workerExecutable
         let settings = ImgEdgeConfiguration.keys.filter {
@@ -16,9 +16,13 @@ extension WorkerPool.Launch {
         arguments =
             ["imgedge", "worker", "--parent", String(getpid())]
             + settings.map { "--\($0.flag)=\($0.value(in: configuration))" }
-        environment = ProcessInfo.processInfo.environment.filter { name, _ in
-            ["LANG", "TMPDIR"].contains(name) || ["LC_", "VIPS_", "MALLOC_"].contains { name.hasPrefix($0) }
-        }.map { "\($0.key)=\($0.value)" }.sorted()
+        environment =
+            ProcessInfo.processInfo.environment.filter { name, _ in
+                ["LANG", "TMPDIR"].contains(name) || ["LC_", "VIPS_", "MALLOC_"].contains { name.hasPrefix($0) }
+            }.map { "\($0.key)=\($0.value)" }.sorted()
+            // A crash ends the worker by its own signal: Swift's backtracer would start a process
+            // to print a backtrace, which the seccomp filter answers with SIGSYS.
+            + ["SWIFT_BACKTRACE=enable=no"]
     }
 }
 

@@ -92,6 +92,10 @@ struct ErrorResponse: HTTPResponseError {
             }
         case .worker(.died):
             self.init(status: .unprocessableContent, reason: "image could not be processed", kind: .workerCrashed)
+        case .worker(.crashedRecently):
+            self.init(
+                status: .unprocessableContent, reason: "image could not be processed (it crashed a worker lately)",
+                kind: .workerCrashed)
         case .worker(.misbehaved):
             self.init(status: .internalServerError, reason: "rendering failed", kind: .workerFailed)
         case .worker(.couldNotStart):

@@ -17,4 +17,13 @@ struct ImageRequest: Sendable {
     /// Whose share of worker places and whose turns at the threads a miss takes; nil for a
     /// request that came through no socket.
     var client: ClientAddress?
+
+    /// The source as a log line names it: its path at the origin, or an upload (the access log
+    /// line that follows has the whole request).
+    var sourceLabel: String {
+        switch source {
+        case .origin(let path): "/\(path)"
+        case .upload: "an upload"
+        }
+    }
 }

@@ -44,7 +44,8 @@ extension ImageService {
                             limits: request.limits, encoding: encoding, timings: timings, budget: budget)
                         // A body a transform module read in the server is rendered there too.
                         if let processes, case .encoded(let source) = input {
-                            return try processes.render(job, source: source.bytes, budget: budget)
+                            return try processes.render(
+                                job, source: source.bytes, budget: budget, describedAs: request.sourceLabel)
                         }
                         return try job.run()
                     })

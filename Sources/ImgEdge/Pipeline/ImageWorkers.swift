@@ -34,6 +34,9 @@ final class ImageWorkers: Sendable {
         /// The address space a worker process may map, in bytes: a decode past it fails (or
         /// kills the worker), not the server.
         var maxProcessMemory = 1 << 30
+        /// The memory a worker process may still hold after a job, in bytes, before it is
+        /// replaced: what its allocator keeps of a large job's buffers goes with it.
+        var maxProcessResidentBytes = 512 << 20
 
         init() {}
 
@@ -57,6 +60,11 @@ final class ImageWorkers: Sendable {
             .integer(
                 "workers.max_memory", flag: "worker-max-memory", \.maxProcessMemory, in: (256 << 20)...Int.max,
                 help: "Address space, in bytes, a worker process may map (with --isolation process)."),
+            .integer(
+                "workers.max_rss", flag: "worker-max-rss", \.maxProcessResidentBytes, in: (32 << 20)...Int.max,
+                help:
+                    "Resident memory, in bytes, past which a worker process is replaced after its job (with --isolation process)."
+            ),
         ]
 
         /// Throws the first value out of range.

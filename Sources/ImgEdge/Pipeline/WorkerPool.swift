@@ -6,7 +6,9 @@ import Vips
 
 /// The worker processes that render jobs when isolation is on: started ahead, each running
 /// one job at a time for the worker thread that took it, and replaced when it dies, misbehaves,
-/// has run `maxJobs` jobs, or holds filter modules that have changed since it started.
+/// has run `maxJobs` jobs, holds more than `maxResidentBytes` after a job, or holds filter
+/// modules that have changed since it started. A source
+/// whose job killed its worker is refused for a while (`CrashMemory`).
 ///
 /// `render` blocks its thread (one of `ImageWorkers`') from sending the job to reading the
 /// answer, as the job itself did in process. Everything a worker answers is checked
@@ -31,15 +33,19 @@ final class WorkerPool: Sendable {
 
     private let launch: Launch
     private let maxJobs: Int
+    private let maxResidentBytes: Int
     private let idle = Mutex<[WorkerProcess]>([])
     /// When the filter modules last changed: a worker started before then has the old ones.
     private let modulesChanged = Mutex<ContinuousClock.Instant?>(nil)
+    /// Sources whose job killed its worker, refused for a while.
+    private let crashes = CrashMemory()
     private let logger: Logger
 
     /// Starts `size` workers; each one's start-up runs in its own process, so this returns at once.
-    init(launch: Launch, size: Int, maxJobs: Int, logger: Logger) {
+    init(launch: Launch, size: Int, maxJobs: Int, maxResidentBytes: Int, logger: Logger) {
         self.launch = launch
         self.maxJobs = maxJobs
+        self.maxResidentBytes = maxResidentBytes
         self.logger = logger
         let started = (0..<size).compactMap { _ in try? launch.start() }
         idle.withLock { $0 = started }
@@ -48,7 +54,10 @@ final class WorkerPool: Sendable {
     /// Renders `job` in a worker process, blocking the calling thread until it answers, dies, or
     /// is killed: at the job's deadline plus `grace`, or once `budget` is cancelled (every
     /// client gone, or shutdown).
-    func render(_ job: RenderJob, source: SourceBytes, budget: EvaluationBudget) throws(ImageServiceError) -> RenderOutcome {
+    func render(
+        _ job: RenderJob, source: SourceBytes, budget: EvaluationBudget, describedAs label: @autoclosure () -> String
+    ) throws(ImageServiceError) -> RenderOutcome {
+        guard !crashes.crashedRecently(job.sourceDigest) else { throw .worker(.crashedRecently) }
         let process = try checkOut()
         var reusable = false
         defer { checkIn(process, reusable: reusable) }
@@ -56,7 +65,7 @@ final class WorkerPool: Sendable {
         do throws(WorkerSocketError) {
             exchanged = try exchange(job, source: source, with: process, budget: budget)
         } catch {
-            throw failure(error, of: process)
+            throw failure(error, of: process, during: job, describedAs: label())
         }
         reusable = true
         switch exchanged.answer {
@@ -107,18 +116,21 @@ final class WorkerPool: Sendable {
 
     /// The service's error for a job whose worker ended as `error` says. A worker that failed
     /// otherwise than by its job's own error is killed (`checkIn` then drops it), and its end
-    /// logged.
-    private func failure(_ error: WorkerSocketError, of process: WorkerProcess) -> ImageServiceError {
+    /// logged with `label`; the source of a job whose worker died is remembered.
+    private func failure(
+        _ error: WorkerSocketError, of process: WorkerProcess, during job: RenderJob, describedAs label: String
+    ) -> ImageServiceError {
         process.kill()
         switch error {
         case .timedOut, .stopped:
             return .vips(.stopped)
         case .closed:
             let exit = process.reap() ?? WorkerExit(status: 0)
-            logger.error("worker \(process.pid) died during a job: \(exit)")
+            crashes.remember(job.sourceDigest)
+            logger.error("worker \(process.pid) died during a job (\(label)), whose source is now refused for a while: \(exit)")
             return .worker(.died(exit))
         case .protocolError(let violation):
-            logger.error("worker \(process.pid) broke the protocol and was killed: \(violation)")
+            logger.error("worker \(process.pid) broke the protocol during a job (\(label)) and was killed: \(violation)")
             return .worker(.misbehaved("\(violation)"))
         }
     }
@@ -137,13 +149,13 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// Keeps a worker for the next job, or ends it (dead, killed, or done `maxJobs` jobs) and
-    /// starts its replacement. The replacement starts on this thread, which lives as long as the
+    /// Keeps a worker for the next job, or ends it (dead, killed, done `maxJobs` jobs, grown past
+    /// `maxResidentBytes`, or holding old modules) and starts its replacement. The replacement starts on this thread, which lives as long as the
     /// server (a worker dies with the thread that started it); the end is collected on a thread
     /// of its own, since the kernel frees a large worker's memory before its exit can be seen.
     private func checkIn(_ process: WorkerProcess, reusable: Bool) {
         let jobs = process.jobsDone.add(1, ordering: .relaxed).newValue
-        if reusable, jobs < maxJobs, !hasOldModules(process) {
+        if reusable, jobs < maxJobs, (process.residentBytes ?? .max) <= maxResidentBytes, !hasOldModules(process) {
             idle.withLock { $0.append(process) }
             return
         }

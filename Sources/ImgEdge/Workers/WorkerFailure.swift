@@ -7,4 +7,6 @@ enum WorkerFailure: Error, Sendable, Equatable {
     case misbehaved(String)
     /// No worker process could be started.
     case couldNotStart(WorkerStartError)
+    /// The job's source killed a worker lately (`CrashMemory`): refused without one.
+    case crashedRecently
 }

@@ -1,4 +1,5 @@
 import CWorkerProcess
+import Foundation
 import Glibc
 import Synchronization
 
@@ -55,6 +56,14 @@ final class WorkerProcess: Sendable {
     /// Kills the process with SIGKILL; what it was doing ends at once.
     func kill() {
         _ = Glibc.kill(pid, SIGKILL)
+    }
+
+    /// The memory the process holds now (its resident set), from /proc; nil once it has gone.
+    var residentBytes: Int? {
+        guard let statm = try? String(contentsOfFile: "/proc/\(pid)/statm", encoding: .ascii),
+            let pages = statm.split(separator: " ").dropFirst().first.flatMap({ Int($0) })
+        else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
     /// Whether the process has ended (it is then collected); false while it runs.

@@ -42,8 +42,10 @@ struct WorkerIsolationTests {
         #expect(await inProcess.stop() == 0)
     }
 
-    @Test("a worker killed mid-job answers that request 422 at once, the next is served, and the pool is whole again")
-    func killedWorker() async throws {
+    @Test(
+        "a worker killed mid-job answers that request 422 at once, the next is served, the pool is whole again, and the source is refused",
+        arguments: [SIGKILL, SIGSEGV])
+    func killedWorker(signal: Int32) async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages(["--isolation", "process", "--workers", "1"])
         let before = try #require(server.children().first)
         let connection = try RawConnection(port: server.port)
@@ -52,7 +54,7 @@ struct WorkerIsolationTests {
         // The render takes seconds (a 16 MP WebP at q100); the kill comes well inside it.
         try await Task.sleep(for: .milliseconds(300))
         let killed = ContinuousClock.now
-        kill(before, SIGKILL)
+        kill(before, signal)
         let answer = await connection.receive(timeout: 10)
         #expect(answer.hasPrefix("HTTP/1.1 422"), "\(answer.prefix(300))")
         // Alone it is answered well within a second; the kernel closes a killed process's socket
@@ -61,7 +63,18 @@ struct WorkerIsolationTests {
         #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
         let after = server.children()
         #expect(after.count == 1 && !after.contains(before), "\(after)")
-        #expect(server.log.contains("died during a job"))
+        #expect(server.log.contains("died during a job (/large-20mp.jpg)"))
+        #expect(server.log.contains("killed by signal \(signal) ("), "\(server.log)")
+        // The source that killed a worker is refused at once, in any size, without a worker.
+        let again = ContinuousClock.now
+        let refused = try RawConnection(port: server.port)
+        await refused.send(Array("GET /large-20mp.jpg?w=100&format=jpeg HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        let answerAgain = await refused.receive(timeout: 10)
+        #expect(
+            answerAgain.hasPrefix("HTTP/1.1 422") && answerAgain.contains("crashed a worker lately"), "\(answerAgain.prefix(300))"
+        )
+        #expect(ContinuousClock.now - again < .seconds(1))
+        #expect(server.children() == after)
         #expect(await server.stop() == 0)
     }
 
@@ -77,6 +90,46 @@ struct WorkerIsolationTests {
         #expect(survived.reason == .exit && survived.status == LockdownProbe.survived, "\(survived)")
     }
 
+    @Test("a worker that stops answering is killed a second after its job's deadline: 503, and it is replaced")
+    func frozenWorker() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages([
+            "--isolation", "process", "--workers", "1", "--max-processing-seconds", "1",
+        ])
+        let before = try #require(server.children().first)
+        let connection = try RawConnection(port: server.port)
+        let start = ContinuousClock.now
+        // A render that takes about a second; the worker is frozen inside it, as a hung one is.
+        await connection.send(
+            Array("GET /large-20mp.jpg?w=8192&h=4882&fit=fill&format=png HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+        try await Task.sleep(for: .milliseconds(200))
+        kill(before, SIGSTOP)
+        let answer = await connection.receive(timeout: 10)
+        let took = ContinuousClock.now - start
+        #expect(answer.hasPrefix("HTTP/1.1 503") && answer.contains("processing took too long"), "\(answer.prefix(300))")
+        // The deadline plus the second of grace, and room for a loaded machine.
+        #expect(took >= .seconds(2) && took < .seconds(4), "answered after \(took)")
+        let after = await server.children(whenEver: { $0.count == 1 && !$0.contains(before) })
+        #expect(after.count == 1 && !after.contains(before), "\(before) then \(after)")
+        #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
+        #expect(await server.stop() == 0)
+    }
+
+    @Test("a worker holding more than --worker-max-rss after its job is replaced; one under it is kept")
+    func residentBound() async throws {
+        // A worker at rest holds more than 32 MiB, far less than 1 GiB.
+        for (bound, replaced) in [(32 << 20, true), (1 << 30, false)] {
+            let server = try await ImgEdgeProcess.Server.servingTestImages([
+                "--isolation", "process", "--workers", "1", "--worker-max-rss", String(bound),
+            ])
+            let before = try #require(server.children().first)
+            #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=300&format=webp", port: server.port) == "200")
+            let after = await server.children(whenEver: { $0.count == 1 && $0.contains(before) != replaced })
+            #expect(after.count == 1 && after.contains(before) != replaced, "bound \(bound): \(before) then \(after)")
+            #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=200&format=webp", port: server.port) == "200")
+            #expect(await server.stop() == 0)
+        }
+    }
+
     private static func commandLine(of pid: Int32) -> String {
         let bytes = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
         return String(decoding: bytes.map { $0 == 0 ? 32 : $0 }, as: UTF8.self)
@@ -84,6 +137,17 @@ struct WorkerIsolationTests {
 }
 
 extension ImgEdgeProcess.Server {
+    /// The pids of the server's live child processes once `condition` holds for them, or after
+    /// 3 s: a killed worker lives on while the kernel frees its memory.
+    func children(whenEver condition: ([Int32]) -> Bool) async -> [Int32] {
+        var children = children()
+        for _ in 0..<30 where !condition(children) {
+            try? await Task.sleep(for: .milliseconds(100))
+            children = self.children()
+        }
+        return children
+    }
+
     /// The pids of the server's live child processes.
     func children() -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
