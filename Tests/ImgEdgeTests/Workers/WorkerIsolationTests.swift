@@ -114,6 +114,28 @@ struct WorkerIsolationTests {
         #expect(await server.stop() == 0)
     }
 
+    @Test("the server's peak memory stays flat while its workers render; rendering in the server raises it")
+    func serverMemoryFlat() async throws {
+        var growth: [String: Int] = [:]
+        for isolation in ["process", "none"] {
+            let server = try await ImgEdgeProcess.Server.servingTestImages([
+                "--isolation", isolation, "--workers", "1", "--memory-cache-bytes", "0",
+            ])
+            #expect(await RawConnection.status(ofGet: "/landscape.jpg?w=64&format=webp", port: server.port) == "200")
+            let before = try #require(server.memory("VmHWM"))
+            for width in 4000..<4002 {
+                // 20 MP decoded, and a 12 MP picture the WebP encoder holds whole.
+                let path = "/large-20mp.jpg?w=\(width)&h=3000&fit=fill&format=webp"
+                #expect(await RawConnection.status(ofGet: path, port: server.port) == "200")
+            }
+            growth[isolation] = try #require(server.memory("VmHWM")) - before
+            #expect(await server.stop() == 0)
+        }
+        let (isolated, inServer) = (growth["process", default: .max], growth["none", default: 0])
+        #expect(isolated < 32 << 20, "the server's peak grew by \(isolated >> 20) MB with workers")
+        #expect(inServer > isolated + (32 << 20), "in the server \(inServer >> 20) MB, with workers \(isolated >> 20) MB")
+    }
+
     @Test("a worker holding more than --worker-max-rss after its job is replaced; one under it is kept")
     func residentBound() async throws {
         // A worker at rest holds more than 32 MiB, far less than 1 GiB.
@@ -146,6 +168,15 @@ extension ImgEdgeProcess.Server {
             children = self.children()
         }
         return children
+    }
+
+    /// A memory line of the server's /proc status (`VmRSS`, `VmHWM`), in bytes.
+    func memory(_ field: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }),
+            let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
+        else { return nil }
+        return kilobytes * 1024
     }
 
     /// The pids of the server's live child processes.
