@@ -47,8 +47,8 @@ static const int imgedge_allowed_calls[] = {
 
 /// The rules with conditions: what the allowed calls may not do.
 static int imgedge_add_conditional_rules(scmp_filter_ctx filter) {
-    // Memory, never executable: no new code can be mapped once the libraries are loaded
-    // (liborc, which would compile loops at run time, is off in a worker).
+    // Memory, never executable: no new code can be mapped once the libraries are loaded (liborc's
+    // code regions, where libvips' loops are compiled, are mapped before the filter goes on).
     struct scmp_arg_cmp not_executable = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
     // Threads, never processes: clone only with CLONE_THREAD.
     struct scmp_arg_cmp thread = SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_THREAD, CLONE_THREAD);
@@ -58,14 +58,19 @@ static int imgedge_add_conditional_rules(scmp_filter_ctx filter) {
     struct scmp_arg_cmp empty_path = SCMP_A3(SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH);
     // abort() and crash handlers re-raising their signal: to itself, no other process.
     struct scmp_arg_cmp itself = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid());
-    int result = 0;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(mmap), 1, &not_executable)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(mprotect), 1, &not_executable)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1, &thread)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, &set_name)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(newfstatat), 1, &empty_path)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1, &itself)) != 0) return result;
-    if ((result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1, &itself)) != 0) return result;
+    const struct {
+        int call;
+        struct scmp_arg_cmp condition;
+    } rules[] = {
+        {SCMP_SYS(mmap), not_executable}, {SCMP_SYS(mprotect), not_executable},
+        {SCMP_SYS(clone), thread},        {SCMP_SYS(prctl), set_name},
+        {SCMP_SYS(newfstatat), empty_path}, {SCMP_SYS(tgkill), itself},
+        {SCMP_SYS(kill), itself},
+    };
+    for (size_t index = 0; index < sizeof(rules) / sizeof(rules[0]); index++) {
+        int result = seccomp_rule_add_array(filter, SCMP_ACT_ALLOW, rules[index].call, 1, &rules[index].condition);
+        if (result != 0) return result;
+    }
     // clone3's flags sit in memory the filter cannot read: it fails as if the kernel were older,
     // and glibc starts the thread with clone, checked above.
     return seccomp_rule_add_array(filter, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0, NULL);

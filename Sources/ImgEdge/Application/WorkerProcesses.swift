@@ -27,7 +27,8 @@ extension WorkerPool.Launch {
 }
 
 /// Runs this process as a worker of the server `parent`, with the filter modules and limits, the
-/// memory bound and the nice value of `configuration`, until the server closes the socket: `imgedge worker`.
+/// memory bound and the nice value of `configuration`, until the server closes the socket:
+/// `imgedge worker`.
 /// - Returns: the exit code.
 public func runWorker(parent: Int32, configuration: ImgEdgeConfiguration) -> Int32 {
     do throws(WorkerLoop.Exit) {

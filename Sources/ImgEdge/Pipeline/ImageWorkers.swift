@@ -24,8 +24,8 @@ final class ImageWorkers: Sendable {
         /// event loop for microseconds: with the workers below the event loops, the kernel runs
         /// the event loops first when every core renders, and hits stay fast.
         var niceness: Int32 = 10
-        /// Where jobs decode and encode: in worker processes (`WorkerPool`), or in this process.
-        var isolation = Isolation.process
+        /// Where jobs decode and encode: in this process, or in worker processes (`WorkerPool`).
+        var isolation = Isolation.none
         /// The executable a worker process runs, in worker mode: this process's own, unless this
         /// process is not `imgedge` (the tests' runner names the binary built beside it).
         var workerExecutable = "/proc/self/exe"
@@ -53,7 +53,7 @@ final class ImageWorkers: Sendable {
                 help: "The worker threads' nice value, so event loops answer hits first when every core renders."),
             .choice(
                 "workers.isolation", flag: "isolation", \.isolation,
-                help: "Where images are decoded and encoded: process, in worker processes; none, in the server."),
+                help: "Where images are decoded and encoded: none, in the server; process, in worker processes."),
             .integer(
                 "workers.max_jobs", flag: "worker-max-jobs", \.maxJobsPerProcess, in: 1...1_000_000,
                 help: "Jobs a worker process runs before it is replaced (with --isolation process)."),

@@ -7,8 +7,8 @@ import Vips
 /// The worker processes that render jobs when isolation is on: started ahead, each running
 /// one job at a time for the worker thread that took it, and replaced when it dies, misbehaves,
 /// has run `maxJobs` jobs, holds more than `maxResidentBytes` after a job, or holds filter
-/// modules that have changed since it started. A source
-/// whose job killed its worker is refused for a while (`CrashMemory`).
+/// modules that have changed since it started. A source whose job killed its worker is refused
+/// for a while (`CrashMemory`).
 ///
 /// `render` blocks its thread (one of `ImageWorkers`') from sending the job to reading the
 /// answer, as the job itself did in process. Everything a worker answers is checked
@@ -150,9 +150,10 @@ final class WorkerPool: Sendable {
     }
 
     /// Keeps a worker for the next job, or ends it (dead, killed, done `maxJobs` jobs, grown past
-    /// `maxResidentBytes`, or holding old modules) and starts its replacement. The replacement starts on this thread, which lives as long as the
-    /// server (a worker dies with the thread that started it); the end is collected on a thread
-    /// of its own, since the kernel frees a large worker's memory before its exit can be seen.
+    /// `maxResidentBytes`, or holding old modules) and starts its replacement. The replacement
+    /// starts on this thread, which lives as long as the server (a worker dies with the thread
+    /// that started it); the end is collected on a thread of its own, since the kernel frees a
+    /// large worker's memory before its exit can be seen.
     private func checkIn(_ process: WorkerProcess, reusable: Bool) {
         let jobs = process.jobsDone.add(1, ordering: .relaxed).newValue
         if reusable, jobs < maxJobs, (process.residentBytes ?? .max) <= maxResidentBytes, !hasOldModules(process) {

@@ -38,11 +38,11 @@ enum WorkerLoop {
     /// convolutions.
     static let compiledCodeBytes = 1 << 20
 
-    /// Gives up privileges for good, lowers its priority to `niceness`, starts libvips, maps memory for its compiled loops and loads
-    /// the filter modules, then locks the process down: `maxMemory` bytes of address space, `maxDescriptors`, no core dumps, and
-    /// the seccomp filter, after which any system call a job does not need kills the worker.
-    /// Call it on the main thread before any other starts, so that every thread inherits the
-    /// lockdown.
+    /// Gives up privileges for good, lowers its priority to `niceness`, starts libvips, maps
+    /// memory for its compiled loops and loads the filter modules, then locks the process down:
+    /// `maxMemory` bytes of address space, `maxDescriptors`, no core dumps, and the seccomp
+    /// filter, after which any system call a job does not need kills the worker. Call it on the
+    /// main thread before any other starts, so that every thread inherits the lockdown.
     /// - Returns: the filter modules, loaded.
     static func lockDown(
         parent: Int32, modulesDirectory: String, filterLimits: FilterLimits, maxMemory: Int, niceness: Int32

@@ -48,8 +48,8 @@ func testConfiguration(_ adjust: (inout ImgEdgeConfiguration) -> Void = { _ in }
     configuration.workers.niceness = 0
     // In the test process, jobs render in the server unless IMGEDGE_TEST_ISOLATION=process:
     // a debug worker takes 0.18 s of CPU to start, and the hundreds of servers the suite starts
-    // would double its load. The binary's own tests (ImgEdgeProcess.Server) run its default,
-    // worker processes; those run the binary built beside the tests, not the tests' runner.
+    // would double its load. Worker processes run the binary built beside the tests, not the
+    // tests' runner.
     configuration.workers.isolation =
         ProcessInfo.processInfo.environment["IMGEDGE_TEST_ISOLATION"] == "process" ? .process : .none
     configuration.workers.workerExecutable = ImgEdgeProcess.executable.path
