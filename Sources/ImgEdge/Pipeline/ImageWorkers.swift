@@ -25,7 +25,7 @@ final class ImageWorkers: Sendable {
         /// the event loops first when every core renders, and hits stay fast.
         var niceness: Int32 = 10
         /// Where jobs decode and encode: in this process, or in worker processes (`WorkerPool`).
-        var isolation = Isolation.none
+        var isolation = Isolation.process
         /// The executable a worker process runs, in worker mode: this process's own, unless this
         /// process is not `imgedge` (the tests' runner names the binary built beside it).
         var workerExecutable = "/proc/self/exe"

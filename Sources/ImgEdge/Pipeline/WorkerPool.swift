@@ -135,17 +135,43 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// An idle worker that still runs, or a new one when there is none.
+    /// The longest a worker may take from its start to saying it is ready: about 0.15 s of CPU,
+    /// which a loaded machine may stretch.
+    static let startTimeout = Duration.seconds(10)
+
+    /// An idle worker that is ready and still runs, or a new one when there is none. A worker
+    /// that never became ready is logged and dropped; its job has not been sent, so its source
+    /// is not to blame.
     private func checkOut() throws(ImageServiceError) -> WorkerProcess {
         while let process = idle.withLock({ $0.popLast() }) {
-            if !process.hasEnded { return process }
-            logger.error("worker \(process.pid) ended while idle")
+            if process.hasEnded {
+                logger.error("worker \(process.pid) ended while idle")
+            } else if (try? ready(process)) != nil {
+                return process
+            }
         }
+        let process: WorkerProcess
         do throws(WorkerStartError) {
-            return try launch.start()
+            process = try launch.start()
         } catch {
             logger.error("no worker could start: \(error)")
             throw .worker(.couldNotStart(error))
+        }
+        do throws(WorkerStartError) {
+            try ready(process)
+        } catch {
+            throw .worker(.couldNotStart(error))
+        }
+        return process
+    }
+
+    /// Waits until `process` is ready (`WorkerProcess.awaitReady`); logs why when it is not.
+    private func ready(_ process: WorkerProcess) throws(WorkerStartError) {
+        do throws(WorkerStartError) {
+            try process.awaitReady(until: .now + Self.startTimeout)
+        } catch {
+            logger.error("worker \(process.pid) could not start: \(error)")
+            throw error
         }
     }
 

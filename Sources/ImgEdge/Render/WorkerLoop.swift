@@ -68,9 +68,15 @@ enum WorkerLoop {
         return registry
     }
 
-    /// Serves jobs with the filter modules of `registry` until the socket ends or fails.
+    /// Says it is ready, then serves jobs with the filter modules of `registry` until the socket
+    /// ends or fails.
     static func serve(registry: FilterRegistry) -> Exit {
         let socket = WorkerSocket(descriptor: socketDescriptor)
+        do {
+            try socket.send(WorkerFrame(kind: .ready, payload: []))
+        } catch {
+            return .cannotAnswer
+        }
         while true {
             let frame: WorkerFrame
             let source: Int32?

@@ -5,7 +5,7 @@ enum WorkerFailure: Error, Sendable, Equatable {
     /// It sent what the protocol does not allow, or what the server cannot believe; it has been
     /// killed.
     case misbehaved(String)
-    /// No worker process could be started.
+    /// No worker process could be started, or none became ready.
     case couldNotStart(WorkerStartError)
     /// The job's source killed a worker lately (`CrashMemory`): refused without one.
     case crashedRecently

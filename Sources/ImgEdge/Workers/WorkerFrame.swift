@@ -19,6 +19,8 @@ struct WorkerFrame: Equatable, Sendable {
         case answer = 2
         /// Worker to server, after an answer that has a body: the body's bytes.
         case body = 3
+        /// Worker to server, once, before its first job: locked down and waiting for jobs. No payload.
+        case ready = 4
     }
 
     static let magic: [UInt8] = Array("IEWK".utf8)

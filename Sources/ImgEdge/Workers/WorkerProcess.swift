@@ -19,6 +19,8 @@ final class WorkerProcess: Sendable {
     let started = ContinuousClock.now
     /// Jobs this process has finished, for recycling.
     let jobsDone = Atomic<Int>(0)
+    /// Whether it has said it is ready (`awaitReady`).
+    private let isReady = Atomic<Bool>(false)
     private let reaped = Mutex(false)
 
     /// Starts `executable` with `arguments` (its own name first) and `environment` (`NAME=value`).
@@ -26,7 +28,7 @@ final class WorkerProcess: Sendable {
     init(executable: String, arguments: [String], environment: [String]) throws(WorkerStartError) {
         var ends: [Int32] = [-1, -1]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw WorkerStartError(call: "socketpair", errno: errno)
+            throw .callFailed("socketpair", errno: errno)
         }
         let child = ends[1]
         defer { close(child) }
@@ -34,7 +36,7 @@ final class WorkerProcess: Sendable {
         guard spawned > 0 else {
             let failure = errno
             close(ends[0])
-            throw WorkerStartError(call: "posix_spawn", errno: failure)
+            throw .callFailed("posix_spawn", errno: failure)
         }
         pid = spawned
         socket = WorkerSocket(descriptor: ends[0])
@@ -51,6 +53,28 @@ final class WorkerProcess: Sendable {
                 imgedge_spawn_worker(executable, argv.baseAddress, envp.baseAddress, socket)
             }
         }
+    }
+
+    /// Returns once the process has said it is ready (locked down, waiting for jobs): at once
+    /// after the first time. A process that ends, says something else, or is not ready by
+    /// `deadline` is killed and collected.
+    func awaitReady(until deadline: ContinuousClock.Instant) throws(WorkerStartError) {
+        guard !isReady.load(ordering: .acquiring) else { return }
+        do throws(WorkerSocketError) {
+            let (_, fd) = try socket.receive(maxLength: [.ready: 0], until: deadline)
+            if let fd {
+                close(fd)
+                throw .protocolError(.notAFrame)
+            }
+        } catch {
+            let exit = reap()
+            switch error {
+            case .closed: throw .endedBeforeReady(exit ?? WorkerExit(status: 0))
+            case .protocolError(let violation): throw .misbehaved("\(violation)")
+            case .timedOut, .stopped: throw .notReadyInTime
+            }
+        }
+        isReady.store(true, ordering: .releasing)
     }
 
     /// Kills the process with SIGKILL; what it was doing ends at once.
@@ -120,8 +144,23 @@ struct WorkerExit: Equatable, Sendable, CustomStringConvertible {
     }
 }
 
-/// A worker process could not be started.
-struct WorkerStartError: Error, Equatable, Sendable {
-    var call: String
-    var errno: Int32
+/// A worker process could not be started, or did not become ready.
+enum WorkerStartError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// A call that starts it failed, with this `errno`.
+    case callFailed(String, errno: Int32)
+    /// It ended before it said it was ready: its lockdown failed, say.
+    case endedBeforeReady(WorkerExit)
+    /// It sent something else than its ready frame.
+    case misbehaved(String)
+    /// It did not say it was ready in time; it has been killed.
+    case notReadyInTime
+
+    var description: String {
+        switch self {
+        case .callFailed(let call, let errno): "\(call) failed: \(String(cString: strerror(errno)))"
+        case .endedBeforeReady(let exit): "it ended before it was ready: \(exit)"
+        case .misbehaved(let violation): "it broke the protocol before its first job: \(violation)"
+        case .notReadyInTime: "it was not ready in time"
+        }
+    }
 }

@@ -27,13 +27,6 @@ struct HostileClientTests {
         }
     }
 
-    /// Runs blocking `work` on a thread of its own and waits for it.
-    private func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            Thread { continuation.resume(returning: work()) }.start()
-        }
-    }
-
     @Test("stalled uploads get 408 at their deadline even though nothing more arrives, and never deny another client's misses")
     func stalledUploads() async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages([
@@ -76,9 +69,6 @@ struct HostileClientTests {
     func fairTurns() async throws {
         let server = try await ImgEdgeProcess.Server.servingTestImages([
             "--workers", "1", "--queue", "16", "--max-jobs-per-client", "12",
-            // In the server: with worker processes, under the suite's load, the other client's
-            // miss came after 4 to 6 of the burst (alone, after at most 3); not yet understood.
-            "--isolation", "none",
         ])
         defer { server.send(SIGKILL) }
         let burst = 10

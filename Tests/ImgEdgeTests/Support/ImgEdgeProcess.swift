@@ -28,12 +28,14 @@ struct ImgEdgeProcess {
     /// Runs `imgedge arguments…` to completion with exactly `environment`, waiting on a Dispatch
     /// thread (see `Server`).
     static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> Result {
-        try await offCooperativePool { try runBlocking(arguments, environment: environment) }
+        try await offCooperativePool { try runBlocking(executable, arguments, environment: environment) }
     }
 
-    private static func runBlocking(_ arguments: [String], environment: [String: String]) throws -> Result {
+    /// Runs `program arguments…` to completion, with `environment` (nil: this process's), and
+    /// collects what it printed.
+    static func runBlocking(_ program: URL, _ arguments: [String], environment: [String: String]?) throws -> Result {
         let process = Process()
-        process.executableURL = executable
+        process.executableURL = program
         process.arguments = arguments
         process.environment = environment
         let output = Pipe()
@@ -108,6 +110,25 @@ struct ImgEdgeProcess {
             log.fileHandleForReading.readabilityHandler = { [logged] handle in
                 logged.append(String(decoding: handle.availableData, as: UTF8.self))
             }
+            if !zip(arguments, arguments.dropFirst()).contains(where: { $0 == ("--isolation", "none") }) {
+                awaitWorkersLockedDown()
+            }
+        }
+
+        /// Waits up to 30 s until the server has worker processes and each has installed its
+        /// seccomp filter, which it does just before it says it is ready: tests then measure the
+        /// server, not the start-up of its workers, which takes a loaded machine seconds.
+        private func awaitWorkersLockedDown() {
+            func lockedDown(_ pid: Int32) -> Bool {
+                let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+                return status?.contains("Seccomp:\t2") ?? false
+            }
+            let deadline = Date().addingTimeInterval(30)
+            while Date() < deadline {
+                let workers = children()
+                if !workers.isEmpty, workers.allSatisfy(lockedDown) { return }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
         }
 
         /// Everything the server has logged so far.
@@ -126,6 +147,18 @@ struct ImgEdgeProcess {
 
         struct ServerDidNotStart: Error {
             let log: String
+        }
+
+        /// The pids of the server's live child processes.
+        func children() -> [Int32] {
+            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+            return entries.compactMap(Int32.init).filter { pid in
+                guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                    let afterName = stat.split(separator: ")").last
+                else { return false }
+                let fields = afterName.split(separator: " ")
+                return fields.count > 2 && fields[0] != "Z" && Int32(fields[1]) == process.processIdentifier
+            }.sorted()
         }
 
         /// Sends `signal` to the server.

@@ -122,3 +122,12 @@ func offCooperativePool<T: Sendable, Failure: Error>(
     }
     return try result.get()
 }
+
+/// Runs blocking `work` on a thread of its own and waits for it: unlike `offCooperativePool`,
+/// it never waits for one of Dispatch's threads, which the suite's other tests block with their
+/// sockets, so a timing it measures is the server's.
+func onThread<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { continuation in
+        Thread { continuation.resume(returning: work()) }.start()
+    }
+}

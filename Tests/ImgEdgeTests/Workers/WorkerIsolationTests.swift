@@ -1,7 +1,11 @@
 import Foundation
 import Glibc
-import ImgEdge
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
 import Testing
+
+@testable import ImgEdge
 
 @Suite(
     "With --isolation process, images are decoded and encoded in worker processes that cost one request when they die",
@@ -88,6 +92,24 @@ struct WorkerIsolationTests {
         // The control: the same lockdown, and a call the filter allows.
         let survived = try await ImgEdgeProcess.run(["worker", "--parent", parent, "--lockdown-probe", "getpid"])
         #expect(survived.reason == .exit && survived.status == LockdownProbe.survived, "\(survived)")
+    }
+
+    @Test(
+        "a worker that cannot start, or ends before it is ready, costs a 503 and blames no source",
+        arguments: ["/bin/true", "/nonexistent/imgedge"])
+    func workerThatCannotStart(executable: String) async throws {
+        let configuration = testConfiguration {
+            $0.workers.isolation = .process
+            $0.workers.workerExecutable = executable
+        }
+        try await withServer(configuration) { client in
+            for _ in 0..<2 {
+                let response = try await client.get("/landscape.jpg?w=64&format=webp")
+                #expect(response.status == .serviceUnavailable)
+                #expect(String(buffer: response.body).contains("no worker could start"))
+            }
+            #expect(try await client.get("/healthz").status == .ok)
+        }
     }
 
     @Test("a worker that stops answering is killed a second after its job's deadline: 503, and it is replaced")
@@ -177,17 +199,5 @@ extension ImgEdgeProcess.Server {
             let kilobytes = Int(line.split(separator: " ", omittingEmptySubsequences: true)[1])
         else { return nil }
         return kilobytes * 1024
-    }
-
-    /// The pids of the server's live child processes.
-    func children() -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap(Int32.init).filter { pid in
-            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                let afterName = stat.split(separator: ")").last
-            else { return false }
-            let fields = afterName.split(separator: " ")
-            return fields.count > 2 && fields[0] != "Z" && Int32(fields[1]) == process.processIdentifier
-        }.sorted()
     }
 }
