@@ -1,12 +1,13 @@
 # imgedge: `make run` serves TestImages/ on 127.0.0.1:8080; `make test` runs the whole suite.
 # Both install libvips' and libseccomp's Debian packages first if pkg-config cannot find them
 # (the worker processes' seccomp filter is built with libseccomp); `make test`
-# installs Varnish and nginx too, which the CDN and load-balancer tests run.
+# installs Varnish and nginx too, which the CDN and load-balancer tests run, and PyYAML, with
+# which the Kubernetes manifests' test reads deploy/kubernetes/.
 
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev libseccomp-dev
-TEST_DEBIAN_PACKAGES := varnish nginx
+TEST_DEBIAN_PACKAGES := varnish nginx python3-yaml
 
 .PHONY: deps test-deps build release dist run test bench modules fuzz format
 
@@ -17,7 +18,7 @@ deps:
 	}
 
 test-deps:
-	@test -x /usr/sbin/varnishd -a -x /usr/sbin/nginx || { \
+	@test -x /usr/sbin/varnishd -a -x /usr/sbin/nginx && /usr/bin/python3 -c 'import yaml' 2>/dev/null || { \
 		echo "Installing $(TEST_DEBIAN_PACKAGES)"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_DEBIAN_PACKAGES); \
 	}
