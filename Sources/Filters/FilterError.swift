@@ -20,6 +20,13 @@ public enum FilterError: Error, Sendable, Equatable, Codable {
     /// The host stopped the filter between strips: the job ran out of time or was called off.
     case stopped(name: String)
 
+    /// The module's name.
+    public var moduleName: String {
+        switch self {
+        case .invalidModule(let name, _), .failed(let name, _, _), .stopped(let name): name
+        }
+    }
+
     /// A one-line reason naming the module and what went wrong.
     public var reason: String {
         switch self {

@@ -32,13 +32,11 @@ public final class FilterRegistry: Sendable {
         var failures: [String: String] = [:]
         for file in files.sorted() where file.hasSuffix(".wasm") {
             let name = String(file.dropLast(5))
-            do {
+            do throws(FilterError) {
                 let bytes = try ModuleFile.read("\(directory)/\(file)", limit: limits.maxModuleBytes, name: name)
                 modules.append(try FilterModule(name: name, bytes: bytes, limits: limits))
-            } catch let error as FilterError {
-                failures[name] = error.reason
             } catch {
-                failures[name] = "\(error)"
+                failures[name] = error.reason
             }
         }
         self.init(modules: modules, failures: failures)

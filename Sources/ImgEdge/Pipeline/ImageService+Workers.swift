@@ -39,10 +39,11 @@ extension ImageService {
                         timings.add(.now - enqueued, to: .queue)
                         let job = RenderJob(
                             input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
-                            identity: parsed.identity, sourceDigest: digest ?? Array(input.digest),
+                            identity: parsed.identity, sourceDigest: digest ?? input.digest,
                             ifNoneMatch: parsed.ifNoneMatch,
                             limits: request.limits, encoding: encoding, timings: timings, budget: budget)
-                        // A body a transform module read in the server is rendered there too.
+                        // A body is only read by a transform module in the server when jobs
+                        // render there (`receive`): a worker process gets the body itself.
                         if let processes, case .encoded(let source) = input {
                             return try processes.render(
                                 job, source: source.bytes, budget: budget, describedAs: request.sourceLabel)

@@ -168,7 +168,7 @@ struct ImageService: Sendable {
             let outcome = try await render(input, request, place: place)
             return ServedAnswer(outcome: outcome, cacheStatus: .miss)
         }
-        let digest = try await run(in: place) { Array(input.digest) }
+        let digest = try await run(in: place) { input.digest }
         let key = VariantKey(source: "upload:", version: "sha256:\(digest.hexString)", rendering: rendering(of: request.parsed))
         if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
@@ -251,7 +251,7 @@ struct ImageService: Sendable {
         if let told = source.version {
             version = told
         } else {
-            let hashed = try await run(in: place) { Array(input.digest) }
+            let hashed = try await run(in: place) { input.digest }
             version = "sha256:" + hashed.hexString
             digest = hashed
         }

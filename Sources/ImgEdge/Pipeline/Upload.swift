@@ -35,15 +35,16 @@ struct Upload: Sendable {
 }
 
 extension ImageService {
-    /// Receives `upload` for `request`: collected for libvips to decode, or, with a transform,
-    /// passed through its module chunk by chunk as it arrives, on worker threads, and hashed for
-    /// the ETag.
+    /// Receives `upload` for `request`: collected whole for libvips to decode, or for a worker
+    /// process, which passes it through the request's transform module, if any; or, when jobs
+    /// render in the server and there is a transform, passed through its module chunk by chunk
+    /// as it arrives, on worker threads, and hashed for the ETag.
     func receive(
         _ upload: Upload, for request: ImageRequest, in place: ImageWorkers.Place
     ) async throws(ImageServiceError) -> JobInput {
         let limit = request.limits.maxSourceBytes
         let filters = request.parsed.filters
-        guard let transform = filters.transform else {
+        guard let transform = filters.transform, workers.processes == nil else {
             var collected = ByteBuffer()
             try await upload.forEachChunk(limit: limit) { chunk throws(ImageServiceError) in collected.writeImmutableBuffer(chunk)
             }
@@ -56,6 +57,6 @@ extension ImageService {
             hasher.update(data: bytes)
             try await feed(bytes, to: session, in: place)
         }
-        return .transformed(session, bodyDigest: hasher.finalize())
+        return .transformed(session, bodyDigest: Array(hasher.finalize()))
     }
 }

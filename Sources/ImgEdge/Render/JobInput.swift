@@ -6,14 +6,14 @@ import Vips
 enum JobInput: Sendable {
     /// An original from the origin, or an upload, in an image format libvips reads.
     case encoded(SourceImage)
-    /// An upload that passed through a transform module chunk by chunk as it arrived;
-    /// `bodyDigest` is the SHA-256 of the body, for the ETag.
-    case transformed(TransformSession, bodyDigest: SHA256.Digest)
+    /// An upload that passed through a transform module chunk by chunk, as it arrived or, in a
+    /// worker process, from the memfd; `bodyDigest` is the SHA-256 of the body, for the ETag.
+    case transformed(TransformSession, bodyDigest: [UInt8])
 
     /// The SHA-256 of the source's bytes.
-    var digest: SHA256.Digest {
+    var digest: [UInt8] {
         switch self {
-        case .encoded(let source): source.bytes.withUnsafeBytes { SHA256.hash(data: $0) }
+        case .encoded(let source): Array(source.bytes.withUnsafeBytes { SHA256.hash(data: $0) })
         case .transformed(_, let bodyDigest): bodyDigest
         }
     }

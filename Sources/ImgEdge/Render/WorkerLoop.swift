@@ -109,17 +109,23 @@ enum WorkerLoop {
             (0...job.limits.maxSourceBytes).contains(job.sourceLength),
             let bytes = read(source, count: job.sourceLength)
         else { return nil }
-        var steps: [ResolvedFilter] = []
-        for filter in job.filters {
-            guard let module = registry.modules[filter.name], module.fingerprint == filter.fingerprint else {
-                let reason = "not the module the server resolved"
-                return (.failed(.filter(.invalidModule(name: filter.name, reason: reason))), nil)
+        var filters = RequestFilters(registry: registry)
+        var input = JobInput.encoded(SourceImage(bytes: bytes, lastModified: job.lastModified, version: nil))
+        do throws(FilterError) {
+            var steps: [ResolvedFilter] = []
+            for filter in job.filters {
+                steps.append(ResolvedFilter(module: try registry.module(filter.module), arguments: filter.arguments))
             }
-            steps.append(ResolvedFilter(module: module, arguments: filter.arguments))
+            let transform = try job.transform.map { (reference) throws(FilterError) in try registry.module(reference) }
+            filters = RequestFilters(registry: registry, transform: transform, steps: steps)
+            if let transform {
+                input = try transformed(bytes, through: transform, in: registry, digest: job.sourceDigest)
+            }
+        } catch {
+            return (.failed(.filter(error)), nil)
         }
         let renderJob = RenderJob(
-            input: .encoded(SourceImage(bytes: bytes, lastModified: job.lastModified, version: nil)), options: job.options,
-            filters: RequestFilters(registry: registry, steps: steps), negotiated: job.negotiated, identity: job.identity,
+            input: input, options: job.options, filters: filters, negotiated: job.negotiated, identity: job.identity,
             sourceDigest: job.sourceDigest, ifNoneMatch: job.ifNoneMatch, limits: job.limits, encoding: job.encoding,
             timings: StageTimings(), budget: EvaluationBudget())
         do throws(ImageServiceError) {
@@ -136,6 +142,25 @@ enum WorkerLoop {
             guard let failure = WorkerJobError(error) else { return nil }
             return (.failed(failure), nil)
         }
+    }
+
+    /// How much of an upload a transform module is given at a time.
+    static let transformChunkBytes = 64 << 10
+
+    /// `body` passed through the transform `module` a chunk at a time, as the server passes an
+    /// upload as it arrives when it renders itself.
+    private static func transformed(
+        _ body: SourceBytes, through module: FilterModule, in registry: FilterRegistry, digest: [UInt8]
+    ) throws(FilterError) -> JobInput {
+        let session = try registry.startTransform(module)
+        try body.withUnsafeBytes { bytes in
+            Result { () throws(FilterError) in
+                for start in stride(from: 0, to: bytes.count, by: transformChunkBytes) {
+                    try session.feed(bytes[start..<min(start + transformChunkBytes, bytes.count)])
+                }
+            }
+        }.get()
+        return .transformed(session, bodyDigest: digest)
     }
 
     /// The `count` bytes of the sealed memfd `descriptor`; nil when it is not one, or holds

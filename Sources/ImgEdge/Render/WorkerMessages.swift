@@ -5,15 +5,27 @@ import Vips
 /// Server to worker: everything a `RenderJob` reads except the source's bytes, which travel
 /// beside the frame as a sealed memfd of `sourceLength` bytes.
 struct WorkerJob: Codable, Sendable {
-    /// A `filter=` step: the module by name, and the fingerprint of the bytes the server
-    /// resolved it to, which the worker's own copy must have.
-    struct Filter: Codable, Sendable, Equatable {
+    /// A filter module by name, and the fingerprint of the bytes the server resolved it to,
+    /// which the worker's own copy must have.
+    struct Module: Codable, Sendable, Equatable {
         var name: String
         var fingerprint: UInt64
+
+        init(_ module: FilterModule) {
+            name = module.name
+            fingerprint = module.fingerprint
+        }
+    }
+
+    /// A `filter=` step.
+    struct Filter: Codable, Sendable, Equatable {
+        var module: Module
         var arguments: [Float]
     }
 
     var options: ProcessingOptions
+    /// The module an upload passes through before it is decoded, if any.
+    var transform: Module?
     var filters: [Filter]
     var negotiated: NegotiatedFormat
     var identity: VariantIdentity
@@ -32,9 +44,8 @@ struct WorkerJob: Codable, Sendable {
     /// The job `job` is, for a source of `sourceLength` bytes.
     init(_ job: RenderJob, sourceLength: Int) {
         options = job.options
-        filters = job.filters.steps.map {
-            Filter(name: $0.module.name, fingerprint: $0.module.fingerprint, arguments: $0.arguments)
-        }
+        transform = job.filters.transform.map(Module.init)
+        filters = job.filters.steps.map { Filter(module: Module($0.module), arguments: $0.arguments) }
         negotiated = job.negotiated
         identity = job.identity
         ifNoneMatch = job.ifNoneMatch
@@ -81,6 +92,10 @@ enum WorkerAnswer: Codable, Sendable {
         }
         switch answer {
         case .failed(let failure):
+            // A module's name becomes a metric's label: only the job's own modules may fail.
+            if case .filter(let error) = failure, !job.filters.moduleNames.contains(error.moduleName) {
+                throw .malformed("a failure of module \(error.moduleName.prefix(64)), which the job does not run")
+            }
             return .failed(failure.serviceError)
         case .notModified(let format, let entityTag):
             let header = try job.checkedHeader(format: format, entityTag: entityTag)
@@ -144,5 +159,16 @@ enum WorkerJobError: Error, Codable, Sendable, Equatable {
         case .vips(let error): .vips(error)
         case .filter(let error): .filter(error)
         }
+    }
+}
+
+extension FilterRegistry {
+    /// The loaded module `reference` names, if it is the one the server resolved.
+    /// - Throws: `.invalidModule` when this worker has no module of that name, or another one.
+    func module(_ reference: WorkerJob.Module) throws(FilterError) -> FilterModule {
+        guard let module = modules[reference.name], module.fingerprint == reference.fingerprint else {
+            throw .invalidModule(name: reference.name, reason: "not the module the server resolved")
+        }
+        return module
     }
 }

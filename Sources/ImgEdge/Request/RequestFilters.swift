@@ -26,6 +26,11 @@ struct RequestFilters: Sendable {
         self.steps = steps
     }
 
+    /// The names of the modules the request runs: its transform's and its steps'.
+    var moduleNames: Set<String> {
+        Set(steps.map(\.module.name) + (transform.map { [$0.name] } ?? []))
+    }
+
     /// A canonical string of the transform and the steps, each module named with its code's
     /// fingerprint, for cache keys and ETags.
     var cacheKey: String {

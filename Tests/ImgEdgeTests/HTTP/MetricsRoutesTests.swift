@@ -90,9 +90,11 @@ struct MetricsRoutesTests {
         }
     }
 
-    @Test("a module call that fails is counted under the module's name and the failure's kind")
-    func moduleFailures() async throws {
-        try await withServer { client in
+    @Test(
+        "a module call that fails is counted under the module's name and the failure's kind, in the server or a worker",
+        arguments: [ImageWorkers.Isolation.none, .process])
+    func moduleFailures(isolation: ImageWorkers.Isolation) async throws {
+        try await withServer(testConfiguration { $0.workers.isolation = isolation }) { client in
             let refused = try await client.execute(
                 uri: "/resize?transform=qoi&w=10", method: .post, body: ByteBuffer(bytes: Array("qoif but not really".utf8))
             ) { $0 }

@@ -22,9 +22,15 @@ private func qoi(_ pixels: Pixels) -> [UInt8] {
 
 @Suite("POST /resize?transform= through a byte-stream module")
 struct TransformTests {
-    @Test("a QOI body, a format libvips cannot read, is decoded by the qoi module and resized")
-    func decodesQOI() async throws {
-        try await withServer { client in
+    /// In the server, the body passes through the module as it arrives; in a worker process,
+    /// once it has all arrived.
+    static let isolations: [ImageWorkers.Isolation] = [.none, .process]
+
+    @Test(
+        "a QOI body, a format libvips cannot read, is decoded by the qoi module and resized, in the server or a worker",
+        arguments: isolations)
+    func decodesQOI(isolation: ImageWorkers.Isolation) async throws {
+        try await withServer(testConfiguration { $0.workers.isolation = isolation }) { client in
             let source = try await client.get("/landscape.jpg?w=96&format=png")
             let pixels = try Pixels(decoding: Array(source.body.readableBytesView))
             let response = try await client.execute(
@@ -54,16 +60,26 @@ struct TransformTests {
         ]
     )
     func refused(uri: String, body: [UInt8], status: HTTPResponse.Status, reason: String) async throws {
-        try await withServer { client in
-            let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(bytes: body)) { $0 }
-            #expect(response.status == status)
-            #expect(String(buffer: response.body).contains(reason), "\(String(buffer: response.body))")
+        for isolation in Self.isolations {
+            try await refused(uri: uri, body: body, status: status, reason: reason, isolation: isolation)
         }
     }
 
-    @Test("chunks go through the module as they arrive: a bad body is refused before the rest is sent")
+    private func refused(
+        uri: String, body: [UInt8], status: HTTPResponse.Status, reason: String, isolation: ImageWorkers.Isolation
+    ) async throws {
+        try await withServer(testConfiguration { $0.workers.isolation = isolation }) { client in
+            let response = try await client.execute(uri: uri, method: .post, body: ByteBuffer(bytes: body)) { $0 }
+            #expect(response.status == status, "\(isolation)")
+            #expect(String(buffer: response.body).contains(reason), "\(isolation): \(String(buffer: response.body))")
+        }
+    }
+
+    @Test("in the server, chunks go through the module as they arrive: a bad body is refused before the rest is sent")
     func streams() async throws {
-        try await withServer { client in
+        // A worker process gets the body whole: holding one while a client sends would let slow
+        // clients hold every worker.
+        try await withServer(testConfiguration { $0.workers.isolation = .none }) { client in
             let connection = try RawConnection(port: try #require(client.port))
             await connection.send(
                 Array("POST /resize?transform=qoi&w=10 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 10000000\r\n\r\n".utf8))

@@ -53,7 +53,9 @@ struct WorkerAnswerTests {
         }
     }
 
-    @Test("a tag of the worker's choosing, a format the job cannot give, a huge body or a long stage is refused")
+    @Test(
+        "a tag of the worker's choosing, a format the job cannot give, a huge body, a long stage or another module's failure is refused"
+    )
     func lies() throws {
         let job = try Self.job()
         let webp = job.renderedTag(.image(.webp)).description
@@ -72,6 +74,8 @@ struct WorkerAnswerTests {
             .rendered(format: .image(.webp), entityTag: webp, bodyLength: 5, timings: slow),
             .rendered(format: .image(.webp), entityTag: webp, bodyLength: 5, timings: negative),
             .notModified(format: .image(.webp), entityTag: webp),  // no If-None-Match was sent
+            // A module the job does not run: its name would be a new label of a metric.
+            .failed(.filter(.failed(name: "made-up-1", kind: .processingFailed, detail: "trap"))),
         ]
         for lie in lies {
             #expect(throws: WorkerProtocolError.self, "\(lie)") { try Self.check(lie, for: job) }
