@@ -44,8 +44,9 @@ public enum Libvips {
     }
 
     /// Tunes glibc's allocator for image work, before the worker threads start: at most
-    /// `arenas` arenas, one per worker (`MALLOC_ARENA_MAX` overrides it), and allocations of
-    /// 1 MiB or more mapped on their own (`MALLOC_MMAP_THRESHOLD_` overrides it).
+    /// `arenas` arenas, one per worker (`MALLOC_ARENA_MAX` overrides it), and, when
+    /// `mappingLarge`, allocations of 1 MiB or more mapped on their own
+    /// (`MALLOC_MMAP_THRESHOLD_` overrides it).
     ///
     /// With glibc's defaults, 8 arenas a core and a mapping threshold that grows to the largest
     /// block freed so far, a burst of large images leaves hundreds of megabytes free but held
@@ -53,8 +54,8 @@ public enum Libvips {
     /// buffers when they are freed: under four concurrent 20 MP misses peak RSS fell from
     /// 154–166 to 135–146 MB, for 2–6 % more CPU per miss (BENCHMARKS.md, "Memory under concurrent
     /// misses").
-    public static func tuneAllocator(arenas: Int) {
-        imgedge_tune_malloc(Int32(clamping: max(1, arenas)))
+    public static func tuneAllocator(arenas: Int, mappingLarge: Bool = true) {
+        imgedge_tune_malloc(Int32(clamping: max(1, arenas)), mappingLarge ? 1 : 0)
     }
 
     /// Maps memory for `bytes` of the loops libvips compiles at run time (liborc) now, rounded
@@ -64,7 +65,7 @@ public enum Libvips {
     /// BENCHMARKS.md.)
     /// - Returns: false when liborc could not map them.
     public static func reserveCompiledCode(bytes: Int) -> Bool {
-        imgedge_vips_reserve_code_regions(Int32(clamping: (bytes + 65_535) / 65_536)) == 0
+        imgedge_vips_reserve_compiled_code(max(0, bytes)) == 0
     }
 
     /// Reads libvips' process-global error text, folded onto one line.

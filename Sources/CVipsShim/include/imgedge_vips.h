@@ -25,16 +25,17 @@
 int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks);
 
 /// Caps glibc's malloc arenas at `arenas` (M_ARENA_MAX), so threads started afterwards share
-/// them instead of getting one each, and maps every allocation of 1 MiB or more on its own
-/// (M_MMAP_THRESHOLD), so it goes back to the system when freed; each unless its environment
-/// variable (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) is set.
-void imgedge_tune_malloc(int arenas);
+/// them instead of getting one each, and, when `map_large` is not 0, maps every allocation of
+/// 1 MiB or more on its own (M_MMAP_THRESHOLD), so it goes back to the system when freed; each
+/// unless its environment variable (MALLOC_ARENA_MAX, MALLOC_MMAP_THRESHOLD_) is set.
+void imgedge_tune_malloc(int arenas, int map_large);
 
-/// Maps `regions` of liborc's 64 KiB code regions now, for the loops libvips compiles at run
-/// time: liborc maps each region through a new file in /tmp, never unmaps one, and reuses what
-/// freed programs leave, so a process that may open no file later still compiles its loops.
-/// Returns -1 if liborc could not map them, 0 also when libvips runs without liborc.
-int imgedge_vips_reserve_code_regions(int regions);
+/// Maps at least `bytes` of liborc's code regions now (64 KiB each), for the loops libvips
+/// compiles at run time: liborc maps each region through a new file in /tmp, never unmaps one,
+/// and reuses what freed programs leave, so a process that may open no file later still
+/// compiles its loops. Returns -1 if liborc could not map them, 0 also when libvips runs
+/// without liborc.
+int imgedge_vips_reserve_compiled_code(size_t bytes);
 
 /// What a source declares in its header, read without decoding pixels.
 typedef struct {

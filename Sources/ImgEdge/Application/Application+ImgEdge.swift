@@ -10,8 +10,9 @@ import Vips
 /// Builds the imgedge application from a validated configuration.
 ///
 /// Starts libvips, the worker threads, the origin and the cache tiers, registers the routes
-/// (and the event-loop hit path, and the metrics port's listener when one is set), and ties the
-/// resources' shutdown to the application's.
+/// (and the event-loop hit path, and the metrics port's listener when one is set), starts the
+/// worker processes once the server listens, and ties the resources' shutdown to the
+/// application's.
 ///
 /// - Parameters:
 ///   - readiness: what `/readyz` answers; `Readiness.Drain` turns it at shutdown.
@@ -113,6 +114,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: routes.serverName,
             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         services: resources,
+        onServerRunning: { _ in workers.startProcesses() },
         logger: logger
     )
 }

@@ -118,6 +118,19 @@ final class ImageWorkers: Sendable {
         turns = Mutex(FairTurns(threads: settings.workers))
     }
 
+    /// Starts the worker processes, if any, from a worker thread: they start at its nice value,
+    /// so their start-up (about 0.12 s of CPU each, a third of it dynamic linking) yields to the
+    /// server's, and die with the thread, which lives as long as the server. Called once the
+    /// server listens, so that they do not delay its first answer; a job that comes before
+    /// they are ready starts one of its own.
+    func startProcesses() {
+        guard let processes else { return }
+        pool.submit { [niceness = settings.niceness] _ in
+            Self.lowerPriority(to: niceness)
+            processes.start()
+        }
+    }
+
     /// Runs `body` holding one of the `workers + queueLimit` places for `client`, from fetching
     /// or receiving its source to the end of its job, so that sources in memory are bounded as
     /// jobs are.

@@ -32,6 +32,7 @@ final class WorkerPool: Sendable {
     static let grace = Duration.seconds(1)
 
     private let launch: Launch
+    private let size: Int
     private let maxJobs: Int
     private let maxResidentBytes: Int
     private let idle = Mutex<[WorkerProcess]>([])
@@ -41,14 +42,21 @@ final class WorkerPool: Sendable {
     private let crashes = CrashMemory()
     private let logger: Logger
 
-    /// Starts `size` workers; each one's start-up runs in its own process, so this returns at once.
+    /// A pool of `size` workers, none started yet (`start`).
     init(launch: Launch, size: Int, maxJobs: Int, maxResidentBytes: Int, logger: Logger) {
         self.launch = launch
+        self.size = size
         self.maxJobs = maxJobs
         self.maxResidentBytes = maxResidentBytes
         self.logger = logger
+    }
+
+    /// Starts the pool's workers from the calling thread, which they inherit their nice value
+    /// from and die with, so it must live as long as the server; each one's start-up runs in
+    /// its own process, so this returns at once.
+    func start() {
         let started = (0..<size).compactMap { _ in try? launch.start() }
-        idle.withLock { $0 = started }
+        idle.withLock { $0 += started }
     }
 
     /// Renders `job` in a worker process, blocking the calling thread until it answers, dies, or
@@ -204,8 +212,13 @@ final class WorkerPool: Sendable {
     func modulesDidChange() {
         modulesChanged.withLock { $0 = .now }
         let old = idle.withLock { idle in
-            defer { idle.removeAll { hasOldModules($0) } }
-            return idle.filter { hasOldModules($0) }
+            var old: [WorkerProcess] = []
+            idle.removeAll { process in
+                guard hasOldModules(process) else { return false }
+                old.append(process)
+                return true
+            }
+            return old
         }
         for process in old { end(process) }
     }

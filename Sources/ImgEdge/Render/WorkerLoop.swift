@@ -52,15 +52,18 @@ enum WorkerLoop {
         // Below the server's event loops, as its worker threads are, so hits stay fast while
         // every core renders; threads started from here on inherit it.
         if niceness > 0 { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, niceness) }
+        // One arena, which the job's threads share: glibc would reserve 64 MiB of address space
+        // for each thread's own, counted against `maxMemory` (four threads held 252 MiB after
+        // an AVIF job). glibc's own mapping threshold, not the server's fixed one: a worker's
+        // memory is bounded by its limit and its recycling, and a 20 MP WebP miss cost 12–17 %
+        // more CPU in a worker returning its large buffers after each job (BENCHMARKS.md).
+        Libvips.tuneAllocator(arenas: 1, mappingLarge: false)
         do {
             try Libvips.start()
         } catch {
             throw .libvipsFailed
         }
         guard Libvips.reserveCompiledCode(bytes: compiledCodeBytes) else { throw .notLockedDown }
-        // glibc's own allocator settings, not the server's fixed mapping threshold: a worker's
-        // memory is bounded by its limit and its recycling, and a 20 MP WebP miss cost 12–17 %
-        // more CPU in a worker returning its large buffers after each job (BENCHMARKS.md).
         let registry = FilterRegistry(directory: modulesDirectory, limits: filterLimits)
         guard imgedge_prepare_for_syscall_filter() == 0, imgedge_limit_resources(maxMemory, maxDescriptors) == 0,
             imgedge_install_syscall_filter() == 0

@@ -7,7 +7,7 @@ import Synchronization
 /// own, connected to the server by a socket pair and no other descriptor, and killed by the
 /// kernel if the server dies (`WorkerLoop` asks for that before anything else). The kernel
 /// sends that signal when the *thread* that started the worker ends, so start workers only on
-/// threads that live as long as the server: the main thread and the worker threads.
+/// threads that live as long as the server: the worker threads.
 ///
 /// A worker runs one job at a time for the thread that took it from `WorkerPool`; `kill()` may
 /// come from any thread (a deadline, a client gone), and ends the job under way: its socket

@@ -183,9 +183,9 @@ struct HostileRequestTests {
             #expect(response.status == .serviceUnavailable)
             #expect(response.headers[.retryAfter] == "1")
             #expect(String(buffer: response.body).contains("took too long"))
-            // Alone this takes about 0.3 s; the bound leaves room for a loaded machine, and is
-            // far below the minutes the chain costs unstopped.
-            #expect(stopped < .seconds(15), "stopped after \(stopped)")
+            // Alone this takes about 0.3 s; the bound leaves room for the suite's busiest minute
+            // (15 s was once passed), and is far below the minutes the chain costs unstopped.
+            #expect(stopped < .seconds(30), "stopped after \(stopped)")
             // The only worker is free again: a small request is served.
             #expect(try await client.get("/landscape.jpg?w=20&format=png").status == .ok)
         }

@@ -94,6 +94,29 @@ struct WorkerIsolationTests {
         #expect(survived.reason == .exit && survived.status == LockdownProbe.survived, "\(survived)")
     }
 
+    @Test("a bomb that passes the header checks but needs more than --worker-max-memory costs one 422, never the server")
+    func memoryBomb() async throws {
+        // 49 M pixels from 48 KB, under the input limit; stretched to 40 M output pixels and
+        // turned, which holds them all at once: about 350 MB at its peak in a debug worker.
+        let bomb = "/png-bomb-49m-pixels.png?w=8000&h=5000&fit=fill&rotate=90&format=jpeg"
+        func server(maxMemory: Int) async throws -> ImgEdgeProcess.Server {
+            try await ImgEdgeProcess.Server.start([
+                "--port", "0", "--origin", CorpusEntry.directory.path, "--isolation", "process", "--workers", "1",
+                "--worker-max-memory", String(maxMemory),
+            ])
+        }
+        let bounded = try await server(maxMemory: 512 << 20)
+        let before = try #require(bounded.memory("VmHWM"))
+        #expect(await RawConnection.status(ofGet: bomb, port: bounded.port) == "422")
+        #expect(await RawConnection.status(ofGet: "/gif-300-frames.gif?w=10&h=10&format=gif", port: bounded.port) == "200")
+        #expect(try #require(bounded.memory("VmHWM")) - before < 32 << 20, "the server's peak memory grew")
+        #expect(await bounded.stop() == 0)
+        // The control: the default bound, 1 GiB, holds it, so the 422 was the bound's.
+        let roomy = try await server(maxMemory: 1 << 30)
+        #expect(await RawConnection.status(ofGet: bomb, port: roomy.port) == "200")
+        #expect(await roomy.stop() == 0)
+    }
+
     @Test(
         "a worker that cannot start, or ends before it is ready, costs a 503 and blames no source",
         arguments: ["/bin/true", "/nonexistent/imgedge"])
