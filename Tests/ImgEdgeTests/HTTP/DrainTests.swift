@@ -12,11 +12,18 @@ struct DrainTests {
         let server = try await ImgEdgeProcess.Server.servingTestImages(["--drain-delay-seconds", "\(Self.drainDelay)"])
         #expect(await RawConnection.status(ofGet: "/readyz", port: server.port) == "200")
         let signalled = ContinuousClock.now
-        server.send(SIGTERM)
-        try await Task.sleep(for: .milliseconds(300))
-        let readyz = await RawConnection.status(ofGet: "/readyz", port: server.port)
-        let healthz = await RawConnection.status(ofGet: "/healthz", port: server.port)
-        let image = await RawConnection.status(ofGet: "/landscape.jpg?w=40", port: server.port)
+        // The signal and the three requests from a thread of the test's own: while the suite
+        // runs beside it, Swift's and Dispatch's threads may wait seconds.
+        let port = server.port
+        let (readyz, healthz, image) = await onThread {
+            server.send(SIGTERM)
+            Thread.sleep(forTimeInterval: 0.3)
+            return (
+                RawConnection.statusBlocking(ofGet: "/readyz", port: port),
+                RawConnection.statusBlocking(ofGet: "/healthz", port: port),
+                RawConnection.statusBlocking(ofGet: "/landscape.jpg?w=40", port: port)
+            )
+        }
         let answered = ContinuousClock.now - signalled
         #expect(readyz == "503")
         #expect(healthz == "200", "after \(answered)")

@@ -33,13 +33,19 @@ struct HostileClientTests {
             "--workers", "2", "--queue", "4", "--upload-timeout-seconds", "3",
         ])
         defer { server.send(SIGKILL) }
-        var stalled: [(connection: RawConnection, sentAt: Date)] = []
-        for _ in 0..<12 {
-            let connection = try RawConnection(port: server.port, from: Self.attacker)
-            await connection.send(
-                Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
-            stalled.append((connection, Date()))
-        }
+        // Sent from a thread of the test's own, at once: while the suite runs beside it, Swift's
+        // and Dispatch's threads may wait seconds, past the first upload's deadline.
+        let port = server.port
+        let stalled = try await onThread { () -> Result<[(connection: RawConnection, sentAt: Date)], any Error> in
+            Result {
+                try (0..<12).map { _ in
+                    let connection = try RawConnection(port: port, from: Self.attacker)
+                    _ = connection.sendBlocking(
+                        Array("POST /resize?w=10 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n0123456789abcdef".utf8))
+                    return (connection, Date())
+                }
+            }
+        }.get()
         // The attacker's share of places is a quarter of six: the other uploads are refused at once.
         let answers = await withTaskGroup(of: (answer: String, seconds: Double).self) { group in
             for (connection, sentAt) in stalled {

@@ -42,9 +42,14 @@ final class RawConnection: @unchecked Sendable {
 
     /// The status code of a `GET target` to the server on `port`, on a connection of its own.
     static func status(ofGet target: String, port: Int) async -> String {
+        await offCooperativePool { statusBlocking(ofGet: target, port: port) }
+    }
+
+    /// `status(ofGet:port:)`, blocking the calling thread: for a thread of the test's own.
+    static func statusBlocking(ofGet target: String, port: Int) -> String {
         guard let connection = try? RawConnection(port: port) else { return "no connection" }
-        await connection.send(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
-        let answer = await connection.receive(timeout: 10)
+        _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
+        let answer = connection.receiveBlocking(timeout: 10)
         return String(answer.dropFirst("HTTP/1.1 ".count).prefix(3))
     }
 
