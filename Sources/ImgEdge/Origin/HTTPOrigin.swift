@@ -57,20 +57,7 @@ struct HTTPOrigin: Origin {
         self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
         self.baseHost = URL(string: self.baseURL)?.host
         self.settings = settings
-        client = Self.makeClient(settings)
-    }
-
-    /// A client that follows no redirects itself and connects to `pinned` addresses in place of
-    /// resolving those hosts. The read timeout ends a connection that goes silent mid-body:
-    /// cancelling the fetch alone does not stop AsyncHTTPClient from waiting on it.
-    private static func makeClient(_ settings: Settings, pinned: [String: String] = [:]) -> HTTPClient {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.totalTimeout))
-        )
-        configuration.decompression = .disabled
-        configuration.dnsOverride = pinned
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        client = OriginRequests.makeClient(settings)
     }
 
     /// Closes the client's connections.
@@ -79,14 +66,14 @@ struct HTTPOrigin: Origin {
     }
 
     func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
-        try await withinDeadline(limit: limit) {
+        try await OriginRequests.withinDeadline(settings.totalTimeout, limit: limit) {
             try await follow(url(of: path)) { url, client in try await get(url, with: client, limit: limit) }
         }
     }
 
     /// The validator of the original, from a HEAD request: nothing of the body is read.
     func version(of path: SourcePath) async throws(OriginError) -> String? {
-        try await withinDeadline(limit: 0) {
+        try await OriginRequests.withinDeadline(settings.totalTimeout, limit: 0) {
             try await follow(url(of: path)) { url, client in try await head(url, with: client) }
         }
     }
@@ -97,31 +84,6 @@ struct HTTPOrigin: Origin {
             $0.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? $0
         }
         return "\(baseURL)/\(encoded.joined(separator: "/"))"
-    }
-
-    /// Runs `request` under the total timeout, its failures told as `OriginError`s.
-    private func withinDeadline<Result: Sendable>(
-        limit: Int, _ request: @escaping @Sendable () async throws -> Result
-    ) async throws(OriginError) -> Result {
-        do {
-            return try await withThrowingTaskGroup(of: Result.self) { group in
-                group.addTask { try await request() }
-                group.addTask {
-                    try await Task.sleep(for: settings.totalTimeout)
-                    throw OriginError.timedOut
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
-        } catch let error as OriginError {
-            throw error
-        } catch is NIOTooManyBytesError {
-            throw .tooLarge(limit: limit)
-        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
-            throw .timedOut
-        } catch {
-            throw .unavailable("origin fetch failed: \(error)")
-        }
     }
 
     /// Sends `request` to `url`, and again to where it redirects, as far as the policy allows.
@@ -158,7 +120,7 @@ struct HTTPOrigin: Origin {
         return .found(
             SourceImage(
                 bytes: SourceBytes(body.readableBytesView), lastModified: response.headers.first(name: "last-modified"),
-                version: Self.version(in: response.headers)))
+                version: OriginRequests.version(in: response.headers)))
     }
 
     /// One HEAD: the original's validator, or where the origin redirects to.
@@ -169,7 +131,7 @@ struct HTTPOrigin: Origin {
         if let redirect: Answer<String?> = try Self.redirectOrFailure(response) {
             return redirect
         }
-        return .found(Self.version(in: response.headers))
+        return .found(OriginRequests.version(in: response.headers))
     }
 
     /// A redirect's answer, nil for a 200, or the failure any other status is.
@@ -186,23 +148,12 @@ struct HTTPOrigin: Origin {
         }
     }
 
-    /// The response's validator: its `ETag`, else its `Last-Modified` with its length.
-    private static func version(in headers: HTTPHeaders) -> String? {
-        if let tag = headers.first(name: "etag") {
-            return "etag:\(tag)"
-        }
-        if let modified = headers.first(name: "last-modified") {
-            return "modified:\(modified):\(headers.first(name: "content-length") ?? "")"
-        }
-        return nil
-    }
-
     /// Runs `body` with the origin's own client for its own host. For another host, one a
     /// redirect was allowed to, the client is one of its own, pinned to an address that passed
     /// the SSRF guard, so the connection goes to the very address that was checked.
     private func withClient<Result>(for url: String, _ body: (HTTPClient) async throws -> Result) async throws -> Result {
         guard let host = URL(string: url)?.host, host != baseHost else { return try await body(client) }
-        let pinned = Self.makeClient(settings, pinned: [host: try await guardedAddress(of: host).description])
+        let pinned = OriginRequests.makeClient(settings, pinned: [host: try await guardedAddress(of: host).description])
         do {
             let result = try await body(pinned)
             try await pinned.shutdown()

@@ -1,0 +1,57 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+
+/// What the HTTP and the S3 origin share: a client made for origin fetches, the one deadline a
+/// whole fetch runs under, and the validator a response's headers give.
+enum OriginRequests {
+    /// A client that follows no redirects itself and connects to `pinned` addresses in place of
+    /// resolving those hosts. The read timeout ends a connection that goes silent mid-body:
+    /// cancelling the fetch alone does not stop AsyncHTTPClient from waiting on it.
+    static func makeClient(_ settings: HTTPOrigin.Settings, pinned: [String: String] = [:]) -> HTTPClient {
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: .init(settings.connectTimeout), read: .init(settings.totalTimeout))
+        )
+        configuration.decompression = .disabled
+        configuration.dnsOverride = pinned
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    /// Runs `request` under `timeout`, its failures told as `OriginError`s: a body past `limit`
+    /// is `.tooLarge`, a client deadline `.timedOut`, anything else not an `OriginError` `.unavailable`.
+    static func withinDeadline<Result: Sendable>(
+        _ timeout: Duration, limit: Int, _ request: @escaping @Sendable () async throws -> Result
+    ) async throws(OriginError) -> Result {
+        do {
+            return try await withThrowingTaskGroup(of: Result.self) { group in
+                group.addTask { try await request() }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    throw OriginError.timedOut
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch let error as OriginError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw .tooLarge(limit: limit)
+        } catch let error as HTTPClientError where [.deadlineExceeded, .readTimeout, .connectTimeout].contains(error) {
+            throw .timedOut
+        } catch {
+            throw .unavailable("origin fetch failed: \(error)")
+        }
+    }
+
+    /// The response's validator: its `ETag`, else its `Last-Modified` with its length.
+    static func version(in headers: HTTPHeaders) -> String? {
+        if let tag = headers.first(name: "etag") {
+            return "etag:\(tag)"
+        }
+        if let modified = headers.first(name: "last-modified") {
+            return "modified:\(modified):\(headers.first(name: "content-length") ?? "")"
+        }
+        return nil
+    }
+}
