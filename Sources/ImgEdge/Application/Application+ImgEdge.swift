@@ -48,6 +48,15 @@ public func buildApplication(
         let httpOrigin = HTTPOrigin(baseURL: configuration.origin, settings: configuration.httpOrigin)
         resources.append(ResourceService(release: { try await httpOrigin.shutdown() }))
         origin = httpOrigin
+    } else if let bucket = S3Bucket(location: configuration.origin) {
+        let found = S3Credentials.find(settings: configuration.s3Origin, environment: ProcessInfo.processInfo.environment)
+        let s3Origin = S3Origin(
+            bucket: bucket, settings: configuration.s3Origin, timeouts: configuration.httpOrigin, credentials: found.credentials)
+        logger.info(
+            "S3 origin: bucket \(bucket.name) at \(s3Origin.endpoint.absoluteString), \(s3Origin.virtualHosted ? "virtual-hosted" : "path-style"), credentials from \(found.source)"
+        )
+        resources.append(ResourceService(release: { try await s3Origin.shutdown() }))
+        origin = s3Origin
     } else {
         origin = FileOrigin(root: configuration.origin)
     }

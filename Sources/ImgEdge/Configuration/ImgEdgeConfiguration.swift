@@ -15,7 +15,8 @@ public struct ImgEdgeConfiguration: Sendable {
     /// Port of a second listener, on `host`, serving `/metrics`, `/healthz` and `/readyz` only;
     /// 0: none, and `/metrics` is served on `port`.
     var metricsPort = 0
-    /// Where originals come from: a directory, or an `http://` or `https://` base URL.
+    /// Where originals come from: a directory, an `http://` or `https://` base URL, or an S3
+    /// bucket, `s3://BUCKET[/PREFIX]`.
     var origin = "TestImages"
     /// An image served, resized as asked, with status 404 when the original is missing; empty: none.
     var fallbackImage = ""
@@ -44,6 +45,8 @@ public struct ImgEdgeConfiguration: Sendable {
     var workers = ImageWorkers.Settings()
     /// Origin timeouts and redirects, for an HTTP origin.
     var httpOrigin = HTTPOrigin.Settings()
+    /// Endpoint, addressing and credentials, for an S3 origin.
+    var s3Origin = S3Origin.Settings()
     /// The variant cache's tiers and bounds.
     var cache = CacheSettings()
     /// Directory of filter modules, `*.wasm`; `make modules` puts the shipped ones in `Modules/build`.
@@ -81,6 +84,7 @@ public struct ImgEdgeConfiguration: Sendable {
         + SourceLimits.configurationKeys.map { $0.lifted(into: \.limits) }
         + ImageWorkers.Settings.configurationKeys.map { $0.lifted(into: \.workers) }
         + HTTPOrigin.Settings.configurationKeys.map { $0.lifted(into: \.httpOrigin) }
+        + S3Origin.Settings.configurationKeys.map { $0.lifted(into: \.s3Origin) }
         + CacheSettings.configurationKeys.map { $0.lifted(into: \.cache) }
         + ClientHintSettings.configurationKeys.map { $0.lifted(into: \.clientHints) }
         + filterKeys
@@ -110,9 +114,15 @@ public struct ImgEdgeConfiguration: Sendable {
             "server.max_connections", \.maxConnections, in: 1...1_000_000,
             help: "Connections held open at once; past it the server accepts no more until one closes."),
         .text(
-            "origin.location", flag: "origin", \.origin, allowed: "a directory, or an http(s):// base URL",
+            "origin.location", flag: "origin", \.origin, allowed: "a directory, an http(s):// base URL or s3://BUCKET[/PREFIX]",
             help: "Where originals come from."
-        ) { $0.isEmpty ? "must name a directory or an http(s) URL" : nil },
+        ) { origin in
+            if origin.isEmpty {
+                return "must name a directory, an http(s) URL or an s3:// bucket"
+            }
+            return S3Bucket.isS3(origin) && S3Bucket(location: origin) == nil
+                ? "must be s3://BUCKET[/PREFIX], the bucket 3 to 63 lowercase letters, digits, dots and hyphens" : nil
+        },
         .text(
             "origin.fallback_image", flag: "fallback-image", \.fallbackImage, allowed: "an image file, or empty for none",
             help: "An image served, resized as asked, with status 404 when the original is missing."),
@@ -179,6 +189,7 @@ public struct ImgEdgeConfiguration: Sendable {
         try limits.validate()
         try workers.validate()
         try HTTPOrigin.Settings.configurationKeys.validate(httpOrigin)
+        try s3Origin.validate()
         try CacheSettings.configurationKeys.validate(cache)
         try ClientHintSettings.configurationKeys.validate(clientHints)
     }

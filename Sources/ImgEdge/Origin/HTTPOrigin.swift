@@ -30,10 +30,10 @@ struct HTTPOrigin: Origin {
         static let configurationKeys: [ConfigurationKey<Self>] = [
             .seconds(
                 "origin.connect_timeout_seconds", flag: "origin-connect-timeout-seconds", \.connectTimeout, in: 0.1...600,
-                help: "How long to wait for a connection to an HTTP origin."),
+                help: "How long to wait for a connection to an HTTP or S3 origin."),
             .seconds(
                 "origin.timeout_seconds", flag: "origin-timeout-seconds", \.totalTimeout, in: 0.1...600,
-                help: "How long a whole fetch from an HTTP origin may take, body included (504 after)."),
+                help: "How long a whole fetch from an HTTP or S3 origin may take, body and retries included (504 after)."),
             .integer(
                 "origin.max_redirects", flag: "origin-max-redirects", \.maxRedirects, in: 0...10,
                 help: "Redirects an HTTP origin may answer with before the fetch fails."),

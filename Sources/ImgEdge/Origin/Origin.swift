@@ -1,8 +1,8 @@
 import Vips
 
-/// Where original images come from: a local directory or an HTTP(S) server.
+/// Where original images come from: a local directory, an HTTP(S) server or an S3-API bucket.
 ///
-/// Two implementations, `FileOrigin` and `HTTPOrigin`; the pipeline sees only this protocol.
+/// Three implementations, `FileOrigin`, `HTTPOrigin` and `S3Origin`; the pipeline sees only this protocol.
 protocol Origin: Sendable {
     /// Fetches the original named by `path`.
     /// - Parameters:
@@ -22,7 +22,7 @@ struct SourceImage: Sendable {
     /// When the origin says the original last changed, as an HTTP date, if it says.
     var lastModified: String?
     /// What changes whenever the original does (a file's inode, size and modification time; an
-    /// HTTP origin's validator), or nil when the origin gives nothing of the kind.
+    /// HTTP origin's validator, an S3 object's ETag), or nil when the origin gives nothing of the kind.
     var version: String?
 
     init(bytes: SourceBytes, lastModified: String?, version: String?) {

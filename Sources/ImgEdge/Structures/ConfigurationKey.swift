@@ -187,13 +187,15 @@ extension ConfigurationKey {
         )
     }
 
-    /// A text key; `check` says why a value is not allowed.
+    /// A text key; `check` says why a value is not allowed; a `secret` one is never printed.
     static func text(
         _ name: String, flag: String? = nil, environment: String? = nil, _ field: any WritableKeyPath<Root, String> & Sendable,
-        allowed: String, reloadable: Bool = false, help: String, check: @escaping @Sendable (String) -> String? = { _ in nil }
+        allowed: String, secret: Bool = false, reloadable: Bool = false, help: String,
+        check: @escaping @Sendable (String) -> String? = { _ in nil }
     ) -> Self {
         Self(
-            name: name, flag: flag, environment: environment, help: help, allowed: allowed, isReloadable: reloadable,
+            name: name, flag: flag, environment: environment, help: help, allowed: allowed, isSecret: secret,
+            isReloadable: reloadable,
             parse: { root, text in root[keyPath: field] = text },
             format: { $0[keyPath: field] },
             check: { check($0[keyPath: field]) }

@@ -51,6 +51,14 @@ struct CommandLineTests {
         #expect(secret.output.contains("security.signing_keys"))
         #expect(secret.output.contains("= <redacted>  (flag)"))
         #expect(!secret.output.contains("s3cret"))
+        let s3 = try await ImgEdgeProcess.run(
+            ["config", "--origin", "s3://bucket", "--s3-access-key-id", "AKIDVISIBLE"],
+            environment: ["IMGEDGE_S3_SECRET_ACCESS_KEY": "s3cret-key", "IMGEDGE_S3_SESSION_TOKEN": "s3cret-token"])
+        let s3Lines = s3.output.split(separator: "\n")
+        #expect(s3Lines.contains { $0.hasPrefix("s3.secret_access_key ") && $0.hasSuffix("= <redacted>  (environment)") })
+        #expect(s3Lines.contains { $0.hasPrefix("s3.session_token ") && $0.hasSuffix("= <redacted>  (environment)") })
+        #expect(s3Lines.contains { $0.hasPrefix("s3.access_key_id ") && $0.hasSuffix("= AKIDVISIBLE  (flag)") })
+        #expect(!s3.output.contains("s3cret"))
     }
 
     @Test("serve --help documents every key with its default")
