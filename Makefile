@@ -1,13 +1,15 @@
 # imgedge: `make run` serves TestImages/ on 127.0.0.1:8080; `make test` runs the whole suite.
 # Both install libvips' and libseccomp's Debian packages first if pkg-config cannot find them
 # (the worker processes' seccomp filter is built with libseccomp); `make test`
-# installs Varnish and nginx too, which the CDN and load-balancer tests run, and PyYAML, with
-# which the Kubernetes manifests' test reads deploy/kubernetes/.
+# installs Varnish and nginx too, which the CDN and load-balancer tests run, PyYAML, with
+# which the Kubernetes manifests' test reads deploy/kubernetes/, and, when python3 lacks them,
+# moto (its S3-API server) and boto3 into .build/moto-venv, for the S3 origin's tests.
 
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DEBIAN_PACKAGES := libvips-dev libjpeg-dev libpng-dev libwebp-dev libseccomp-dev
-TEST_DEBIAN_PACKAGES := varnish nginx python3-yaml
+TEST_DEBIAN_PACKAGES := varnish nginx python3-yaml python3-venv
+MOTO_VENV := .build/moto-venv
 
 .PHONY: deps test-deps build release dist run test bench modules fuzz format
 
@@ -21,6 +23,10 @@ test-deps:
 	@test -x /usr/sbin/varnishd -a -x /usr/sbin/nginx && /usr/bin/python3 -c 'import yaml' 2>/dev/null || { \
 		echo "Installing $(TEST_DEBIAN_PACKAGES)"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $(TEST_DEBIAN_PACKAGES); \
+	}
+	@python3 -c 'import moto, boto3' 2>/dev/null || $(MOTO_VENV)/bin/python3 -c 'import moto, boto3' 2>/dev/null || { \
+		echo "Installing moto[server] and boto3 into $(MOTO_VENV)"; \
+		python3 -m venv $(MOTO_VENV) && $(MOTO_VENV)/bin/pip install -q 'moto[server]==5.2.1' boto3; \
 	}
 
 # With the tests, so that `make test` and `make run` share one debug build (plain `swift build`
