@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Glibc
+import Synchronization
 
 /// AWS Signature Version 4 for bodyless S3 requests (`GET`, `HEAD`), from AWS's published
 /// specification ("Authenticating Requests: Using the Authorization Header").
@@ -12,9 +13,9 @@ import Glibc
 /// `x-amz-date` and `x-amz-content-sha256` (and `x-amz-security-token` with temporary
 /// credentials), all signed, and `Authorization`.
 ///
-/// Signing costs four HMACs to derive the day's key, two SHA-256s and one more HMAC: a few
-/// microseconds, on whichever task sends the request. Nothing here is secret in its output
-/// but the signature; the secret itself never leaves `credentials`.
+/// The day's key (four HMACs) is derived once a day and kept; a signature then costs two SHA-256s
+/// and one HMAC, on whichever task sends the request. Nothing here is secret in its output but
+/// the signature; the secret itself never leaves `credentials` and the kept key.
 struct SigV4Signer: Sendable {
     /// The payload hash of a request whose body is not signed: every request imgedge sends has none.
     static let unsignedPayload = "UNSIGNED-PAYLOAD"
@@ -23,7 +24,9 @@ struct SigV4Signer: Sendable {
     /// The signing region: `us-east-1`, or `auto` for Cloudflare R2.
     let region: String
     /// The signing service name; `s3` for every S3-API store.
-    var service = "s3"
+    let service = "s3"
+    /// The last day's key, shared by the copies of this signer.
+    private let dayKey = DayKey()
 
     /// The headers to add to a request so that S3 accepts it: `x-amz-date`,
     /// `x-amz-content-sha256`, `x-amz-security-token` with a session token, and `Authorization`.
@@ -57,7 +60,8 @@ struct SigV4Signer: Sendable {
         let scope = "\(time.day)/\(region)/\(service)/aws4_request"
         let stringToSign = ["AWS4-HMAC-SHA256", time.basic, scope, Self.hex(SHA256.hash(data: Data(canonicalRequest.utf8)))]
             .joined(separator: "\n")
-        let signature = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: signingKey(day: time.day))
+        let key = dayKey.key(for: time.day, derive: signingKey)
+        let signature = HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)
         let authorization =
             "AWS4-HMAC-SHA256 Credential=\(credentials.accessKeyID)/\(scope),SignedHeaders=\(names.joined(separator: ";")),Signature=\(Self.hex(signature))"
         var added = [(name: "x-amz-date", value: time.basic), (name: "x-amz-content-sha256", value: payloadHash)]
@@ -85,6 +89,22 @@ struct SigV4Signer: Sendable {
             text.append(digits[Int(byte & 0xF)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+}
+
+/// The signing key of the last day a request was signed on, so that it is derived once a day,
+/// not once a request. Held by every copy of one signer; a lock, since requests sign on any thread.
+private final class DayKey: Sendable {
+    private let last = Mutex<(day: String, key: SymmetricKey)?>(nil)
+
+    /// The key of `day`: the one kept if it is that day's, else `derive(day)`, then kept.
+    func key(for day: String, derive: (String) -> SymmetricKey) -> SymmetricKey {
+        if let kept = last.withLock({ $0 }), kept.day == day {
+            return kept.key
+        }
+        let key = derive(day)
+        last.withLock { $0 = (day, key) }
+        return key
     }
 }
 
