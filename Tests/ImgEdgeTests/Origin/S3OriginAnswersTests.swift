@@ -43,7 +43,12 @@ struct S3OriginAnswersTests {
             let origin = S3Origin(
                 bucket: try #require(S3Bucket(location: "s3://bucket/p")), settings: settings, timeouts: timeouts,
                 credentials: S3Credentials(accessKeyID: "AKIDEXAMPLE", secretAccessKey: "do-not-log-me"))
-            try await test(origin, requests)
+            do {
+                try await test(origin, requests)
+            } catch {
+                try? await origin.shutdown()
+                throw error
+            }
             try await origin.shutdown()
         }
     }
