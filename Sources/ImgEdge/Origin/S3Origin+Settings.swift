@@ -54,7 +54,8 @@ extension S3Origin {
             },
             .choice(
                 "s3.addressing", flag: "s3-addressing", \.addressing,
-                help: "Bucket in the host (virtual-hosted) or the path; auto: the host for AWS's endpoint, the path for any other."
+                help:
+                    "Bucket in the host (virtual-hosted) or the path; auto: the host for AWS's endpoint, the path for any other."
             ),
             .text(
                 "s3.access_key_id", flag: "s3-access-key-id", \.accessKeyID, allowed: "an access key ID, or empty",

@@ -132,9 +132,15 @@ struct ResolvedConfigurationTests {
                 "--filter-fuel-per-pixel=99999999999999999999: filter fuel per pixel must be an integer, 1...1000000"
             ),
             (["--origin="], [:], "--origin=: origin must name a directory, an http(s) URL or an s3:// bucket"),
-            (["--origin", "s3://Photos"], [:], "--origin=s3://Photos: origin must be s3://BUCKET[/PREFIX], the bucket 3 to 63 lowercase letters, digits, dots and hyphens"),
+            (
+                ["--origin", "s3://Photos"], [:],
+                "--origin=s3://Photos: origin must be s3://BUCKET[/PREFIX], the bucket 3 to 63 lowercase letters, digits, dots and hyphens"
+            ),
             (["--s3-addressing", "dns"], [:], "--s3-addressing=dns: s3 addressing must be one of auto, path, virtual-hosted"),
-            ([], ["IMGEDGE_S3_SECRET_ACCESS_KEY": "s3cret"], "s3.access_key_id: s3 access key id and s3 secret access key go together (and a session token needs both)"),
+            (
+                [], ["IMGEDGE_S3_SECRET_ACCESS_KEY": "s3cret"],
+                "s3.access_key_id: s3 access key id and s3 secret access key go together (and a session token needs both)"
+            ),
             (["--host="], [:], "--host=: host must not be empty"),
             (["--cache-control=a\nb"], [:], "--cache-control=a\nb: cache control must be one line"),
             (["--colour=red"], [:], "unknown option --colour"),

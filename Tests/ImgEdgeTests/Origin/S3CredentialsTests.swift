@@ -27,7 +27,9 @@ struct S3CredentialsTests {
         let fileOnly = ["AWS_SHARED_CREDENTIALS_FILE": file.path]
         #expect(S3Credentials.find(settings: settings, environment: fileOnly).credentials?.accessKeyID == "FILEDEFAULT")
         let other = S3Credentials.find(settings: settings, environment: fileOnly.merging(["AWS_PROFILE": "other"]) { $1 })
-        #expect(other.credentials == S3Credentials(accessKeyID: "FILEOTHER", secretAccessKey: "othersecret", sessionToken: "othertoken"))
+        #expect(
+            other.credentials
+                == S3Credentials(accessKeyID: "FILEOTHER", secretAccessKey: "othersecret", sessionToken: "othertoken"))
         let none = S3Credentials.find(settings: settings, environment: ["AWS_SHARED_CREDENTIALS_FILE": file.path + ".missing"])
         #expect(none.credentials == nil && none.source == .anonymous)
         settings.accessKeyID = "SETTING"

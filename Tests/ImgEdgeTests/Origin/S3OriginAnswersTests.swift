@@ -15,7 +15,8 @@ struct S3OriginAnswersTests {
     private static func error(_ status: HTTPResponse.Status, _ code: String) -> Response {
         Response(
             status: status, headers: [.contentType: "application/xml"],
-            body: .init(byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\"?><Error><Code>\(code)</Code><Message>m</Message></Error>")))
+            body: .init(
+                byteBuffer: ByteBuffer(string: "<?xml version=\"1.0\"?><Error><Code>\(code)</Code><Message>m</Message></Error>")))
     }
 
     /// Runs `test` with an S3 origin for `s3://bucket/p` at a stand-in whose `/bucket/p/flaky.jpg`
@@ -26,7 +27,10 @@ struct S3OriginAnswersTests {
         let requests = NIOLockedValueBox(0)
         let router = Router()
         router.get("/bucket/p/flaky.jpg") { _, _ -> Response in
-            let count = requests.withLockedValue { $0 += 1; return $0 }
+            let count = requests.withLockedValue {
+                $0 += 1
+                return $0
+            }
             return count <= failures
                 ? Self.error(.serviceUnavailable, "SlowDown")
                 : Response(status: .ok, headers: [.eTag: "\"abc\""], body: .init(byteBuffer: ByteBuffer(string: "bytes")))
