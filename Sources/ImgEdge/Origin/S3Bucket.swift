@@ -24,7 +24,7 @@ struct S3Bucket: Sendable, Equatable {
     }
 
     /// Parses `s3://BUCKET[/PREFIX]`; nil unless the bucket name is 3 to 63 lowercase letters,
-    /// digits, dots and hyphens (S3's rule) .
+    /// digits, dots and hyphens (S3's rule).
     init?(location: String) {
         guard Self.isS3(location) else { return nil }
         let rest = location.dropFirst("s3://".count)
