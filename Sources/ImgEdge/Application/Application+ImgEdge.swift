@@ -82,9 +82,14 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules, fallback: fallback)
+    let metrics = ServiceMetrics()
+    let accessLog = AccessLog(
+        writer: logger.logLevel <= .info ? AccessLogWriter(countDropped: metrics.countDroppedAccessLines) : nil,
+        format: configuration.logFormat, label: logger.label)
+    accessLog.writer.map { writer in resources.insert(ResourceService(release: { await writer.stop() }), at: 0) }
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge",
-        observer: RequestObserver(metrics: ServiceMetrics(), accessLog: AccessLog(logger: logger)),
+        observer: RequestObserver(metrics: metrics, accessLog: accessLog),
         readiness: readiness, servesPlayground: configuration.servesPlayground && configuration.signingKeys.isEmpty,
         trustedProxies: TrustedProxies(configuration.clients.trustedProxies))
     let date = CurrentHTTPDate()

@@ -1,10 +1,26 @@
 import HTTPTypes
-import Logging
 
-/// One line per answered request, at info level: method and target as the message; status,
-/// format, cache result, bytes and milliseconds as metadata. `--log-level notice` turns it off.
+/// One line per answered request, at info level, in the format of the other log lines: method
+/// and target as the message; `status`, `format`, `cache` (the `X-Cache` value), `bytes`, `ms`,
+/// and `kind` for a refusal, as metadata. `--log-level notice` turns it off.
+///
+/// The lines are not swift-log's: each is formatted straight into the `AccessLogWriter`'s batch
+/// (no `Logger.Metadata`, no date formatter, no `write` on the answering thread) and looks as
+/// swift-log's text handler or `JSONLogHandler` would have written it.
 struct AccessLog: Sendable {
-    let logger: Logger
+    /// Where the lines go; nil: nowhere. Stopped by the application, last, so that it writes
+    /// every request's line.
+    let writer: AccessLogWriter?
+    private let format: LogFormat
+    /// The logger's label, as the other lines carry it.
+    private let label: String
+
+    /// A log writing to `writer`, or none when `writer` is nil.
+    init(writer: AccessLogWriter?, format: LogFormat, label: String = "imgedge") {
+        self.writer = writer
+        self.format = format
+        self.label = label
+    }
 
     /// Logs a request for `target` answered with `status` and `headers`, `duration` after its
     /// head arrived; `kind` names what went wrong, for a refusal.
@@ -12,20 +28,85 @@ struct AccessLog: Sendable {
         _ method: HTTPRequest.Method, _ target: String, status: HTTPResponse.Status, headers: HTTPFields = [:],
         kind: ErrorKind? = nil, duration: Duration
     ) {
-        logger.info(
-            "\(method.rawValue) \(target)",
-            metadata: {
-                var metadata: Logger.Metadata = [
-                    "status": "\(status.code)",
-                    "ms": "\(Double(Int(duration / .microseconds(100))) / 10)",
-                ]
-                if let type = headers[.contentType], type.hasPrefix("image/") {
-                    metadata["format"] = "\(type.dropFirst("image/".count))"
-                }
-                metadata["cache"] = headers[.xCache].map { "\($0)" }
-                metadata["bytes"] = headers[.contentLength].map { "\($0)" }
-                metadata["kind"] = kind.map { "\($0.rawValue)" }
-                return metadata
-            }())
+        guard let writer else { return }
+        let imageType = headers[.contentType].flatMap { $0.hasPrefix("image/") ? $0.dropFirst("image/".count) : nil }
+        let fields = Fields(
+            status: status.code, format: imageType, cache: headers[.xCache], bytes: headers[.contentLength],
+            kind: kind?.rawValue, tenthsOfMilliseconds: Int(duration / .microseconds(100)))
+        writer.append { line, clock in
+            switch format {
+            case .text: appendText(method, target, fields, to: &line, clock: &clock)
+            case .json: appendJSON(method, target, fields, to: &line, clock: &clock)
+            }
+        }
+    }
+
+    /// The metadata of one line, in the order both formats write it (sorted by name).
+    private struct Fields {
+        var status: Int
+        var format: Substring?
+        var cache: String?
+        var bytes: String?
+        var kind: String?
+        var tenthsOfMilliseconds: Int
+    }
+
+    /// `2026-12-07T18:38:27+0000 info imgedge: bytes=… cache=… format=… kind=… ms=… status=… [ImgEdge] GET /…`
+    private func appendText(
+        _ method: HTTPRequest.Method, _ target: String, _ fields: Fields, to line: inout [UInt8], clock: inout LogClock
+    ) {
+        clock.appendLocal(to: &line)
+        line += " info ".utf8
+        line += label.utf8
+        line.append(UInt8(ascii: ":"))
+        func field(_ name: String, _ value: (inout [UInt8]) -> Void) {
+            line.append(UInt8(ascii: " "))
+            line += name.utf8
+            line.append(UInt8(ascii: "="))
+            value(&line)
+        }
+        fields.bytes.map { bytes in field("bytes") { $0.appendLogText(bytes) } }
+        fields.cache.map { cache in field("cache") { $0.appendLogText(cache) } }
+        fields.format.map { format in field("format") { $0.appendLogText(format) } }
+        fields.kind.map { kind in field("kind") { $0.appendLogText(kind) } }
+        field("ms") { $0.appendTenths(fields.tenthsOfMilliseconds) }
+        field("status") { $0.appendDecimal(fields.status) }
+        line += " [ImgEdge] ".utf8
+        line += method.rawValue.utf8
+        line.append(UInt8(ascii: " "))
+        line.appendLogText(target)
+        line.append(UInt8(ascii: "\n"))
+    }
+
+    /// `{"bytes":"…","cache":"…","format":"…","kind":"…","label":"imgedge","level":"info","message":"GET /…","ms":"…","source":"ImgEdge","status":"…","time":"…"}`
+    private func appendJSON(
+        _ method: HTTPRequest.Method, _ target: String, _ fields: Fields, to line: inout [UInt8], clock: inout LogClock
+    ) {
+        var first = true
+        func field(_ name: String, _ value: (inout [UInt8]) -> Void) {
+            line.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
+            first = false
+            line.append(UInt8(ascii: "\""))
+            line += name.utf8
+            line += "\":\"".utf8
+            value(&line)
+            line.append(UInt8(ascii: "\""))
+        }
+        fields.bytes.map { bytes in field("bytes") { $0.appendJSONText(bytes) } }
+        fields.cache.map { cache in field("cache") { $0.appendJSONText(cache) } }
+        fields.format.map { format in field("format") { $0.appendJSONText(format) } }
+        fields.kind.map { kind in field("kind") { $0.appendJSONText(kind) } }
+        field("label") { $0.appendJSONText(label) }
+        field("level") { $0 += "info".utf8 }
+        field("message") { message in
+            message += method.rawValue.utf8
+            message.append(UInt8(ascii: " "))
+            message.appendJSONText(target)
+        }
+        field("ms") { $0.appendTenths(fields.tenthsOfMilliseconds) }
+        field("source") { $0 += "ImgEdge".utf8 }
+        field("status") { $0.appendDecimal(fields.status) }
+        field("time") { clock.appendUTC(to: &$0) }
+        line += "}\n".utf8
     }
 }

@@ -49,6 +49,8 @@ final class ServiceMetrics: Sendable {
     /// `imgedge_jobs_running` and `imgedge_jobs_queued`: the workers' load, read at each scrape.
     private let jobsRunning: CoreMetrics.Gauge
     private let jobsQueued: CoreMetrics.Gauge
+    /// `imgedge_access_log_dropped_lines_total`: lines the access log could not write in time.
+    private let droppedAccessLines: CoreMetrics.Counter
 
     /// Histogram buckets for image work: a memory hit takes tens of microseconds, a 20 MP
     /// render about a tenth of a second, the slowest allowed ones tens of seconds.
@@ -106,6 +108,7 @@ final class ServiceMetrics: Sendable {
             })
         jobsRunning = CoreMetrics.Gauge(label: "imgedge_jobs_running", factory: factory)
         jobsQueued = CoreMetrics.Gauge(label: "imgedge_jobs_queued", factory: factory)
+        droppedAccessLines = CoreMetrics.Counter(label: "imgedge_access_log_dropped_lines_total", factory: factory)
     }
 
     /// Counts a request answered by `route` with `status`, `duration` after its head arrived.
@@ -149,6 +152,11 @@ final class ServiceMetrics: Sendable {
             label: "imgedge_module_failures_total", dimensions: [("module", module), ("kind", kind)], factory: factory
         )
         .increment()
+    }
+
+    /// Counts `lines` access-log lines dropped because standard error did not take them in time.
+    func countDroppedAccessLines(_ lines: Int) {
+        droppedAccessLines.increment(by: Int64(lines))
     }
 
     /// Counts a request refused or failed for `kind`.

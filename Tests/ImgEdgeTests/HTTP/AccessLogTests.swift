@@ -26,4 +26,25 @@ struct AccessLogTests {
         #expect(refused.map { $0["status"] } == ["400"])
         #expect(refused.map { $0["kind"] } == ["invalid-options"])
     }
+
+    @Test("in text, each request's line reads as swift-log's text handler would have written it")
+    func textLines() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages()
+        let image = "/landscape.jpg?w=64&format=png"
+        #expect(await RawConnection.status(ofGet: image, port: server.port) == "200")
+        #expect(await RawConnection.status(ofGet: "/missing.jpg?w=64", port: server.port) == "404")
+        #expect(await server.stop() == 0)
+        let lines = server.log.split(separator: "\n")
+        let timestamp = #"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"#
+        let imageLine = try Regex(
+            "^\(timestamp) info imgedge: bytes=\\d+ cache=MISS format=png ms=\\d+\\.\\d status=200 \\[ImgEdge\\] GET /landscape\\.jpg\\?w=64&format=png$"
+        )
+        #expect(lines.filter { $0.contains(imageLine) }.count == 1, "\(lines)")
+        let missingLine = try Regex(
+            "^\(timestamp) info imgedge: kind=[a-z-]+ ms=\\d+\\.\\d status=404 \\[ImgEdge\\] GET /missing\\.jpg\\?w=64$")
+        #expect(lines.filter { $0.contains(missingLine) }.count == 1, "\(lines)")
+        // swift-log's own lines and the access lines share the timestamp's shape.
+        let swiftLogLine = try Regex("^\(timestamp) info imgedge: ")
+        #expect(lines.first { $0.contains("listening on") }?.contains(swiftLogLine) == true)
+    }
 }
