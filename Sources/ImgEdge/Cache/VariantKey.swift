@@ -32,7 +32,9 @@ struct VariantKey: Hashable, Sendable {
     }
 
     func hash(into hasher: inout Hasher) {
-        for part in [source, version, rendering] { part.hashBytes(into: &hasher) }
+        source.hashBytes(into: &hasher)
+        version.hashBytes(into: &hasher)
+        rendering.hashBytes(into: &hasher)
     }
 
     /// A file name for the key: the hex SHA-256 of its parts, so any key makes a short, safe name.

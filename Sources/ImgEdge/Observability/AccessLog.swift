@@ -29,10 +29,16 @@ struct AccessLog: Sendable {
         kind: ErrorKind? = nil, duration: Duration
     ) {
         guard let writer else { return }
-        let imageType = headers[.contentType].flatMap { $0.hasPrefix("image/") ? $0.dropFirst("image/".count) : nil }
-        let fields = Fields(
-            status: status.code, format: imageType, cache: headers[.xCache], bytes: headers[.contentLength],
-            kind: kind?.rawValue, tenthsOfMilliseconds: Int(duration / .microseconds(100)))
+        var fields = Fields(status: status.code, kind: kind?.rawValue, tenthsOfMilliseconds: Int(duration / .microseconds(100)))
+        // One pass: `headers[name]` would search the fields and join the values for each name.
+        for field in headers {
+            switch field.name {
+            case .contentType where field.value.hasPrefix("image/"): fields.format = field.value.dropFirst("image/".count)
+            case .xCache: fields.cache = field.value
+            case .contentLength: fields.bytes = field.value
+            default: break
+            }
+        }
         writer.append { line, clock in
             switch format {
             case .text: appendText(method, target, fields, to: &line, clock: &clock)
@@ -44,9 +50,9 @@ struct AccessLog: Sendable {
     /// The metadata of one line, in the order both formats write it (sorted by name).
     private struct Fields {
         var status: Int
-        var format: Substring?
-        var cache: String?
-        var bytes: String?
+        var format: Substring? = nil
+        var cache: String? = nil
+        var bytes: String? = nil
         var kind: String?
         var tenthsOfMilliseconds: Int
     }

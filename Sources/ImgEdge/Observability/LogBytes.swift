@@ -3,6 +3,13 @@ extension [UInt8] {
     /// Appends `text` with its control characters as `\xNN`, so that a target cannot start a
     /// line of its own or move the terminal's cursor.
     mutating func appendLogText(_ text: some StringProtocol) {
+        // Most text has no control character: one check over the bytes, one copy.
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
+            append(contentsOf: bytes)
+            return true
+        }
+        guard copied != true else { return }
         for byte in text.utf8 {
             if byte < 0x20 || byte == 0x7F {
                 appendEscape("\\x", byte)

@@ -1,3 +1,5 @@
+import Glibc
+
 extension String {
     /// Whether the two strings are the same UTF-8 bytes.
     ///
@@ -5,7 +7,16 @@ extension String {
     /// which are different names to a file system, an origin and a URL: identities (source
     /// paths, versions, cache and coalescing keys) compare with this instead.
     func hasSameBytes(as other: String) -> Bool {
-        utf8.elementsEqual(other.utf8)
+        // One `memcmp` over native strings' contiguous bytes (a memory hit compares its key's
+        // long rendering part); byte by byte only for a bridged string without them.
+        let compared = utf8.withContiguousStorageIfAvailable { mine in
+            other.utf8.withContiguousStorageIfAvailable { theirs in
+                mine.count == theirs.count
+                    && (mine.isEmpty || mine.baseAddress == theirs.baseAddress
+                        || memcmp(mine.baseAddress!, theirs.baseAddress!, mine.count) == 0)
+            }
+        }
+        return (compared ?? nil) ?? utf8.elementsEqual(other.utf8)
     }
 
     /// Feeds the string's UTF-8 bytes, and their count, to `hasher`: the hash that goes with
