@@ -85,8 +85,9 @@ final class AccessLogWriter: Sendable {
             wake.signal()
         }
         let deadline = DispatchTime.now() + .milliseconds(Int(timeout / .milliseconds(1)))
+        // On a thread of its own: Dispatch's threads may all be busy, and a task's must not block.
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            DispatchQueue.global().async { [finished] in
+            Thread.detachNewThread { [finished] in
                 _ = finished.wait(timeout: deadline)
                 done.resume()
             }

@@ -57,7 +57,8 @@ struct AccessLogWriterTests {
     }
 
     @Test(
-        "a descriptor that takes nothing: appending never waits, lines past the capacity are dropped and counted, stop gives up")
+        "a descriptor that takes nothing: appending never waits, lines past the capacity are dropped and counted, stop gives up",
+        .timeLimit(.minutes(1)))
     func dropsWhenBlocked() async throws {
         let pipe = try Pipe()
         let dropped = Mutex(0)
@@ -69,9 +70,9 @@ struct AccessLogWriterTests {
         for number in 0..<appended {
             writer.append(Self.line(number))
         }
-        let start = ContinuousClock.now
+        // Returns, though the writer is stuck in its write: were it to wait for the writer, it
+        // would wait forever, since the pipe is read only after it (the time limit fails it).
         await writer.stop(timeout: .milliseconds(200))
-        #expect(ContinuousClock.now - start < .seconds(10), "stop waited on a descriptor that takes nothing")
         // Reading frees the writer, which writes what it held, counts what it dropped, and ends.
         pipe.startReading()
         await writer.stop(timeout: .seconds(30))
