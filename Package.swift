@@ -22,6 +22,7 @@ let package = Package(
     products: [
         .executable(name: "imgedge", targets: ["ImgEdgeCLI"]),
         .executable(name: "filter-bench", targets: ["FilterBenchmarks"]),
+        .executable(name: "access-log-bench", targets: ["AccessLogBenchmarks"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -120,6 +121,13 @@ let package = Package(
             name: "FilterBenchmarks",
             dependencies: ["Filters", "Vips", .product(name: "WAT", package: "WasmKit")],
             path: "Benchmarks/FilterBenchmarks",
+            swiftSettings: swiftSettings
+        ),
+        // The access log's CPU per line (Benchmarks/AccessLogBenchmarks/main.swift).
+        .executableTarget(
+            name: "AccessLogBenchmarks",
+            dependencies: ["ImgEdge", .product(name: "HTTPTypes", package: "swift-http-types")],
+            path: "Benchmarks/AccessLogBenchmarks",
             swiftSettings: swiftSettings
         ),
         .testTarget(

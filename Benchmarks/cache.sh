@@ -18,8 +18,9 @@
 #    for nginx summed over master and workers, divided by the requests wrk counted); the ratio of
 #    req/s to nginx at the same concurrency, and the issue's targets as PASS/MISS lines:
 #    memory hit >= 0.8x nginx with p99 <= 2 ms, disk hit >= 0.6x nginx (each at -c4 and -c64).
-#    With the logs on, a last memory-hit run at -c4 with --log-level notice: the CPU an access
-#    line costs is the difference from the first.
+#    With the logs on, what an access line costs: imgedge at info and a second one at notice, both
+#    with the variant in memory, take memory hits at -c4 in turns, three rounds; the line's CPU is
+#    the median of the rounds' differences (turns, because this shared machine's speed drifts).
 # 2. Peak RSS with the memory tier full: imgedge with a 64 MB memory tier and no disk tier, filled
 #    with FILL_VARIANTS (default 200, at most 1200) distinct PNG renders of landscape.jpg,
 #    w=1280 downwards (the default is ~300 MB of bodies, ~5x the tier, in about 40 s on 2 cores);
@@ -37,7 +38,7 @@ MEMORY_TIER=64000000
 WORK=$(mktemp -d)
 chmod 755 "$WORK"   # nginx's workers run as nobody and read the static root under it
 source Benchmarks/server-helpers.sh
-trap 'stop IMGEDGE_PID; stop NGINX_PID; rm -rf "$WORK"' EXIT
+trap 'stop IMGEDGE_PID; stop QUIET_PID; stop NGINX_PID; rm -rf "$WORK"' EXIT
 
 ((FILL_VARIANTS >= 1 && FILL_VARIANTS <= 1200)) || { echo "FILL_VARIANTS must be 1...1200" >&2; exit 2; }
 [[ $(id -u) == 0 ]] || { echo "run as root: nginx is started as root with its own prefix" >&2; exit 1; }
@@ -60,11 +61,12 @@ off) LOG_LEVEL=notice NGINX_ACCESS_LOG="access_log off;" ;;
 *) echo "ACCESS_LOGS must be on or off" >&2; exit 2 ;;
 esac
 
-start_imgedge() {   # extra `serve` flags; the server refuses unknown IMGEDGE_* variables, so not ours
-    env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$PORT" --origin TestImages --log-level "$LOG_LEVEL" "$@" \
+start_imgedge() {   # extra `serve` flags, on SERVE_PORT (default PORT); the server refuses unknown IMGEDGE_* variables
+    local port=${SERVE_PORT:-$PORT}
+    env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$port" --origin TestImages --log-level "$LOG_LEVEL" "$@" \
         2>>"$WORK/imgedge.log" &
     IMGEDGE_PID=$!
-    wait_ready imgedge "$IMGEDGE_PID" "$IMGEDGE_URL/healthz"
+    wait_ready imgedge "$IMGEDGE_PID" "http://127.0.0.1:$port/healthz"
 }
 
 x_cache() { { curl -sf -D - -o /dev/null "$1" || true; } | tr -d '\r' | awk -F': *' 'tolower($1) == "x-cache" { print $2 }'; }
@@ -130,12 +132,22 @@ measure health4 4 "$IMGEDGE_URL/healthz" "$IMGEDGE_PID"
 measure health64 64 "$IMGEDGE_URL/healthz" "$IMGEDGE_PID"
 stop IMGEDGE_PID
 if [[ $ACCESS_LOGS == on ]]; then
-    LOG_LEVEL=notice start_imgedge --memory-cache-bytes 256000000
-    curl -sf -o /dev/null "$url"
-    expect_cache "$url" HIT-MEMORY
-    measure quiet4 4 "$url" "$IMGEDGE_PID"
-    stop IMGEDGE_PID
     echo "imgedge wrote $(grep -c ' GET ' "$WORK/imgedge.log") access lines" >&2
+    QUIET_PORT=$(free_port $((PORT + 2)))
+    quiet_url="http://127.0.0.1:$QUIET_PORT$VARIANT"
+    SERVE_PORT=$QUIET_PORT LOG_LEVEL=notice start_imgedge --memory-cache-bytes 256000000
+    QUIET_PID=$IMGEDGE_PID
+    start_imgedge --memory-cache-bytes 256000000
+    for target in "$url" "$quiet_url"; do
+        curl -sf -o /dev/null "$target"
+        expect_cache "$target" HIT-MEMORY
+    done
+    for round in 1 2 3; do
+        measure "logged$round" 4 "$url" "$IMGEDGE_PID"
+        measure "quiet$round" 4 "$quiet_url" "$QUIET_PID"
+    done
+    stop IMGEDGE_PID
+    stop QUIET_PID
 fi
 
 # Disk hits: no memory tier, a fresh disk tier warmed by one request.
@@ -216,9 +228,15 @@ awk -v r4="${RPS[disk4]}" -v b4="${RPS[nginx4]}" -v r64="${RPS[disk64]}" -v b64=
     printf "%s  disk hit: %.2fx nginx at c4, %.2fx at c64 (target >= 0.6x)\n",
         (r4 >= 0.6 * b4 && r64 >= 0.6 * b64) ? "PASS" : "MISS", r4 / b4, r64 / b64 }'
 if [[ $ACCESS_LOGS == on ]]; then
-    awk -v logged="${CPU[mem4]}" -v quiet="${CPU[quiet4]}" -v r="${RPS[quiet4]}" 'BEGIN {
-        printf "%s  access line: %.1f µs of CPU per memory hit (%.1f logged, %.1f at notice, %.0f req/s) (target <= 2 µs)\n",
-            (logged - quiet <= 2) ? "PASS" : "MISS", logged - quiet, logged, quiet, r }'
+    for round in 1 2 3; do echo "${CPU[logged$round]} ${CPU[quiet$round]}"; done | awk '
+        { d[NR] = $1 - $2; rounds = rounds sprintf(" %.1f-%.1f", $1, $2) }
+        END {
+            # the median of three differences
+            if (d[1] > d[2]) { t = d[1]; d[1] = d[2]; d[2] = t }
+            if (d[2] > d[3]) { t = d[2]; d[2] = d[3]; d[3] = t }
+            if (d[1] > d[2]) { t = d[1]; d[1] = d[2]; d[2] = t }
+            printf "%s  access line: %.1f µs of CPU per memory hit, median of %.1f, %.1f, %.1f (logged-notice:%s) (target <= 2 µs)\n",
+                (d[2] <= 2) ? "PASS" : "MISS", d[2], d[1], d[2], d[3], rounds }'
 fi
 echo
 echo "memory tier: bound $MEMORY_TIER bytes ($((MEMORY_TIER / 1048576)) MiB), filled with $filled MB of $FILL_VARIANTS variants in $fill_seconds s"

@@ -1,4 +1,4 @@
-import HTTPTypes
+package import HTTPTypes
 
 /// One line per answered request, at info level, in the format of the other log lines: method
 /// and target as the message; `status`, `format`, `cache` (the `X-Cache` value), `bytes`, `ms`,
@@ -7,16 +7,16 @@ import HTTPTypes
 /// The lines are not swift-log's: each is formatted straight into the `AccessLogWriter`'s batch
 /// (no `Logger.Metadata`, no date formatter, no `write` on the answering thread) and looks as
 /// swift-log's text handler or `JSONLogHandler` would have written it.
-struct AccessLog: Sendable {
+package struct AccessLog: Sendable {
     /// Where the lines go; nil: nowhere. Stopped by the application, last, so that it writes
     /// every request's line.
-    let writer: AccessLogWriter?
+    package let writer: AccessLogWriter?
     private let format: LogFormat
     /// The logger's label, as the other lines carry it.
     private let label: String
 
     /// A log writing to `writer`, or none when `writer` is nil.
-    init(writer: AccessLogWriter?, format: LogFormat, label: String = "imgedge") {
+    package init(writer: AccessLogWriter?, format: LogFormat, label: String = "imgedge") {
         self.writer = writer
         self.format = format
         self.label = label
@@ -24,7 +24,7 @@ struct AccessLog: Sendable {
 
     /// Logs a request for `target` answered with `status` and `headers`, `duration` after its
     /// head arrived; `kind` names what went wrong, for a refusal.
-    func record(
+    package func record(
         _ method: HTTPRequest.Method, _ target: String, status: HTTPResponse.Status, headers: HTTPFields = [:],
         kind: ErrorKind? = nil, duration: Duration
     ) {
@@ -33,7 +33,8 @@ struct AccessLog: Sendable {
         // One pass: `headers[name]` would search the fields and join the values for each name.
         for field in headers {
             switch field.name {
-            case .contentType where field.value.hasPrefix("image/"): fields.format = field.value.dropFirst("image/".count)
+            case .contentType where field.value.hasPrefix("image/"):
+                fields.format = Substring(field.value.utf8.dropFirst("image/".utf8.count))
             case .xCache: fields.cache = field.value
             case .contentLength: fields.bytes = field.value
             default: break
@@ -62,12 +63,12 @@ struct AccessLog: Sendable {
         _ method: HTTPRequest.Method, _ target: String, _ fields: Fields, to line: inout [UInt8], clock: inout LogClock
     ) {
         clock.appendLocal(to: &line)
-        line += " info ".utf8
+        line.appendASCII(" info ")
         line += label.utf8
         line.append(UInt8(ascii: ":"))
-        func field(_ name: String, _ value: (inout [UInt8]) -> Void) {
+        func field(_ name: StaticString, _ value: (inout [UInt8]) -> Void) {
             line.append(UInt8(ascii: " "))
-            line += name.utf8
+            line.appendASCII(name)
             line.append(UInt8(ascii: "="))
             value(&line)
         }
@@ -77,7 +78,7 @@ struct AccessLog: Sendable {
         fields.kind.map { kind in field("kind") { $0.appendLogText(kind) } }
         field("ms") { $0.appendTenths(fields.tenthsOfMilliseconds) }
         field("status") { $0.appendDecimal(fields.status) }
-        line += " [ImgEdge] ".utf8
+        line.appendASCII(" [ImgEdge] ")
         line += method.rawValue.utf8
         line.append(UInt8(ascii: " "))
         line.appendLogText(target)
@@ -89,12 +90,12 @@ struct AccessLog: Sendable {
         _ method: HTTPRequest.Method, _ target: String, _ fields: Fields, to line: inout [UInt8], clock: inout LogClock
     ) {
         var first = true
-        func field(_ name: String, _ value: (inout [UInt8]) -> Void) {
+        func field(_ name: StaticString, _ value: (inout [UInt8]) -> Void) {
             line.append(first ? UInt8(ascii: "{") : UInt8(ascii: ","))
             first = false
             line.append(UInt8(ascii: "\""))
-            line += name.utf8
-            line += "\":\"".utf8
+            line.appendASCII(name)
+            line.appendASCII("\":\"")
             value(&line)
             line.append(UInt8(ascii: "\""))
         }
@@ -103,16 +104,16 @@ struct AccessLog: Sendable {
         fields.format.map { format in field("format") { $0.appendJSONText(format) } }
         fields.kind.map { kind in field("kind") { $0.appendJSONText(kind) } }
         field("label") { $0.appendJSONText(label) }
-        field("level") { $0 += "info".utf8 }
+        field("level") { $0.appendASCII("info") }
         field("message") { message in
             message += method.rawValue.utf8
             message.append(UInt8(ascii: " "))
             message.appendJSONText(target)
         }
         field("ms") { $0.appendTenths(fields.tenthsOfMilliseconds) }
-        field("source") { $0 += "ImgEdge".utf8 }
+        field("source") { $0.appendASCII("ImgEdge") }
         field("status") { $0.appendDecimal(fields.status) }
         field("time") { clock.appendUTC(to: &$0) }
-        line += "}\n".utf8
+        line.appendASCII("}\n")
     }
 }

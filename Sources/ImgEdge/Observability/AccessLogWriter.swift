@@ -3,20 +3,20 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// Access-log lines, formatted into one bounded batch by the threads that answer requests and
+/// Access-log lines, gathered into one bounded batch by the threads that answer requests and
 /// written by a thread of the writer's own, so that no event loop ever waits on the log.
 ///
-/// A request's thread appends its line under a lock, into bytes kept from batch to batch (no
-/// allocation per line); the writer thread swaps the batch for its spare, writes it with as few
+/// A request's thread formats its line into bytes of its own thread's, kept from line to line
+/// (`LineScratch`: no allocation, no lock), then copies it into the batch under a lock, which is
+/// held for that copy only; the writer thread swaps the batch for its spare, writes it with as few
 /// `write`s as the descriptor takes, then pauses, so that a busy server's lines go out in a few
 /// writes a pause and no request pays for waking it. When the batch is full (the disk or the
 /// pipe cannot keep up), a line is dropped and counted, never waited for. `stop()` writes what
 /// is left.
-final class AccessLogWriter: Sendable {
+package final class AccessLogWriter: Sendable {
     /// What the answering threads and the writer thread share.
     private struct Batch: ~Copyable {
         var bytes: [UInt8] = []
-        var clock = LogClock()
         /// Whether the writer waits on `wake` (a line must signal it) rather than writing or pausing.
         var writerWaits = false
         var stopping = false
@@ -39,7 +39,7 @@ final class AccessLogWriter: Sendable {
     ///     are dropped. The two batches, the one written and the one gathering, are the memory held.
     ///   - pause: how long the writer lets lines gather after a write: the most a line waits.
     ///   - countDropped: told of lines dropped, from the writer thread, after each write.
-    init(
+    package init(
         descriptor: Int32 = STDERR_FILENO, capacity: Int = 1 << 20, pause: Duration = .milliseconds(10),
         countDropped: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
@@ -54,28 +54,28 @@ final class AccessLogWriter: Sendable {
     }
 
     /// Adds the line `format` appends to the batch, or counts it dropped when the batch is full.
-    /// - Parameter format: appends one whole line, newline included; it runs under the lock, so
-    ///   it must only format.
+    /// - Parameter format: appends one whole line, newline included, to the calling thread's
+    ///   scratch bytes, given that thread's clock.
     func append(_ format: (inout [UInt8], inout LogClock) -> Void) {
-        let wakeWriter = batch.withLock { batch -> Bool in
-            let start = batch.bytes.count
-            format(&batch.bytes, &batch.clock)
-            if batch.bytes.count > capacity {
-                batch.bytes.removeLast(batch.bytes.count - start)
-                batch.dropped += 1
-                return false
+        LineScratch.current.withLine(format) { line in
+            let wakeWriter = batch.withLock { batch -> Bool in
+                guard batch.bytes.count + line.count <= capacity else {
+                    batch.dropped += 1
+                    return false
+                }
+                batch.bytes.append(contentsOf: line)
+                defer { batch.writerWaits = false }
+                return batch.writerWaits
             }
-            defer { batch.writerWaits = false }
-            return batch.writerWaits
-        }
-        if wakeWriter {
-            wake.signal()
+            if wakeWriter {
+                wake.signal()
+            }
         }
     }
 
     /// Writes the lines still held and ends the writer thread; waits at most `timeout` for a
     /// descriptor that takes nothing.
-    func stop(timeout: Duration = .seconds(2)) async {
+    package func stop(timeout: Duration = .seconds(2)) async {
         let wakeWriter = batch.withLock { batch -> Bool in
             batch.stopping = true
             defer { batch.writerWaits = false }
@@ -140,5 +140,37 @@ final class AccessLogWriter: Sendable {
                 offset += written
             }
         }
+    }
+}
+
+/// One thread's bytes for the line it is formatting and its clock, kept from line to line so that
+/// a line costs no allocation and no lock; found through a POSIX thread-specific key, and released
+/// when the thread ends.
+private final class LineScratch {
+    private var bytes: [UInt8] = []
+    private var clock = LogClock()
+
+    /// The calling thread's scratch, made on its first line.
+    static var current: LineScratch {
+        if let kept = pthread_getspecific(key) {
+            return Unmanaged<LineScratch>.fromOpaque(kept).takeUnretainedValue()
+        }
+        let scratch = LineScratch()
+        scratch.bytes.reserveCapacity(1024)
+        pthread_setspecific(key, Unmanaged.passRetained(scratch).toOpaque())
+        return scratch
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { kept in kept.map { Unmanaged<LineScratch>.fromOpaque($0).release() } }
+        return key
+    }()
+
+    /// Formats one line with `format` into the scratch bytes, then hands them to `use`.
+    func withLine(_ format: (inout [UInt8], inout LogClock) -> Void, _ use: (borrowing [UInt8]) -> Void) {
+        bytes.removeAll(keepingCapacity: true)
+        format(&bytes, &clock)
+        use(bytes)
     }
 }

@@ -1,7 +1,7 @@
 /// What went wrong with a request that was refused or failed: the first word of its log line
 /// and the `kind` label of `imgedge_rejections_total`. A closed set, so the metric keeps a
 /// fixed number of series whatever clients send.
-enum ErrorKind: String, CaseIterable, Sendable {
+package enum ErrorKind: String, CaseIterable, Sendable {
     case invalidPath = "invalid-path"
     case badSignature = "bad-signature"
     case invalidOptions = "invalid-options"

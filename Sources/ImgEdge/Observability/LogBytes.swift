@@ -3,13 +3,7 @@ extension [UInt8] {
     /// Appends `text` with its control characters as `\xNN`, so that a target cannot start a
     /// line of its own or move the terminal's cursor.
     mutating func appendLogText(_ text: some StringProtocol) {
-        // Most text has no control character: one check over the bytes, one copy.
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
-            guard !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F }) else { return false }
-            append(contentsOf: bytes)
-            return true
-        }
-        guard copied != true else { return }
+        guard !appendWhole(text, unless: { $0 < 0x20 || $0 == 0x7F }) else { return }
         for byte in text.utf8 {
             if byte < 0x20 || byte == 0x7F {
                 appendEscape("\\x", byte)
@@ -22,6 +16,7 @@ extension [UInt8] {
     /// Appends `text` as the inside of a JSON string: `"` and `\` escaped, control characters
     /// as `\n`, `\r`, `\t` or `\u00NN`.
     mutating func appendJSONText(_ text: some StringProtocol) {
+        guard !appendWhole(text, unless: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else { return }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"):
@@ -34,6 +29,23 @@ extension [UInt8] {
             default: append(byte)
             }
         }
+    }
+
+    /// Appends `text`, which is ASCII (a name, a punctuation), with one copy.
+    mutating func appendASCII(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
+
+    /// Appends `text`'s bytes with one copy when none of them is `special`, as most text's are
+    /// not: one check over the bytes and one copy rather than a byte at a time.
+    /// - Returns: whether it appended them.
+    private mutating func appendWhole(_ text: some StringProtocol, unless special: (UInt8) -> Bool) -> Bool {
+        let appended = text.utf8.withContiguousStorageIfAvailable { bytes in
+            guard !bytes.contains(where: special) else { return false }
+            append(contentsOf: bytes)
+            return true
+        }
+        return appended == true
     }
 
     /// Appends `value` in decimal; a negative one as 0.

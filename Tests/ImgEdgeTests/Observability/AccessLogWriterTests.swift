@@ -44,16 +44,23 @@ struct AccessLogWriterTests {
         { bytes, _ in bytes += "line \(number) of the access log's test\n".utf8 }
     }
 
-    @Test("every line appended is written, whole and in order, by the time stop returns")
+    @Test("every line appended from two threads at once is written whole, each thread's in order, by the time stop returns")
     func writesEveryLine() async throws {
         let pipe = try Pipe()
         pipe.startReading()
         let writer = AccessLogWriter(descriptor: pipe.writeEnd, pause: .milliseconds(1))
-        for number in 0..<20_000 {
-            writer.append(Self.line(number))
+        DispatchQueue.concurrentPerform(iterations: 2) { thread in
+            for number in 0..<20_000 {
+                writer.append { bytes, _ in bytes += "thread \(thread) line \(number)\n".utf8 }
+            }
         }
         await writer.stop()
-        #expect(pipe.finish() == (0..<20_000).map { "line \($0) of the access log's test" })
+        let lines = pipe.finish()
+        #expect(lines.count == 40_000)
+        for thread in 0..<2 {
+            let prefix = "thread \(thread) line "
+            #expect(lines.filter { $0.hasPrefix(prefix) }.map { Int($0.dropFirst(prefix.count)) } == (0..<20_000).map { $0 })
+        }
     }
 
     @Test(
