@@ -4,9 +4,10 @@ package import HTTPTypes
 /// and target as the message; `status`, `format`, `cache` (the `X-Cache` value), `bytes`, `ms`,
 /// and `kind` for a refusal, as metadata. `--log-level notice` turns it off.
 ///
-/// The lines are not swift-log's: each is formatted straight into the `AccessLogWriter`'s batch
-/// (no `Logger.Metadata`, no date formatter, no `write` on the answering thread) and looks as
-/// swift-log's text handler or `JSONLogHandler` would have written it.
+/// The lines are not swift-log's: each is formatted into bytes the answering thread keeps and
+/// handed to `AccessLogWriter` (no `Logger.Metadata`, no date formatter, no lock while formatting,
+/// no `write` on the answering thread), and looks as swift-log's text handler or
+/// `JSONLogHandler` would have written it.
 package struct AccessLog: Sendable {
     /// Where the lines go; nil: nowhere. Stopped by the application, last, so that it writes
     /// every request's line.
