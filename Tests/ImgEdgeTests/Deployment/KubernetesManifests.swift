@@ -32,8 +32,15 @@ struct KubernetesManifests: Decodable {
         print(json.dumps(kinds))
         """
 
-    /// Reads and decodes the manifests; Python runs on a Dispatch thread (see `ImgEdgeProcess`).
+    /// The manifests, read once for all the tests that check them.
     static func load() async throws -> KubernetesManifests {
+        try await loading.value
+    }
+
+    private static let loading = Task { try await read() }
+
+    /// Reads and decodes the manifests; Python runs on a Dispatch thread (see `ImgEdgeProcess`).
+    private static func read() async throws -> KubernetesManifests {
         let python = try await offCooperativePool {
             try ImgEdgeProcess.runBlocking(
                 URL(fileURLWithPath: "/usr/bin/python3"), ["-c", script, "\(deployDirectory)/kubernetes"], environment: nil)

@@ -18,12 +18,8 @@ struct HostileClientTests {
     private func timedStatus(ofGet target: String, port: Int) async -> (status: String, seconds: Double) {
         await onThread {
             let start = Date()
-            guard let connection = try? RawConnection(port: port) else {
-                return ("no connection", Date().timeIntervalSince(start))
-            }
-            _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
-            let answer = connection.receiveBlocking(timeout: 30)
-            return (String(answer.dropFirst("HTTP/1.1 ".count).prefix(3)), Date().timeIntervalSince(start))
+            let status = RawConnection.statusBlocking(ofGet: target, port: port, timeout: 30)
+            return (status, Date().timeIntervalSince(start))
         }
     }
 

@@ -45,11 +45,12 @@ final class RawConnection: @unchecked Sendable {
         await offCooperativePool { statusBlocking(ofGet: target, port: port) }
     }
 
-    /// `status(ofGet:port:)`, blocking the calling thread: for a thread of the test's own.
-    static func statusBlocking(ofGet target: String, port: Int) -> String {
+    /// `status(ofGet:port:)`, blocking the calling thread: for a thread of the test's own; waits
+    /// up to `timeout` seconds for the answer's first bytes.
+    static func statusBlocking(ofGet target: String, port: Int, timeout: Double = 10) -> String {
         guard let connection = try? RawConnection(port: port) else { return "no connection" }
         _ = connection.sendBlocking(Array("GET \(target) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".utf8))
-        let answer = connection.receiveBlocking(timeout: 10)
+        let answer = connection.receiveBlocking(timeout: timeout)
         return String(answer.dropFirst("HTTP/1.1 ".count).prefix(3))
     }
 
