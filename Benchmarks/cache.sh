@@ -20,7 +20,9 @@
 #    memory hit >= 0.8x nginx with p99 <= 2 ms, disk hit >= 0.6x nginx (each at -c4 and -c64).
 #    With the logs on, what an access line costs: imgedge at info and a second one at notice, both
 #    with the variant in memory, take memory hits at -c4 in turns, three rounds; the line's CPU is
-#    the median of the rounds' differences (turns, because this shared machine's speed drifts).
+#    the median of the rounds' differences (turns, because this shared machine's speed drifts;
+#    it still drifts more than a line costs: `swift run -c release access-log-bench` measures a
+#    line alone).
 # 2. Peak RSS with the memory tier full: imgedge with a 64 MB memory tier and no disk tier, filled
 #    with FILL_VARIANTS (default 200, at most 1200) distinct PNG renders of landscape.jpg,
 #    w=1280 downwards (the default is ~300 MB of bodies, ~5x the tier, in about 40 s on 2 cores);
