@@ -61,7 +61,8 @@ for (format, formatName) in [(LogFormat.text, "text"), (.json, "json")] {
     for (descriptor, place) in [(devNull, "/dev/null"), (fileDescriptor, "a file")] {
         let perLine = await microsecondsPerLine {
             AccessLog(
-                writer: AccessLogWriter(descriptor: descriptor, capacity: 64 << 20, countDropped: { count in dropped.withLock { $0 += count } }),
+                writer: AccessLogWriter(
+                    descriptor: descriptor, capacity: 64 << 20, countDropped: { count in dropped.withLock { $0 += count } }),
                 format: format)
         }
         let name = "\(formatName) to \(place)"
