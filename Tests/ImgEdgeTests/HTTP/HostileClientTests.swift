@@ -197,16 +197,23 @@ struct HostileClientTests {
         defer { server.send(SIGKILL) }
         let idle = try RawConnection(port: metricsPort, from: Self.attacker)
         #expect(await idle.closesWithin(8), "an idle connection to the metrics port is closed")
-        var held: [RawConnection] = []
-        for _ in 0..<4 { held.append(try RawConnection(port: metricsPort, from: Self.attacker)) }
-        // The server accepts a burst of waiting connections at once: the four first, then the fifth.
-        try await Task.sleep(for: .seconds(0.5))
-        let waiting = try RawConnection(port: metricsPort)
-        await waiting.send(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
-        let early = await waiting.receive(timeout: 0.5)
+        // From a thread of the test's own, at once: the four held connections must not have idled
+        // for 5 s when the fifth asks (under the suite's load, Dispatch's threads waited longer).
+        let (early, late) = try await onThread { () -> Result<(String, String), any Error> in
+            Result {
+                var held: [RawConnection] = []
+                for _ in 0..<4 { held.append(try RawConnection(port: metricsPort, from: Self.attacker)) }
+                // The server accepts a burst of waiting connections at once: the four first, then the fifth.
+                Thread.sleep(forTimeInterval: 0.5)
+                let waiting = try RawConnection(port: metricsPort)
+                _ = waiting.sendBlocking(Array("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+                let early = waiting.receiveBlocking(timeout: 0.5)
+                held.removeAll()
+                return (early, waiting.receiveBlocking(timeout: 5))
+            }
+        }.get()
         #expect(early.isEmpty, "the fifth connection waits while four are held")
-        held.removeAll()
-        #expect(await waiting.receive(timeout: 5).hasPrefix("HTTP/1.1 200"), "and is served once they close")
+        #expect(late.hasPrefix("HTTP/1.1 200"), "and is served once they close")
     }
 
     /// The server's resident memory now, from `/proc`.
