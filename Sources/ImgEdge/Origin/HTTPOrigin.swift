@@ -113,14 +113,7 @@ struct HTTPOrigin: Origin {
         if let redirect: Answer<SourceImage> = try Self.redirectOrFailure(response) {
             return redirect
         }
-        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-            throw OriginError.tooLarge(limit: limit)
-        }
-        let body = try await response.body.collect(upTo: limit)
-        return .found(
-            SourceImage(
-                bytes: SourceBytes(body.readableBytesView), lastModified: response.headers.first(name: "last-modified"),
-                version: OriginRequests.version(in: response.headers)))
+        return .found(try await OriginRequests.image(in: response, limit: limit))
     }
 
     /// One HEAD: the original's validator, or where the origin redirects to.

@@ -1,9 +1,10 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
+import Vips
 
 /// What the HTTP and the S3 origin share: a client made for origin fetches, the one deadline a
-/// whole fetch runs under, and the validator a response's headers give.
+/// whole fetch runs under, the original a 200 carries, and the validator its headers give.
 enum OriginRequests {
     /// A client that follows no redirects itself and connects to `pinned` addresses in place of
     /// resolving those hosts. The read timeout ends a connection that goes silent mid-body:
@@ -42,6 +43,20 @@ enum OriginRequests {
         } catch {
             throw .unavailable("origin fetch failed: \(error)")
         }
+    }
+
+    /// The original in a 200 `response`: its body, collected only up to `limit` (refused at once
+    /// when `Content-Length` says more), with its `Last-Modified` and validator.
+    /// - Throws: `OriginError.tooLarge` for a declared length past `limit`; NIO's
+    ///   `NIOTooManyBytesError` for a body that runs past it (`withinDeadline` tells it as `.tooLarge`).
+    static func image(in response: HTTPClientResponse, limit: Int) async throws -> SourceImage {
+        if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
+            throw OriginError.tooLarge(limit: limit)
+        }
+        let body = try await response.body.collect(upTo: limit)
+        return SourceImage(
+            bytes: SourceBytes(body.readableBytesView), lastModified: response.headers.first(name: "last-modified"),
+            version: version(in: response.headers))
     }
 
     /// The response's validator: its `ETag`, else its `Last-Modified` with its length.

@@ -60,14 +60,7 @@ struct S3Origin: Origin {
     func fetch(_ path: SourcePath, limit: Int) async throws(OriginError) -> SourceImage {
         let target = bucket.target(of: bucket.key(of: path), endpoint: endpoint, virtualHosted: virtualHosted)
         return try await OriginRequests.withinDeadline(timeouts.totalTimeout, limit: limit) {
-            let response = try await send(.GET, to: target)
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > limit {
-                throw OriginError.tooLarge(limit: limit)
-            }
-            let body = try await response.body.collect(upTo: limit)
-            return SourceImage(
-                bytes: SourceBytes(body.readableBytesView), lastModified: response.headers.first(name: "last-modified"),
-                version: OriginRequests.version(in: response.headers))
+            try await OriginRequests.image(in: try await send(.GET, to: target), limit: limit)
         }
     }
 
