@@ -86,7 +86,10 @@ public func buildApplication(
     let accessLog = AccessLog(
         writer: logger.logLevel <= .info ? AccessLogWriter(countDropped: metrics.countDroppedAccessLines) : nil,
         format: configuration.logFormat, label: logger.label)
-    accessLog.writer.map { writer in resources.insert(ResourceService(release: { await writer.stop() }), at: 0) }
+    if let writer = accessLog.writer {
+        // First, so that it is released last: after the server has answered its last request.
+        resources.insert(ResourceService(release: { await writer.stop() }), at: 0)
+    }
     let routes = ImageRoutes(
         service: service, live: live, serverName: "imgedge",
         observer: RequestObserver(metrics: metrics, accessLog: accessLog),

@@ -39,11 +39,16 @@ struct VariantKey: Hashable, Sendable {
 
     /// A file name for the key: the hex SHA-256 of its parts, so any key makes a short, safe name.
     var storageName: String {
+        // Part by part, without an array of them: every disk lookup names its entry.
         var hasher = SHA256()
-        for var part in [source, version, rendering] {
+        func add(_ part: String) {
+            var part = part
             part.withUTF8 { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
             withUnsafeBytes(of: UInt8(0)) { hasher.update(bufferPointer: $0) }
         }
+        add(source)
+        add(version)
+        add(rendering)
         return hasher.finalize().hexString
     }
 }
