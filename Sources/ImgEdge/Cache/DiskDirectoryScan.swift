@@ -14,6 +14,7 @@ import Darwin
 enum DiskDirectoryScan {
     /// An entry file found whose header is sound.
     struct Entry: Sendable {
+        var key: VariantKey
         var storageName: String
         var header: VariantHeader
         var fileLength: Int
@@ -71,7 +72,7 @@ enum DiskDirectoryScan {
         guard name.hasPrefix(shard), key.storageName == name, header.fileLength == length, length <= capacity else {
             return .unsound
         }
-        return .entry(Entry(storageName: name, header: header.variant, fileLength: length, modified: modified))
+        return .entry(Entry(key: key, storageName: name, header: header.variant, fileLength: length, modified: modified))
     }
 
     private static func readHeader(

@@ -27,19 +27,21 @@ struct DiskCallError: Error, CustomStringConvertible {
 /// Every function but `readCached` may wait for the disk: call them only on `NIOThreadPool`,
 /// never on an event loop.
 enum DiskFileCalls {
-    /// The whole file at `path`, if it is exactly `length` bytes long, no component of its path is
-    /// a symlink, and the kernel's caches hold its path and all its bytes; nil otherwise, or on any failure, without waiting for the
-    /// disk (see `imgedge_cached_file.h`). The one call an event loop may make: a caller that
-    /// gets nil reads the file with `read(_:length:)` on the thread pool, which tells a missing
-    /// or damaged file from one that is only not cached.
+    /// The whole file at `path`, if it is exactly `length` bytes long, no component of its path
+    /// is a symlink, and the kernel's caches hold its path and all its bytes; nil otherwise, or on
+    /// any failure, without waiting for the disk (see `imgedge_cached_file.h`). The one call an
+    /// event loop may make: a caller that gets nil reads the file with `read(_:length:)` on the
+    /// thread pool, which tells a missing or damaged file from one that is only not cached.
+    ///
+    /// Three system calls: it asks for one byte more than `length` rather than seek for the
+    /// file's length, so a file of any other length reads short or long.
     static func readCached(_ path: String, length: Int) -> ByteBuffer? {
         let descriptor = imgedge_open_cached(path)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        guard (try? self.length(descriptor, path)) == length else { return nil }
-        var buffer = ByteBufferAllocator().buffer(capacity: length)
-        let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { space in
-            max(0, imgedge_pread_cached(descriptor, space.baseAddress!, length, 0))
+        var buffer = ByteBufferAllocator().buffer(capacity: length + 1)
+        let count = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length + 1) { space in
+            max(0, imgedge_pread_cached(descriptor, space.baseAddress!, length + 1, 0))
         }
         return count == length ? buffer : nil
     }

@@ -7,8 +7,8 @@ enum DiskJob: Sendable {
     case prepare
     /// Write `variant` as `key`'s entry and index it.
     case write(CachedVariant, for: VariantKey)
-    /// Remove the entry file named `storageName`, unless the index holds it again by then.
-    case discard(storageName: String)
+    /// Remove the entry file named `storageName`, unless the index holds `key` again by then.
+    case discard(VariantKey, storageName: String)
 }
 
 /// The disk tier's background work as a state machine: jobs run one at a time, in the order

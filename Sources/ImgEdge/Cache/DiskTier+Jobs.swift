@@ -11,9 +11,9 @@ extension DiskTier {
             await prepare()
         case .write(let variant, let key):
             await write(variant, for: key)
-        case .discard(let name):
-            // A write queued before this discard may have put the name back.
-            if index.withLock({ $0.peek(name) == nil }) {
+        case .discard(let key, let name):
+            // A write queued before this discard may have put the key back.
+            if index.withLock({ $0.peek(key) == nil }) {
                 await removeEntryFiles([name])
             }
         }
@@ -45,11 +45,14 @@ extension DiskTier {
         let (evicted, count, bytes) = index.withLock { table in
             var evicted: [String] = []
             for entry in found {
-                let indexed = IndexEntry(header: entry.header, fileLength: entry.fileLength, id: nextEntryID())
-                let cost = weight(fileLength: entry.fileLength, name: entry.storageName)
-                // One the table cannot hold at all goes, rather than stay on disk unindexed.
-                evicted +=
-                    cost > capacity ? [entry.storageName] : table.insert(indexed, for: entry.storageName, weight: cost).map(\.key)
+                let indexed = IndexEntry(
+                    storageName: entry.storageName, header: entry.header, fileLength: entry.fileLength, id: nextEntryID())
+                let cost = weight(fileLength: entry.fileLength, key: entry.key)
+                if cost > capacity {
+                    evicted.append(entry.storageName)  // one the table cannot hold at all goes, rather than stay unindexed
+                } else {
+                    evicted += table.insert(indexed, for: entry.key, weight: cost).map(\.value.storageName)
+                }
             }
             return (evicted, table.count, table.weight)
         }
@@ -66,7 +69,7 @@ extension DiskTier {
             length = try await NIOThreadPool.singleton.runIfActive { [self] in
                 guard let header = DiskEntryFormat.encode(key: key, variant: variant),
                     header.readableBytes + variant.body.readableBytes <= capacity,
-                    weight(fileLength: header.readableBytes + variant.body.readableBytes, name: name) <= capacity
+                    weight(fileLength: header.readableBytes + variant.body.readableBytes, key: key) <= capacity
                 else { return nil }
                 try DiskFileCalls.writeAtomically(
                     header, variant.body, temporaryDirectory: temporaryDirectory, directory: shard, name: name
@@ -81,10 +84,10 @@ extension DiskTier {
         if availability.withLock({ $0.succeeded() }) {
             logger.info("disk cache directory usable again", metadata: ["directory": "\(directory)"])
         }
-        let entry = IndexEntry(header: variant.header, fileLength: length, id: nextEntryID())
-        let cost = weight(fileLength: length, name: name)
-        let evicted = index.withLock { $0.insert(entry, for: name, weight: cost) }
-        await removeEntryFiles(evicted.map(\.key))
+        let entry = IndexEntry(storageName: name, header: variant.header, fileLength: length, id: nextEntryID())
+        let cost = weight(fileLength: length, key: key)
+        let evicted = index.withLock { $0.insert(entry, for: key, weight: cost) }
+        await removeEntryFiles(evicted.map(\.value.storageName))
     }
 
     /// Records a failed directory creation or write; warns once per unusable stretch.

@@ -10,8 +10,9 @@ import Synchronization
 /// laid out as `DiskEntryFormat` says, written to `<directory>/tmp/` and renamed into place. The
 /// directory's path is resolved once, at start; under it no symlink is ever followed
 /// (`DiskDirectoryCalls`), and subdirectories are created mode 0700. The index, a `ClockTable`
-/// weighted by each entry's real cost (`weight(fileLength:name:)`: whole file-system blocks,
-/// the name and the index's own overhead), is all that is held in memory: a lookup whose
+/// by key weighted by each entry's real cost (`weight(fileLength:key:)`: whole file-system
+/// blocks, the key, its storage name and the index's own overhead), is all that is held in
+/// memory; holding the name there spares a hit the key's SHA-256. A lookup whose
 /// `If-None-Match` names the entry's tag is answered from it alone; any other reads and verifies
 /// the file, and a file that fails the check is removed and answered as a miss.
 ///
@@ -27,6 +28,8 @@ import Synchronization
 final class DiskTier: VariantTier {
     /// What the index holds of one entry file.
     struct IndexEntry: Sendable {
+        /// The entry file's name, the key's `storageName`.
+        var storageName: String
         var header: VariantHeader
         /// The file's length, header and body.
         var fileLength: Int
@@ -49,12 +52,12 @@ final class DiskTier: VariantTier {
 
     /// The directory, its symlinks resolved at start.
     let directory: String
-    /// The most bytes of entries kept, each weighed by `weight(fileLength:name:)`.
+    /// The most bytes of entries kept, each weighed by `weight(fileLength:key:)`.
     let capacity: Int
     /// The file system's allocation unit in `directory`, at least 4096 bytes.
     let blockSize: Int
     let logger: Logger
-    let index: Mutex<ClockTable<String, IndexEntry>>
+    let index: Mutex<ClockTable<VariantKey, IndexEntry>>
     let availability: Mutex<DiskAvailability>
     private let jobs = Mutex(
         DiskJobQueue<CheckedContinuation<Void, Never>>(
@@ -69,7 +72,7 @@ final class DiskTier: VariantTier {
     /// directory (creating it) and indexes the entries already there in the background.
     ///
     /// - Parameters:
-    ///   - capacity: the most bytes of entries kept, each weighed by `weight(fileLength:name:)`.
+    ///   - capacity: the most bytes of entries kept, each weighed by `weight(fileLength:key:)`.
     ///   - retryInterval: how long stores are dropped after the directory failed a write.
     init(directory: String, capacity: Int, logger: Logger, retryInterval: Duration = .seconds(30)) {
         self.directory = DiskDirectoryCalls.resolved(directory)
@@ -82,25 +85,24 @@ final class DiskTier: VariantTier {
     }
 
     func lookup(_ key: VariantKey, ifNoneMatch: String?, on eventLoop: any EventLoop) -> EventLoopHit<VariantCache.Hit>? {
-        let name = key.storageName
-        guard let entry = index.withLock({ $0.value(for: name) }) else { return nil }
+        guard let entry = index.withLock({ $0.value(for: key) }) else { return nil }
         if let notModified = VariantCache.Hit.notModifiedAnswer(for: entry.header, ifNoneMatch: ifNoneMatch) {
             return .now(notModified)
         }
-        return variant(for: key, name: name, entry: entry, on: eventLoop)?.map { .variant($0) }
+        return variant(for: key, entry: entry, on: eventLoop)?.map { .variant($0) }
     }
 
-    /// Reads and verifies the file of `entry`, indexed for `key` under `name`: on `eventLoop`
+    /// Reads and verifies the file of `entry`, indexed for `key`: on `eventLoop`
     /// itself when it is at most `maxEventLoopReadLength` long and the kernel's caches hold its
     /// path and bytes, so no disk I/O happens there; otherwise on the thread pool, the result
     /// arriving on `eventLoop`. An entry that fails the check is removed and answered as a miss.
     private func variant(
-        for key: VariantKey, name: String, entry: IndexEntry, on eventLoop: any EventLoop
+        for key: VariantKey, entry: IndexEntry, on eventLoop: any EventLoop
     ) -> EventLoopHit<CachedVariant>? {
-        let path = entryPath(name)
+        let path = entryPath(entry.storageName)
         if entry.fileLength <= Self.maxEventLoopReadLength, let file = DiskFileCalls.readCached(path, length: entry.fileLength) {
             guard let variant = DiskEntryFormat.decodeVerified(file, for: key) else {
-                removeUntrusted(name, entry: entry)
+                removeUntrusted(key, entry: entry)
                 return nil
             }
             return .now(variant)
@@ -113,7 +115,7 @@ final class DiskTier: VariantTier {
                 return DiskEntryFormat.decodeVerified(file, for: key)
             }
             .map { found in
-                if found == nil { self.removeUntrusted(name, entry: entry) }
+                if found == nil { self.removeUntrusted(key, entry: entry) }
                 return found
             }
             .recover { _ in nil }  // the pool has stopped: shutting down
@@ -126,11 +128,12 @@ final class DiskTier: VariantTier {
         return .later(reading.hop(to: eventLoop))
     }
 
-    /// Forgets the entry `entry` under `name`, whose file is missing, not whole, not its key's or
+    /// Forgets `entry`, indexed for `key`, whose file is missing, not whole, not its key's or
     /// fails its checksum, and removes the file.
-    private func removeUntrusted(_ name: String, entry: IndexEntry) {
-        logger.notice("disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(entryPath(name))"])
-        forget(name, id: entry.id)
+    private func removeUntrusted(_ key: VariantKey, entry: IndexEntry) {
+        logger.notice(
+            "disk cache entry unreadable or corrupt; removed", metadata: ["path": "\(entryPath(entry.storageName))"])
+        forget(key, entry: entry)
     }
 
     /// Queues `variant` to be written and returns; dropped when the directory is unusable, too
@@ -149,25 +152,26 @@ final class DiskTier: VariantTier {
         }
     }
 
-    /// Removes the index entry `id` for `name`, if it is still there, and its file after it.
-    private func forget(_ name: String, id: UInt64) {
+    /// Removes `entry`, indexed for `key`, if it is still there, and its file after it.
+    private func forget(_ key: VariantKey, entry: IndexEntry) {
         let removed = index.withLock { table in
-            guard table.peek(name)?.id == id else { return false }
-            table.remove(name)
+            guard table.peek(key)?.id == entry.id else { return false }
+            table.remove(key)
             return true
         }
         if removed {
-            enqueue(.discard(storageName: name))
+            enqueue(.discard(key, storageName: entry.storageName))
         }
     }
 
-    /// What the entry file `name`, `fileLength` bytes long, costs: its length rounded up to whole
-    /// blocks, the name's bytes (held in the index) and `entryOverhead`. So a small capacity
-    /// holds few tiny entries, not millions. `fileLength` must be at most `capacity`, so the
-    /// sum cannot overflow.
-    func weight(fileLength: Int, name: String) -> Int {
+    /// What the entry file for `key`, `fileLength` bytes long, costs: its length rounded up to
+    /// whole blocks, the bytes of the key and its storage name (both held in the index) and
+    /// `entryOverhead`. So a small capacity holds few tiny entries, not millions. `fileLength`
+    /// must be at most `capacity`, so the sum cannot overflow.
+    func weight(fileLength: Int, key: VariantKey) -> Int {
         let blocks = (fileLength + blockSize - 1) / blockSize
-        return blocks * blockSize + name.utf8.count + Self.entryOverhead
+        let keyBytes = key.source.utf8.count + key.version.utf8.count + key.rendering.utf8.count
+        return blocks * blockSize + keyBytes + VariantKey.storageNameLength + Self.entryOverhead
     }
 
     func entryPath(_ name: String) -> String {

@@ -37,6 +37,9 @@ struct VariantKey: Hashable, Sendable {
         rendering.hashBytes(into: &hasher)
     }
 
+    /// The length of every `storageName`.
+    static let storageNameLength = 2 * SHA256.byteCount
+
     /// A file name for the key: the hex SHA-256 of its parts, so any key makes a short, safe name.
     var storageName: String {
         // Part by part, without an array of them: every disk lookup names its entry.
