@@ -61,7 +61,7 @@ test: build test-deps
 
 # Rewrites the Swift files as .swift-format says (CI checks them with scripts/check-format.sh).
 format:
-	swift format -i -r Sources Tests Benchmarks/FilterBenchmarks Benchmarks/AccessLogBenchmarks
+	swift format -i -r Sources Tests Benchmarks/FilterBenchmarks Benchmarks/AccessLogBenchmarks Benchmarks/SSIMBench
 
 # Longer seeded fuzz runs of the parsers and signature check than `make test` does.
 fuzz: build

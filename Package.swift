@@ -23,6 +23,7 @@ let package = Package(
         .executable(name: "imgedge", targets: ["ImgEdgeCLI"]),
         .executable(name: "filter-bench", targets: ["FilterBenchmarks"]),
         .executable(name: "access-log-bench", targets: ["AccessLogBenchmarks"]),
+        .executable(name: "ssim-bench", targets: ["SSIMBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -58,6 +59,12 @@ let package = Package(
         .target(name: "CWorkerProcess", linkerSettings: [.linkedLibrary("seccomp")]),
         // Swift ownership of libvips images: decode, resize, encode. Knows nothing of HTTP.
         .target(name: "Vips", dependencies: ["CVipsShim"], swiftSettings: swiftSettings),
+        // SSIMULACRA2, the perceptual metric, on 8-bit sRGB pixels; the standard library and libm only.
+        // Optimised in debug builds too: its tests score images, which unoptimised SIMD code does 50 times slower.
+        .target(
+            name: "Perceptual",
+            swiftSettings: swiftSettings + [.unsafeFlags(["-O"], .when(configuration: .debug))]
+        ),
         // Sandboxed WebAssembly filter modules: loading, validation, fuel, strips, recipes.
         // Knows nothing of HTTP or libvips: it works on bytes and pixel strips.
         .target(
@@ -129,6 +136,19 @@ let package = Package(
             dependencies: ["ImgEdge", .product(name: "HTTPTypes", package: "swift-http-types")],
             path: "Benchmarks/AccessLogBenchmarks",
             swiftSettings: swiftSettings
+        ),
+        // One SSIMULACRA2 comparison at an output size (Benchmarks/SSIMBench/main.swift).
+        .executableTarget(
+            name: "SSIMBench",
+            dependencies: ["Perceptual", "Vips"],
+            path: "Benchmarks/SSIMBench",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PerceptualTests",
+            dependencies: ["Perceptual", "ImageTestSupport"],
+            exclude: ["Pairs"],
+            swiftSettings: testSwiftSettings
         ),
         .testTarget(
             name: "FiltersTests",

@@ -3,5 +3,5 @@
 # would write it; `make format` rewrites them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift format lint --strict --recursive Sources Tests Benchmarks/FilterBenchmarks Benchmarks/AccessLogBenchmarks
+swift format lint --strict --recursive Sources Tests Benchmarks/FilterBenchmarks Benchmarks/AccessLogBenchmarks Benchmarks/SSIMBench
 echo "swift format: every file as .swift-format says"
