@@ -78,6 +78,7 @@ let package = Package(
             dependencies: [
                 "Vips",
                 "Filters",
+                "Perceptual",
                 "CChecksum",
                 "CCachedFile",
                 "CWorkerProcess",

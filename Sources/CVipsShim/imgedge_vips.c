@@ -31,8 +31,10 @@ int imgedge_vips_init(const char *program_name, int concurrency, int check_leaks
     g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, imgedge_drop_warning, NULL);
     vips_block_untrusted_set(TRUE);
     // Untrusted marks operations that parse hostile files; our own pixels are not hostile, and
-    // libvips 8.14 marks the JPEG XL saver too.
+    // libvips 8.14 marks the JPEG XL saver too. The loader reads back what that saver wrote, to
+    // score it (QualitySearch): no source reaches it, since SourceSniffer admits no JPEG XL.
     vips_operation_block_set("VipsForeignSaveJxl", FALSE);
+    vips_operation_block_set("VipsForeignLoadJxl", FALSE);
     vips_cache_set_max(0);
     vips_concurrency_set(concurrency);
     if (check_leaks) {

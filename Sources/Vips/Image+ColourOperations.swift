@@ -49,6 +49,17 @@ extension Image {
         return Array(UnsafeRawBufferPointer(start: data, count: length))
     }
 
+    /// Decodes `encoded` at its own size to 8-bit sRGB (alpha kept) and copies the pixels out,
+    /// rows packed `width * bands` bytes apart: what a viewer of those bytes sees, for comparing
+    /// an encode with its input.
+    /// - Throws: `VipsError.decodeFailed` when the bytes do not decode.
+    public static func pixels(
+        decoding encoded: [UInt8]
+    ) throws(VipsError) -> (pixels: [UInt8], width: Int, height: Int, bands: Int) {
+        let image = try thumbnail(of: SourceBytes(encoded), ThumbnailRequest(width: nil, height: nil)).materialized()
+        return (try image.copiedPixels(), image.width, image.frameHeight, image.bands)
+    }
+
     /// Computes the pixels, lets `body` rewrite them in place, and returns an image of the result
     /// with this one's size, frames and animation timing.
     ///
