@@ -116,7 +116,7 @@ public struct Image: ~Copyable {
     /// encoded only once, and its decoding failures would surface here as `.encodeFailed`.
     /// - Parameters:
     ///   - quality: 1–100 (ignored by PNG and GIF).
-    ///   - effort: the encoder's CPU effort in its own range (ignored by JPEG and PNG).
+    ///   - effort: the encoder's CPU effort in its own range (ignored by PNG; JPEG: 0 baseline, 1 and up progressive).
     /// - Throws: `VipsError.encodeFailed`, or `.stopped` when the budget runs out, or at once
     ///   when an encoder the budget cannot stop could not finish in its time left (`EncoderCost`).
     public func encoded(as format: ImageFormat, quality: Int, effort: Int) throws(VipsError) -> [UInt8] {

@@ -173,7 +173,7 @@ typedef enum {
 typedef struct {
     imgedge_format format;
     int quality;          ///< 1-100; ignored by PNG and GIF
-    int effort;           ///< encoder CPU effort in the format's own range; ignored by JPEG
+    int effort;           ///< encoder CPU effort in the format's own range; JPEG: 0 baseline, 1 and up progressive
 } imgedge_vips_save_options;
 
 /// Encodes `in` with all metadata stripped. On success `*data` holds `*length` bytes that the

@@ -43,6 +43,10 @@ public func buildApplication(
             places: configuration.workers.workers + configuration.workers.queueLimit),
         processes: processes)
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
+    let optimiser = configuration.encoding.optimizeAfterSeconds > 0 ? optimiser(configuration, logger: logger) : nil
+    if let optimiser {
+        resources.append(ResourceService(release: { try await optimiser.shutdown() }))
+    }
     let origin: any Origin
     if configuration.originIsHTTP {
         let httpOrigin = HTTPOrigin(baseURL: configuration.origin, settings: configuration.httpOrigin)
@@ -81,7 +85,7 @@ public func buildApplication(
         memory: configuration.cache.memoryBytes > 0 ? MemoryTier(capacity: configuration.cache.memoryBytes) : nil, disk: disk)
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
-        settings: configuration.cache, modules: modules, fallback: fallback)
+        settings: configuration.cache, modules: modules, fallback: fallback, optimiser: optimiser)
     let metrics = ServiceMetrics()
     let accessLog = AccessLog(
         writer: logger.logLevel <= .info ? AccessLogWriter(countDropped: metrics.countDroppedAccessLines) : nil,
@@ -131,7 +135,10 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: routes.serverName,
             availableConnectionsDelegate: .maximum(configuration.maxConnections, logger: logger)),
         services: resources,
-        onServerRunning: { _ in workers.startProcesses() },
+        onServerRunning: { _ in
+            workers.startProcesses()
+            optimiser?.workers.startProcesses()
+        },
         logger: logger
     )
 }
@@ -153,4 +160,19 @@ private func fallbackImage(_ configuration: ImgEdgeConfiguration) throws(Configu
     guard bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else { throw refused("is not a JPEG, PNG, GIF, WebP or HEIF image") }
     let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
     return SourceImage(bytes: bytes, lastModified: nil, version: "sha256:" + digest.hexString)
+}
+
+/// The optimiser, with one worker thread of its own at nice 19, and its own worker process when
+/// isolation is on, so that its slow encodes take what the misses leave of one core at most.
+/// `--worker-nice 0` turns priorities off, for the optimiser too.
+private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger) -> Optimiser {
+    var settings = configuration.workers
+    (settings.workers, settings.queueLimit) = (1, 0)
+    settings.niceness = settings.niceness == 0 ? 0 : 19
+    let processes =
+        settings.isolation == .process
+        ? WorkerPool(
+            launch: WorkerPool.Launch(for: configuration), size: 1, maxJobs: settings.maxJobsPerProcess,
+            maxResidentBytes: settings.maxProcessResidentBytes, logger: logger) : nil
+    return Optimiser(workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger)
 }

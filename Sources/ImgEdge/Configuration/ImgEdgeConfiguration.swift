@@ -138,6 +138,16 @@ public struct ImgEdgeConfiguration: Sendable {
             help:
                 "Serve the original's bytes, less their metadata, when the render would be larger, the URL sets no q, the same size, unfiltered and in a format the client takes."
         ),
+        .integer(
+            "encoding.optimize_after_seconds", flag: "optimize-after-seconds", \.encoding.optimizeAfterSeconds,
+            in: 0...31_536_000,
+            help:
+                "max-age of a variant's fast first encode, which a background encode at the quality chosen for the image replaces; 0: no background encode, every variant immutable at once."
+        ),
+        .integer(
+            "encoding.quality_target", flag: "quality-target", \.encoding.qualityTarget, in: 0...100,
+            help:
+                "SSIMULACRA2 score the background encode aims at; 0: the score JPEG q80 reaches on each image."),
         .boolean(
             "server.playground", flag: "playground", \.servesPlayground,
             help: "Serve /_playground, a page for trying the URL API (never while URL signing is on)."),

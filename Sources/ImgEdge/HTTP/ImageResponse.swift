@@ -6,8 +6,10 @@ import Vips
 
 /// Builds the response for a rendered or cached image or a 304, with every caching header.
 struct ImageResponse {
-    /// The `Cache-Control` value for images.
+    /// The `Cache-Control` value for images whose bytes are lasting.
     let cacheControl: String
+    /// How long caches may keep a variant's fast bytes, which the optimiser replaces.
+    let optimizeAfterSeconds: Int
     /// The `Cache-Control` value for a 404, the fallback image's included: a missing original
     /// may appear soon.
     static let missingCacheControl = "public, max-age=60"
@@ -42,9 +44,13 @@ struct ImageResponse {
     ) -> HTTPFields {
         var headers = HTTPFields()
         headers.reserveCapacity(Self.mostFields)
-        headers.append(HTTPField(name: .cacheControl, value: answer.isFallback ? Self.missingCacheControl : cacheControl))
+        let control =
+            answer.isFallback
+            ? Self.missingCacheControl : header.stage.isLasting ? cacheControl : "public, max-age=\(optimizeAfterSeconds)"
+        headers.append(HTTPField(name: .cacheControl, value: control))
         headers.append(HTTPField(name: .eTag, value: header.entityTag))
         headers.append(HTTPField(name: .xVariant, value: header.format.rawValue))
+        headers.append(HTTPField(name: .xStage, value: header.stage.rawValue))
         headers.append(HTTPField(name: .xCache, value: answer.cacheStatus.rawValue))
         if let lastModified = header.lastModified {
             headers.append(HTTPField(name: .lastModified, value: lastModified))
@@ -60,7 +66,7 @@ struct ImageResponse {
 
     /// The most fields an image response has: the caching headers, `Content-Type`,
     /// `Content-Length` and `Server-Timing`, and `Date` and `Server`, which the server adds.
-    private static let mostFields = 12
+    private static let mostFields = 13
 }
 
 extension HTTPField.Name {
@@ -68,4 +74,6 @@ extension HTTPField.Name {
     static let xCache = HTTPField.Name("X-Cache")!
     /// The format of the variant served (`avif`, `jpeg`, ...), for CDN rules and logs to key on.
     static let xVariant = HTTPField.Name("X-Variant")!
+    /// Whether the variant's bytes are its fast encode, its optimised one, or final (`VariantStage`).
+    static let xStage = HTTPField.Name("X-Stage")!
 }

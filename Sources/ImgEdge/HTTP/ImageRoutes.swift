@@ -122,7 +122,8 @@ struct ImageRoutes: Sendable {
             throw ErrorResponse(.refused(.clientGone))
         }
         metrics.countAnswer(answer)
-        return ImageResponse(cacheControl: settings.cacheControl).response(for: answer, vary: request.parsed.vary)
+        return ImageResponse(cacheControl: settings.cacheControl, optimizeAfterSeconds: service.encoding.optimizeAfterSeconds)
+            .response(for: answer, vary: request.parsed.vary)
     }
 
     /// The client `request` comes from (see `TrustedProxies`); nil when it came through no socket.
@@ -208,7 +209,9 @@ struct ImageRoutes: Sendable {
                 on: eventLoop)
         else { return nil }
         return hit.map { [serverName, observer, vary = parsed.request.vary] answer in
-            var (response, body) = ImageResponse(cacheControl: settings.cacheControl).parts(for: answer, vary: vary)
+            var (response, body) = ImageResponse(
+                cacheControl: settings.cacheControl, optimizeAfterSeconds: service.encoding.optimizeAfterSeconds
+            ).parts(for: answer, vary: vary)
             response.headerFields.append(HTTPField(name: .date, value: date.value))
             response.headerFields.append(HTTPField(name: .server, value: serverName))
             observer.metrics.countAnswer(answer)

@@ -19,15 +19,17 @@ extension ImageService {
         try await workers.run(in: place) { () throws(ImageServiceError) in work() }
     }
 
-    /// Renders a source as `request` asks, on a worker thread, in a worker process when
-    /// isolation is on. `digest` is the source's SHA-256 when the caller hashed it already (for
-    /// a version or an upload's key); otherwise it is hashed here, once.
+    /// Renders a source as `request` asks, as the encode `pass` of its variant, on a thread of
+    /// `workers` (the service's own unless given), in a worker process when isolation is on.
+    /// `digest` is the source's SHA-256 when the caller hashed it already (for a version or an
+    /// upload's key); otherwise it is hashed here, once.
     func render(
         _ input: JobInput, _ request: ImageRequest, place: ImageWorkers.Place, digest: [UInt8]? = nil,
-        timings: StageTimings = StageTimings()
+        timings: StageTimings = StageTimings(), pass: RenderPass = .only, on workers: ImageWorkers? = nil
     ) async throws(ImageServiceError) -> RenderOutcome {
         let budget = EvaluationBudget()
         let parsed = request.parsed
+        let workers = workers ?? self.workers
         let (encoding, processes) = (encoding, workers.processes)
         // A cancelled wait (every client of the job gone, or shutdown) stops the job too.
         let rendered = await withTaskCancellationHandler { () async -> Result<RenderOutcome, ImageServiceError> in
@@ -41,7 +43,7 @@ extension ImageService {
                             input: input, options: parsed.options, filters: parsed.filters, negotiated: parsed.negotiated,
                             identity: parsed.identity, sourceDigest: digest ?? input.digest,
                             ifNoneMatch: parsed.ifNoneMatch,
-                            limits: request.limits, encoding: encoding, timings: timings, budget: budget)
+                            limits: request.limits, encoding: encoding, timings: timings, budget: budget, pass: pass)
                         // A body is only read by a transform module in the server when jobs
                         // render there (`receive`): a worker process gets the body itself.
                         if let processes, case .encoded(let source) = input {

@@ -25,6 +25,11 @@ struct ImageService: Sendable {
     let fallback: SourceImage?
     /// The filter modules, reloadable while serving.
     let modules: ModuleCatalog
+    /// Where variants served at their fast stage wait for their optimised encode; nil: every
+    /// variant is lasting as first encoded.
+    let optimiser: Optimiser?
+    /// How many times `--max-processing-seconds` an optimised encode may take.
+    static let optimisedDeadlineFactor = 6
     private let versions: NIOLockedValueBox<SourceVersions>
     /// A cancelled wait is answered `.refused(.shuttingDown)`: the route's watch reports a client
     /// that left as gone by itself, so what else cancels a wait is a shutdown.
@@ -54,9 +59,10 @@ struct ImageService: Sendable {
 
     init(
         origin: any Origin, originName: String, workers: ImageWorkers, encoding: EncodingSettings, cache: VariantCache,
-        settings: CacheSettings, modules: ModuleCatalog, fallback: SourceImage? = nil
+        settings: CacheSettings, modules: ModuleCatalog, fallback: SourceImage? = nil, optimiser: Optimiser? = nil
     ) {
         self.fallback = fallback
+        self.optimiser = optimiser
         self.origin = origin
         self.originName = originName
         self.workers = workers
@@ -260,19 +266,60 @@ struct ImageService: Sendable {
         if version != known, let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
-        return try await renderAndStore(input, request, key: key, place: place, digest: digest, timings: timings)
+        return try await renderAndStore(
+            input, request, key: key, place: place, digest: digest, timings: timings, pass: optimiser == nil ? .only : .fast)
     }
 
-    /// Renders and keeps the variant under `key`; `digest` is the source's SHA-256 when the
-    /// caller hashed it already.
+    /// Renders and keeps the variant under `key`, and queues its optimised encode when it is
+    /// at its fast stage; `digest` is the source's SHA-256 when the caller hashed it already.
     private func renderAndStore(
         _ input: JobInput, _ request: ImageRequest, key: VariantKey, place: ImageWorkers.Place, digest: [UInt8]? = nil,
-        timings: StageTimings = StageTimings()
+        timings: StageTimings = StageTimings(), pass: RenderPass = .only
     ) async throws(ImageServiceError) -> ServedAnswer {
-        let outcome = try await render(input, request, place: place, digest: digest, timings: timings)
+        let outcome = try await render(input, request, place: place, digest: digest, timings: timings, pass: pass)
         if case .image(let image) = outcome {
-            await cache.store(CachedVariant(image), for: key)
+            let variant = CachedVariant(image)
+            await cache.store(variant, for: key)
+            if variant.header.stage == .fast, let optimiser, case .encoded(let source) = input {
+                optimiser.enqueue(
+                    Optimiser.Job(key: key, sourceBytes: source.bytes.count) { workers in
+                        await optimise(input, request, key: key, digest: digest, fast: variant, on: workers)
+                    })
+            }
         }
         return ServedAnswer(outcome: outcome, cacheStatus: .miss)
+    }
+
+    /// Encodes the variant under `key` again, at the quality searched for the image and the
+    /// optimised effort, on the optimiser's `workers`, and keeps it in place of `fast` when it
+    /// is smaller; otherwise, or when the encode fails, `fast` is kept as lasting.
+    private func optimise(
+        _ input: JobInput, _ request: ImageRequest, key: VariantKey, digest: [UInt8]?, fast: CachedVariant,
+        on workers: ImageWorkers
+    ) async -> Optimiser.Outcome {
+        var request = request
+        request.parsed.ifNoneMatch = nil
+        // Its thread runs at nice 19, so the deadline, in wall time, leaves room for waiting.
+        request.limits.maxProcessingTime *= Self.optimisedDeadlineFactor
+        var lasting = fast
+        lasting.header.stage = .final
+        let outcome: Optimiser.Outcome
+        do throws(ImageServiceError) {
+            let rendered = try await workers.withPlace(for: nil) { place throws(ImageServiceError) in
+                try await render(input, request, place: place, digest: digest, pass: .optimised, on: workers)
+            }
+            let image: RenderedImage? = if case .image(let image) = rendered { image } else { nil }
+            let (fastBytes, optimisedBytes) = (fast.body.readableBytes, image?.body.readableBytes ?? 0)
+            if let image, image.header.stage == .optimised, optimisedBytes < fastBytes {
+                lasting = CachedVariant(image)
+                outcome = .replaced(fastBytes: fastBytes, optimisedBytes: optimisedBytes, format: image.format)
+            } else {
+                outcome = .notSmaller(fastBytes: fastBytes, optimisedBytes: optimisedBytes)
+            }
+        } catch {
+            outcome = .failed("\(error)")
+        }
+        await cache.store(lasting, for: key)
+        return outcome
     }
 }

@@ -17,8 +17,21 @@ struct EncodingSettings: Sendable, Hashable, Codable {
     /// render would be larger, the URL sets no `q`, and the render changed nothing the client can
     /// see: same size, no geometry, no filters, in a format it takes (`RenderJob`, `PrivateMetadata`).
     var servesOriginalIfSmaller = true
+    /// The `max-age` of a variant's fast bytes, which the optimiser replaces; 0: no optimiser,
+    /// every variant is lasting as first encoded.
+    var optimizeAfterSeconds = 300
+    /// The SSIMULACRA2 score the optimiser encodes each image to; 0: the score JPEG q80 reaches on
+    /// that image (`QualitySearch`).
+    var qualityTarget = 0
+    /// Encoder effort of the optimised encode, by format: JPEG 1 is progressive.
+    var optimisedEffort: [ImageFormat: Int] = [.webp: 6, .avif: 5, .jxl: 7, .jpeg: 1]
 
     init() {}
+
+    /// Whether a render as `format` gets a fast stage and an optimised one (`VariantStage`).
+    func optimises(_ format: ImageFormat) -> Bool {
+        optimizeAfterSeconds > 0 && optimisedEffort[format] != nil
+    }
 
     /// The quality to encode `format` with: the URL's `q`, or the format's default, lowered by
     /// `ClientHints.saveDataQualityStep` (to no less than 1) when the client saves data.

@@ -94,6 +94,14 @@ enum QualitySearchError: Error {
     case vips(VipsError)
     case metric(SSIMULACRA2Error)
 
+    /// The failure as a job reports it: the metric's refusal (an image under 8×8) as a failed encode.
+    var serviceError: ImageServiceError {
+        switch self {
+        case .vips(let error): .vips(error)
+        case .metric(let error): .vips(.encodeFailed("the quality search cannot score it: \(error.reason)"))
+        }
+    }
+
     static func vips<Value>(_ body: () throws(VipsError) -> Value) throws(QualitySearchError) -> Value {
         do { return try body() } catch { throw .vips(error) }
     }

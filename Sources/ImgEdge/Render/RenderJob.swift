@@ -24,6 +24,8 @@ struct RenderJob: Sendable {
     var encoding: EncodingSettings
     var timings: StageTimings
     var budget: EvaluationBudget
+    /// Which encode of the variant this is.
+    var pass = RenderPass.only
 
     func run() throws(ImageServiceError) -> RenderOutcome {
         defer { Libvips.endJob() }
@@ -44,8 +46,9 @@ struct RenderJob: Sendable {
             case .metadata: .metadata
             case .thumbHash: .thumbHash
             }
+        let stage = stage(of: variant, hasAlpha: header.hasAlpha, frames: frames)
         let tag = renderedTag(variant)
-        let variantHeader = cachingHeader(of: variant, tag: tag)
+        let variantHeader = cachingHeader(of: variant, tag: tag, stage: stage)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(variantHeader)
         }
@@ -62,6 +65,9 @@ struct RenderJob: Sendable {
             throw .vips(.stopped)  // before decoding: the encode alone could not finish by the deadline
         }
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
+        if pass == .optimised, stage == .fast {
+            return try optimised(image, as: format, timings: timings)
+        }
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             try ImageServiceError.reporting { () throws(VipsError) in
                 try image.encoded(
@@ -75,6 +81,40 @@ struct RenderJob: Sendable {
             return original
         }
         return .image(RenderedImage(body: ByteBuffer(bytes: bytes), header: variantHeader, timings: timings))
+    }
+
+    /// Whether `variant`, from a source with alpha or not and of `frames` frames, has a fast stage
+    /// that an optimised one replaces (`VariantStage`): a still image in a lossy format at its
+    /// default quality, without alpha (the quality search scores opaque pixels), when this pass
+    /// is not the only one. `.final` otherwise.
+    func stage(of variant: VariantFormat, hasAlpha: Bool, frames: Int) -> VariantStage {
+        guard pass != .only, case .image(let format) = variant, options.answer == .image, options.quality == nil,
+            !options.savesData, frames == 1, !(hasAlpha && format.supportsAlpha), encoding.optimises(format)
+        else { return .final }
+        return .fast
+    }
+
+    /// `image` encoded as `format` at the quality `QualitySearch` chooses for it and the
+    /// optimised effort, under a tag naming both.
+    private func optimised(
+        _ image: borrowing Image, as format: ImageFormat, timings: StageTimings
+    ) throws(ImageServiceError)
+        -> RenderOutcome
+    {
+        var timings = timings
+        let search = QualitySearch(
+            format: format, trialEffort: encoding.effort(for: format), finalEffort: encoding.optimisedEffort[format] ?? 0,
+            target: encoding.qualityTarget > 0 ? Double(encoding.qualityTarget) : nil)
+        let start = ContinuousClock.now
+        let outcome: QualitySearch.Outcome
+        do {
+            outcome = try search.run(on: image)
+        } catch {
+            throw error.serviceError
+        }
+        timings.add(.now - start, to: .encode)
+        let header = cachingHeader(of: .image(format), tag: optimisedTag(format, quality: outcome.quality), stage: .optimised)
+        return .image(RenderedImage(body: ByteBuffer(bytes: outcome.bytes), header: header, timings: timings))
     }
 
     /// The original's own bytes, under a tag of their own (the same whatever the URL), when they
@@ -97,7 +137,7 @@ struct RenderJob: Sendable {
             let stripped = source.bytes.withUnsafeBytes({ PrivateMetadata.removed(from: $0, format: format) })
         else { return nil }
         let tag = originalTag(format)
-        let variantHeader = cachingHeader(of: .image(format), tag: tag)
+        let variantHeader = cachingHeader(of: .image(format), tag: tag, stage: .final)
         if let ifNoneMatch, tag.isMatched(byIfNoneMatch: ifNoneMatch) {
             return .notModified(variantHeader)
         }
@@ -139,16 +179,25 @@ struct RenderJob: Sendable {
         EntityTag(sourceDigest: sourceDigest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
     }
 
+    /// The tag of the variant encoded as `format` by the optimiser at `quality`, with the
+    /// optimised effort.
+    func optimisedTag(_ format: ImageFormat, quality: Int) -> EntityTag {
+        EntityTag(
+            sourceDigest: sourceDigest, optionsKey: identity.request, format: .image(format),
+            encodingKey: "\(encoding.cacheKey)|optimised:\(quality)/\(encoding.optimisedEffort[format] ?? 0)")
+    }
+
     /// The tag of the original's own bytes, served as they are in `format`: the same whatever the
     /// URL.
     func originalTag(_ format: ImageFormat) -> EntityTag {
         EntityTag(sourceDigest: sourceDigest, optionsKey: "original-without-metadata", format: .image(format), encodingKey: "")
     }
 
-    /// The caching header of a variant rendered now as `format` under `tag`.
-    private func cachingHeader(of format: VariantFormat, tag: EntityTag) -> VariantHeader {
+    /// The caching header of a variant rendered now as `format` under `tag`, at `stage`.
+    private func cachingHeader(of format: VariantFormat, tag: EntityTag, stage: VariantStage) -> VariantHeader {
         VariantHeader(
-            format: format, entityTag: tag.description, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime)
+            format: format, entityTag: tag.description, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime,
+            stage: stage)
     }
 
     /// Decodes with shrink-on-load, applies the plan's finish and the filters, flattens alpha

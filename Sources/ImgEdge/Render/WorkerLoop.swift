@@ -130,16 +130,17 @@ enum WorkerLoop {
         let renderJob = RenderJob(
             input: input, options: job.options, filters: filters, negotiated: job.negotiated, identity: job.identity,
             sourceDigest: job.sourceDigest, ifNoneMatch: job.ifNoneMatch, limits: job.limits, encoding: job.encoding,
-            timings: StageTimings(), budget: EvaluationBudget())
+            timings: StageTimings(), budget: EvaluationBudget(), pass: job.pass)
         do throws(ImageServiceError) {
             switch try renderJob.run() {
             case .image(let image):
                 let body = Array(image.body.readableBytesView)
                 let answer = WorkerAnswer.rendered(
-                    format: image.format, entityTag: image.header.entityTag, bodyLength: body.count, timings: image.timings)
+                    format: image.format, entityTag: image.header.entityTag, stage: image.header.stage, bodyLength: body.count,
+                    timings: image.timings)
                 return (answer, body)
             case .notModified(let header):
-                return (.notModified(format: header.format, entityTag: header.entityTag), nil)
+                return (.notModified(format: header.format, entityTag: header.entityTag, stage: header.stage), nil)
             }
         } catch {
             guard let failure = WorkerJobError(error) else { return nil }

@@ -35,6 +35,7 @@ struct WorkerJob: Codable, Sendable {
     /// The SHA-256 of the source, which the server computed: the tag's first part.
     var sourceDigest: [UInt8]
     var lastModified: String?
+    var pass: RenderPass
     var sourceLength: Int
 
     /// The most bytes a job's JSON takes: options and filter arguments are bounded by the query
@@ -53,6 +54,7 @@ struct WorkerJob: Codable, Sendable {
         encoding = job.encoding
         sourceDigest = job.sourceDigest
         lastModified = job.input.lastModified
+        pass = job.pass
         self.sourceLength = sourceLength
     }
 }
@@ -63,8 +65,8 @@ struct WorkerJob: Codable, Sendable {
 /// The server believes none of it blindly: the format must be one the request allows, the tag
 /// the one the server computes itself for that format, every length and duration in its bounds.
 enum WorkerAnswer: Codable, Sendable {
-    case rendered(format: VariantFormat, entityTag: String, bodyLength: Int, timings: StageTimings)
-    case notModified(format: VariantFormat, entityTag: String)
+    case rendered(format: VariantFormat, entityTag: String, stage: VariantStage, bodyLength: Int, timings: StageTimings)
+    case notModified(format: VariantFormat, entityTag: String, stage: VariantStage)
     case failed(WorkerJobError)
 
     /// The most bytes an answer's JSON takes.
@@ -97,14 +99,14 @@ enum WorkerAnswer: Codable, Sendable {
                 throw .malformed("a failure of module \(error.moduleName.prefix(64)), which the job does not run")
             }
             return .failed(failure.serviceError)
-        case .notModified(let format, let entityTag):
-            let header = try job.checkedHeader(format: format, entityTag: entityTag)
+        case .notModified(let format, let entityTag, let stage):
+            let header = try job.checkedHeader(format: format, entityTag: entityTag, stage: stage)
             guard let ifNoneMatch = job.ifNoneMatch, EntityTag.isMatched(entityTag, byIfNoneMatch: ifNoneMatch) else {
                 throw .malformed("not modified, but the tag is not one If-None-Match names")
             }
             return .notModified(header)
-        case .rendered(let format, let entityTag, let bodyLength, let timings):
-            let header = try job.checkedHeader(format: format, entityTag: entityTag)
+        case .rendered(let format, let entityTag, let stage, let bodyLength, let timings):
+            let header = try job.checkedHeader(format: format, entityTag: entityTag, stage: stage)
             guard (0...maxBodyLength).contains(bodyLength) else { throw .malformed("a body of \(bodyLength) bytes") }
             for stage in StageTimings.Stage.allCases {
                 guard let duration = timings.duration(of: stage) else { continue }
@@ -116,23 +118,43 @@ enum WorkerAnswer: Codable, Sendable {
 }
 
 extension RenderJob {
-    /// The header of the variant a worker says this job gave as `format` under `entityTag`.
-    /// - Throws: `.malformed` unless the format is one this job may give and the tag is the one
-    ///   the job gives it, as a render or as the original itself.
-    func checkedHeader(format: VariantFormat, entityTag: String) throws(WorkerProtocolError) -> VariantHeader {
+    /// The header of the variant a worker says this job gave as `format` under `entityTag`, at
+    /// `stage`.
+    /// - Throws: `.malformed` unless the format is one this job may give, the tag is the one the
+    ///   job gives it, as a render, as the original itself or as the optimiser's encode at one of
+    ///   the qualities searched, and the stage is one this job's pass may give.
+    func checkedHeader(format: VariantFormat, entityTag: String, stage: VariantStage) throws(WorkerProtocolError) -> VariantHeader
+    {
         let header = VariantHeader(
-            format: format, entityTag: entityTag, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime)
+            format: format, entityTag: entityTag, lastModified: input.lastModified, renderedAt: VariantHeader.currentTime,
+            stage: stage)
+        let stageAllowed =
+            switch stage {
+            case .final: true
+            case .fast: pass != .only
+            case .optimised: pass == .optimised
+            }
         switch (options.answer, format) {
+        case _ where !stageAllowed:
+            break
         case (.metadata, .metadata), (.thumbHash, .thumbHash):
             if entityTag == renderedTag(format).description { return header }
         case (.image, .image(let image)), (.placeholder, .image(let image)):
             let renderable = negotiated.candidates.contains(image) || [.jpeg, .png, .gif].contains(image)
-            if renderable, entityTag == renderedTag(format).description { return header }
-            if negotiated.accepts(image), entityTag == originalTag(image).description { return header }
+            if stage == .optimised {
+                if renderable,
+                    QualitySearch.qualities.contains(where: { entityTag == optimisedTag(image, quality: $0).description })
+                {
+                    return header
+                }
+            } else {
+                if renderable, entityTag == renderedTag(format).description { return header }
+                if negotiated.accepts(image), entityTag == originalTag(image).description { return header }
+            }
         default:
             break
         }
-        throw .malformed("\(format.rawValue) under \(entityTag.prefix(64)) is not a variant this job gives")
+        throw .malformed("\(format.rawValue) under \(entityTag.prefix(64)) at \(stage.rawValue) is not a variant this job gives")
     }
 }
 

@@ -12,6 +12,8 @@ struct VariantHeader: Sendable, Equatable {
     var lastModified: String?
     /// When it was rendered, in whole seconds since 1970; `Age` counts from it.
     var renderedAt: Int
+    /// Whether the optimiser will replace these bytes.
+    var stage: VariantStage = .final
 
     /// Now, in the seconds `renderedAt` counts.
     static var currentTime: Int { Int(Date.now.timeIntervalSince1970) }

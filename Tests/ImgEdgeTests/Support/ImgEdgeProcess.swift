@@ -78,8 +78,10 @@ struct ImgEdgeProcess {
         private init(_ arguments: [String], environment: [String: String]) throws {
             process.executableURL = ImgEdgeProcess.executable
             // Workers at the default priority: at nice 10 they would be starved by the test
-            // process's own work while the suite loads every core, and miss their deadlines.
-            process.arguments = ["serve", "--worker-nice", "0"] + arguments
+            // process's own work while the suite loads every core, and miss their deadlines. No
+            // optimiser unless the test asks for one (see `testConfiguration`).
+            let optimiser = arguments.contains("--optimize-after-seconds") ? [] : ["--optimize-after-seconds", "0"]
+            process.arguments = ["serve", "--worker-nice", "0"] + optimiser + arguments
             process.environment = environment
             let log = Pipe()
             process.standardOutput = log

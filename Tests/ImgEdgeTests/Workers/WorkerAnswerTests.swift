@@ -37,7 +37,8 @@ struct WorkerAnswerTests {
         let tag = job.renderedTag(.image(.webp)).description
         var timings = StageTimings()
         timings.add(.milliseconds(30), to: .encode)
-        let checked = try Self.check(.rendered(format: .image(.webp), entityTag: tag, bodyLength: 5, timings: timings), for: job)
+        let checked = try Self.check(
+            .rendered(format: .image(.webp), entityTag: tag, stage: .final, bodyLength: 5, timings: timings), for: job)
         guard case .rendered(let header, 5, let believed) = checked else {
             Issue.record("\(checked)")
             return
@@ -46,7 +47,7 @@ struct WorkerAnswerTests {
         #expect(believed.duration(of: .encode) == .milliseconds(30))
         let original = job.originalTag(.jpeg).description
         let kept = try Self.check(
-            .rendered(format: .image(.jpeg), entityTag: original, bodyLength: 3, timings: .init()), for: job)
+            .rendered(format: .image(.jpeg), entityTag: original, stage: .final, bodyLength: 3, timings: .init()), for: job)
         guard case .rendered = kept else {
             Issue.record("the original's own tag is one the job gives: \(kept)")
             return
@@ -64,16 +65,22 @@ struct WorkerAnswerTests {
         var negative = StageTimings()
         negative.add(.seconds(-1), to: .decode)
         let lies: [WorkerAnswer] = [
-            .rendered(format: .image(.webp), entityTag: "\"chosen-by-the-worker\"", bodyLength: 5, timings: .init()),
             .rendered(
-                format: .image(.avif), entityTag: job.renderedTag(.image(.avif)).description, bodyLength: 5, timings: .init()),
-            .rendered(format: .metadata, entityTag: job.renderedTag(.metadata).description, bodyLength: 5, timings: .init()),
-            .rendered(format: .image(.jpeg), entityTag: webp, bodyLength: 5, timings: .init()),
-            .rendered(format: .image(.webp), entityTag: webp, bodyLength: WorkerAnswer.maxBodyLength + 1, timings: .init()),
-            .rendered(format: .image(.webp), entityTag: webp, bodyLength: -1, timings: .init()),
-            .rendered(format: .image(.webp), entityTag: webp, bodyLength: 5, timings: slow),
-            .rendered(format: .image(.webp), entityTag: webp, bodyLength: 5, timings: negative),
-            .notModified(format: .image(.webp), entityTag: webp),  // no If-None-Match was sent
+                format: .image(.webp), entityTag: "\"chosen-by-the-worker\"", stage: .final, bodyLength: 5, timings: .init()),
+            .rendered(
+                format: .image(.avif), entityTag: job.renderedTag(.image(.avif)).description, stage: .final, bodyLength: 5,
+                timings: .init()),
+            .rendered(
+                format: .metadata, entityTag: job.renderedTag(.metadata).description, stage: .final, bodyLength: 5,
+                timings: .init()),
+            .rendered(format: .image(.jpeg), entityTag: webp, stage: .final, bodyLength: 5, timings: .init()),
+            .rendered(
+                format: .image(.webp), entityTag: webp, stage: .final, bodyLength: WorkerAnswer.maxBodyLength + 1,
+                timings: .init()),
+            .rendered(format: .image(.webp), entityTag: webp, stage: .final, bodyLength: -1, timings: .init()),
+            .rendered(format: .image(.webp), entityTag: webp, stage: .final, bodyLength: 5, timings: slow),
+            .rendered(format: .image(.webp), entityTag: webp, stage: .final, bodyLength: 5, timings: negative),
+            .notModified(format: .image(.webp), entityTag: webp, stage: .final),  // no If-None-Match was sent
             // A module the job does not run: its name would be a new label of a metric.
             .failed(.filter(.failed(name: "made-up-1", kind: .processingFailed, detail: "trap"))),
         ]
@@ -90,14 +97,17 @@ struct WorkerAnswerTests {
         let probe = try Self.job()
         let tag = probe.renderedTag(.image(.webp)).description
         let job = try Self.job(ifNoneMatch: tag)
-        guard case .notModified(let header) = try Self.check(.notModified(format: .image(.webp), entityTag: tag), for: job) else {
+        guard
+            case .notModified(let header) = try Self.check(
+                .notModified(format: .image(.webp), entityTag: tag, stage: .final), for: job)
+        else {
             Issue.record("not believed")
             return
         }
         #expect(header.entityTag == tag)
         let other = job.renderedTag(.image(.jpeg)).description
         #expect(throws: WorkerProtocolError.self) {
-            try Self.check(.notModified(format: .image(.jpeg), entityTag: other), for: job)
+            try Self.check(.notModified(format: .image(.jpeg), entityTag: other, stage: .final), for: job)
         }
         guard case .failed(.vips(.decodeFailed("bad"))) = try Self.check(.failed(.vips(.decodeFailed("bad"))), for: job) else {
             Issue.record("a job's failure is the job's")
@@ -107,7 +117,8 @@ struct WorkerAnswerTests {
         #expect(throws: WorkerProtocolError.self) {
             try Self.check(
                 .rendered(
-                    format: .image(.webp), entityTag: json.renderedTag(.image(.webp)).description, bodyLength: 5, timings: .init()
+                    format: .image(.webp), entityTag: json.renderedTag(.image(.webp)).description, stage: .final, bodyLength: 5,
+                    timings: .init()
                 ),
                 for: json)
         }

@@ -1,0 +1,134 @@
+import DequeModule
+import Logging
+import Synchronization
+
+/// Where variants served at their fast stage wait for their optimised encode (`VariantStage`),
+/// which runs one at a time, on a worker of the optimiser's own at the lowest priority.
+///
+/// A miss pays for the fast encode only; the optimised one, several trial encodes and a slow
+/// final one, is paid once in the background. It must never delay a miss or a hit: its one
+/// worker thread (and worker process) runs at nice 19, below the misses' workers and the event
+/// loops, so it takes at most one core and only what they leave; and the queue is bounded in
+/// jobs and in the bytes of source they hold, so under load new work is dropped, not kept: a
+/// dropped variant stays at its fast stage until it is rendered again. A variant already waiting
+/// or being encoded is not queued twice (without a memory tier, each request for it renders it
+/// fast again until its optimised bytes are stored).
+final class Optimiser: Sendable {
+    /// One variant to optimise: its key, its work, and the bytes of source it holds while it waits.
+    struct Job: Sendable {
+        var key: VariantKey
+        var sourceBytes: Int
+        var work: @Sendable (_ workers: ImageWorkers) async -> Outcome
+    }
+
+    /// How a job ended; the fast bytes stay, as lasting, unless they were replaced.
+    enum Outcome: Sendable {
+        /// The optimised encode replaced the fast bytes.
+        case replaced(fastBytes: Int, optimisedBytes: Int, format: VariantFormat)
+        /// The optimised encode was no smaller.
+        case notSmaller(fastBytes: Int, optimisedBytes: Int)
+        /// The optimised encode failed (its deadline passed, say).
+        case failed(String)
+    }
+
+    private struct Queue {
+        var jobs = Deque<Job>()
+        var sourceBytes = 0
+        /// The keys of the jobs waiting and of the one running.
+        var keys = Set<VariantKey>()
+        var isDraining = false
+    }
+
+    /// The most jobs waiting.
+    let maxJobs: Int
+    /// The most bytes of source the waiting jobs hold.
+    let maxSourceBytes: Int
+    /// The optimiser's one worker thread, and worker process when isolation is on.
+    let workers: ImageWorkers
+    private let queue = Mutex(Queue())
+    private let dropped = Atomic<Int>(0)
+
+    private let logger: Logger
+
+    init(workers: ImageWorkers, logger: Logger, maxJobs: Int = 64, maxSourceBytes: Int = 256 << 20) {
+        self.workers = workers
+        self.logger = logger
+        self.maxJobs = maxJobs
+        self.maxSourceBytes = maxSourceBytes
+    }
+
+    /// Queues `job`, or drops it when the queue is full; true when queued, or when its variant
+    /// is queued or being encoded already.
+    @discardableResult
+    func enqueue(_ job: Job) -> Bool {
+        let startsDraining: Bool? = queue.withLock { queue in
+            if queue.keys.contains(job.key) { return false }
+            guard queue.jobs.count < maxJobs, queue.sourceBytes + job.sourceBytes <= maxSourceBytes else { return nil }
+            queue.keys.insert(job.key)
+            queue.jobs.append(job)
+            queue.sourceBytes += job.sourceBytes
+            defer { queue.isDraining = true }
+            return !queue.isDraining
+        }
+        guard let startsDraining else {
+            dropped.add(1, ordering: .relaxed)
+            return false
+        }
+        if startsDraining {
+            Task(priority: .background) { await self.drain() }
+        }
+        return true
+    }
+
+    /// Jobs waiting now, and jobs dropped since start.
+    var load: (waiting: Int, dropped: Int) {
+        (queue.withLock { $0.jobs.count }, dropped.load(ordering: .relaxed))
+    }
+
+    /// Runs the queued jobs one after another until none is left.
+    private func drain() async {
+        var finished: VariantKey?
+        while let job = next(finished: finished) {
+            log(await job.work(workers), of: job.key)
+            finished = job.key
+        }
+    }
+
+    private func log(_ outcome: Outcome, of key: VariantKey) {
+        let source: Logger.MetadataValue = "\(key.source)"
+        switch outcome {
+        case .replaced(let fast, let optimised, let format):
+            logger.debug(
+                "variant optimised",
+                metadata: ["source": source, "format": "\(format.rawValue)", "bytes": "\(fast)", "optimised": "\(optimised)"])
+        case .notSmaller(let fast, let optimised):
+            logger.debug(
+                "optimised encode no smaller; fast bytes kept",
+                metadata: ["source": source, "bytes": "\(fast)", "optimised": "\(optimised)"])
+        case .failed(let reason):
+            logger.notice("optimised encode failed; fast bytes kept", metadata: ["source": source, "reason": "\(reason)"])
+        }
+    }
+
+    /// The next job, once the one that ran, `finished`, is off the books.
+    private func next(finished: VariantKey?) -> Job? {
+        queue.withLock { queue in
+            if let finished { queue.keys.remove(finished) }
+            guard let job = queue.jobs.popFirst() else {
+                queue.isDraining = false
+                return nil
+            }
+            queue.sourceBytes -= job.sourceBytes
+            return job
+        }
+    }
+
+    /// Stops the worker thread and process; jobs still waiting are dropped.
+    func shutdown() async throws {
+        queue.withLock { queue in
+            queue.jobs.removeAll()
+            queue.keys.removeAll()
+        }
+        try await workers.shutdown()
+    }
+}

@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import ImageTestSupport
+import Logging
+import NIOCore
+import Synchronization
+import Testing
+
+@testable import ImgEdge
+
+@Suite("The optimiser: a miss answered fast, then replaced by the quality chosen for the image at a high effort")
+struct OptimiserTests {
+    /// GETs `uri` as a browser taking `accept`, until `done` says the answer is the awaited one
+    /// or `timeout` passes; the last answer.
+    static func poll(
+        _ client: any TestClientProtocol, _ uri: String, accept: String, timeout: Duration = .seconds(60),
+        until done: (TestResponse) -> Bool
+    ) async throws -> TestResponse {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let response = try await client.get(uri, [.accept: accept])
+            if done(response) || ContinuousClock.now > deadline { return response }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    @Test(
+        "the first answer is the fast encode with a short max-age; later ones the smaller optimised bytes, a new tag and immutable",
+        arguments: [("image/webp", 0), ("image/jxl", 70)])
+    func fastThenOptimised(accept: String, qualityTarget: Int) async throws {
+        let configuration = testConfiguration {
+            $0.encoding.optimizeAfterSeconds = 120
+            $0.encoding.qualityTarget = qualityTarget
+        }
+        try await withServer(configuration) { client in
+            let uri = "/landscape.jpg?w=480"
+            let fast = try await client.get(uri, [.accept: accept])
+            #expect(fast.status == .ok)
+            #expect(fast.headers[.xStage] == "fast")
+            #expect(fast.headers[.cacheControl] == "public, max-age=120")
+            let optimised = try await Self.poll(client, uri, accept: accept) { $0.headers[.xStage] != "fast" }
+            #expect(optimised.headers[.xStage] == "optimised")
+            #expect(optimised.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            #expect(optimised.headers[.eTag] != nil && optimised.headers[.eTag] != fast.headers[.eTag])
+            #expect(optimised.headers[.xVariant] == fast.headers[.xVariant])
+            #expect(optimised.body.readableBytes < fast.body.readableBytes)
+            // The same picture: the same size, and pixels a few levels apart at most on average.
+            let (fastPixels, optimisedPixels) = (
+                try Pixels(decoding: Array(fast.body.readableBytesView)),
+                try Pixels(decoding: Array(optimised.body.readableBytesView))
+            )
+            #expect((optimisedPixels.width, optimisedPixels.height) == (480, fastPixels.height))
+            #expect(optimisedPixels.meanAbsoluteDifference(from: fastPixels) < 3)
+            // A cache revalidating the fast bytes gets the optimised ones, not a 304.
+            let revalidated = try await client.get(
+                uri, [.accept: accept, .ifNoneMatch: try #require(fast.headers[.eTag])])
+            #expect(revalidated.status == .ok)
+            #expect(revalidated.headers[.eTag] == optimised.headers[.eTag])
+        }
+    }
+
+    @Test("a URL's own q, a lossless format and an upload are final at once")
+    func finalAtOnce() async throws {
+        let configuration = testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }
+        try await withServer(configuration) { client in
+            for (uri, accept) in [("/landscape.jpg?w=300&q=70", "image/webp"), ("/landscape.jpg?w=300&format=png", "*/*")] {
+                let response = try await client.get(uri, [.accept: accept])
+                #expect(response.status == .ok)
+                #expect(response.headers[.xStage] == "final", "\(uri)")
+                #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable", "\(uri)")
+            }
+            let upload = try await client.execute(
+                uri: "/resize?w=200&format=webp", method: .post, headers: [.contentType: "image/jpeg"],
+                body: ByteBuffer(bytes: try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/landscape.jpg")))
+            ) { $0 }
+            #expect(upload.status == .ok)
+            #expect(upload.headers[.xStage] == "final")
+        }
+    }
+
+    @Test("an optimised encode no smaller than the fast one leaves the fast bytes, final and immutable, under their tag")
+    func fastKeptWhenNotBeaten() async throws {
+        // A target no quality reaches: the search ends at the highest, larger than the default's.
+        let configuration = testConfiguration {
+            $0.encoding.optimizeAfterSeconds = 120
+            $0.encoding.qualityTarget = 100
+        }
+        try await withServer(configuration) { client in
+            let uri = "/landscape.jpg?w=320"
+            let fast = try await client.get(uri, [.accept: "image/webp"])
+            #expect(fast.headers[.xStage] == "fast")
+            let kept = try await Self.poll(client, uri, accept: "image/webp") { $0.headers[.xStage] != "fast" }
+            #expect(kept.headers[.xStage] == "final")
+            #expect(kept.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            #expect(kept.headers[.eTag] == fast.headers[.eTag])
+            #expect(kept.body == fast.body)
+        }
+    }
+
+    @Test("with --optimize-after-seconds 0 every variant is final and immutable at once")
+    func off() async throws {
+        try await withServer(testConfiguration()) { client in
+            let response = try await client.get("/landscape.jpg?w=300", [.accept: "image/webp"])
+            #expect(response.headers[.xStage] == "final")
+            #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+        }
+    }
+
+    @Test("a full queue drops new work at once, counted, and runs what it kept in order")
+    func fullQueueDrops() async throws {
+        var settings = ImageWorkers.Settings()
+        (settings.workers, settings.isolation) = (1, .none)
+        let optimiser = Optimiser(
+            workers: ImageWorkers(settings: settings, placesPerClient: 1), logger: Logger(label: "test"), maxJobs: 2,
+            maxSourceBytes: 1000)
+        let gate = AsyncStream<Void>.makeStream()
+        let ran = Mutex<[Int]>([])
+        func job(_ number: Int, bytes: Int = 1, waits: Bool = false) -> Optimiser.Job {
+            Optimiser.Job(key: VariantKey(source: "test", version: "1", rendering: "\(number)"), sourceBytes: bytes) { _ in
+                if waits { for await _ in gate.stream { break } }
+                ran.withLock { $0.append(number) }
+                return .notSmaller(fastBytes: 0, optimisedBytes: 0)
+            }
+        }
+        #expect(optimiser.enqueue(job(1, waits: true)))
+        // Job 1 leaves the queue when it starts; 2 and 3 fill it.
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(optimiser.enqueue(job(2)))
+        #expect(optimiser.enqueue(job(3)))
+        #expect(!optimiser.enqueue(job(4)))
+        #expect(optimiser.load.waiting == 2)
+        #expect(optimiser.load.dropped == 1)
+        // A variant waiting, or running, is not queued twice, nor counted as dropped.
+        #expect(optimiser.enqueue(job(2)) && optimiser.enqueue(job(1)))
+        #expect(optimiser.load.waiting == 2)
+        #expect(optimiser.load.dropped == 1)
+        gate.continuation.yield()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ran.withLock({ $0.count }) < 3, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(ran.withLock { $0 } == [1, 2, 3])
+        // Bytes of source bound the queue too.
+        #expect(!optimiser.enqueue(job(5, bytes: 1001)))
+        #expect(optimiser.load.dropped == 2)
+        try await optimiser.shutdown()
+    }
+}
