@@ -43,7 +43,9 @@ public func buildApplication(
             places: configuration.workers.workers + configuration.workers.queueLimit),
         processes: processes)
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
-    let optimiser = configuration.encoding.optimizeAfterSeconds > 0 ? optimiser(configuration, logger: logger) : nil
+    let metrics = ServiceMetrics()
+    let optimiser =
+        configuration.encoding.optimizeAfterSeconds > 0 ? optimiser(configuration, logger: logger, metrics: metrics) : nil
     if let optimiser {
         resources.append(ResourceService(release: { try await optimiser.shutdown() }))
     }
@@ -86,7 +88,6 @@ public func buildApplication(
     let service = ImageService(
         origin: origin, originName: configuration.origin, workers: workers, encoding: configuration.encoding, cache: cache,
         settings: configuration.cache, modules: modules, fallback: fallback, optimiser: optimiser)
-    let metrics = ServiceMetrics()
     let accessLog = AccessLog(
         writer: logger.logLevel <= .info ? AccessLogWriter(countDropped: metrics.countDroppedAccessLines) : nil,
         format: configuration.logFormat, label: logger.label)
@@ -165,7 +166,7 @@ private func fallbackImage(_ configuration: ImgEdgeConfiguration) throws(Configu
 /// The optimiser, with one worker thread of its own at nice 19, and its own worker process when
 /// isolation is on, so that its slow encodes take what the misses leave of one core at most.
 /// `--worker-nice 0` turns priorities off, for the optimiser too.
-private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger) -> Optimiser {
+private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger, metrics: ServiceMetrics) -> Optimiser {
     var settings = configuration.workers
     (settings.workers, settings.queueLimit) = (1, 0)
     settings.niceness = settings.niceness == 0 ? 0 : 19
@@ -174,5 +175,6 @@ private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger) ->
         ? WorkerPool(
             launch: WorkerPool.Launch(for: configuration), size: 1, maxJobs: settings.maxJobsPerProcess,
             maxResidentBytes: settings.maxProcessResidentBytes, logger: logger) : nil
-    return Optimiser(workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger)
+    return Optimiser(
+        workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger, metrics: metrics)
 }

@@ -234,7 +234,9 @@ struct ImageRoutes: Sendable {
     private func exposition() -> Response {
         Response(
             status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition(load: service.workers.load))))
+            body: .init(
+                byteBuffer: ByteBuffer(
+                    bytes: metrics.exposition(load: service.workers.load, optimiserQueued: service.optimiser?.waiting ?? 0))))
     }
 
     /// `/readyz`: 200 while the server wants requests, 503 once it is shutting down.

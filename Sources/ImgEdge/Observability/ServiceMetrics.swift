@@ -51,6 +51,29 @@ final class ServiceMetrics: Sendable {
     private let jobsQueued: CoreMetrics.Gauge
     /// `imgedge_access_log_dropped_lines_total`: lines the access log could not write in time.
     private let droppedAccessLines: CoreMetrics.Counter
+    /// `imgedge_optimiser_jobs_total{outcome}`: how each variant queued for its optimised encode
+    /// ended, and those dropped from a full queue.
+    private let optimiserJobs: [OptimiserOutcome: CoreMetrics.Counter]
+    /// `imgedge_optimiser_bytes_total{format, bytes}`: over the variants whose optimised encode
+    /// replaced their fast one, the bytes of the originals, of the fast encodes and of the
+    /// optimised ones; their differences are the bytes saved on each later hit.
+    private let optimiserBytes: [ImageFormat: [OptimiserBytes: CoreMetrics.Counter]]
+    /// `imgedge_optimiser_duration_seconds`: each optimised encode, queue wait excluded.
+    private let optimiserDurations: CoreMetrics.Timer
+    /// `imgedge_optimiser_queued`: variants waiting for their optimised encode, read at each scrape.
+    private let optimiserQueued: CoreMetrics.Gauge
+
+    /// The `outcome` label of `imgedge_optimiser_jobs_total`.
+    enum OptimiserOutcome: String, CaseIterable, Sendable {
+        case replaced
+        case notSmaller = "not_smaller"
+        case failed, dropped
+    }
+
+    /// The `bytes` label of `imgedge_optimiser_bytes_total`.
+    enum OptimiserBytes: String, CaseIterable, Sendable {
+        case original, fast, optimised
+    }
 
     /// Histogram buckets for image work: a memory hit takes tens of microseconds, a 20 MP
     /// render about a tenth of a second, the slowest allowed ones tens of seconds.
@@ -109,6 +132,27 @@ final class ServiceMetrics: Sendable {
         jobsRunning = CoreMetrics.Gauge(label: "imgedge_jobs_running", factory: factory)
         jobsQueued = CoreMetrics.Gauge(label: "imgedge_jobs_queued", factory: factory)
         droppedAccessLines = CoreMetrics.Counter(label: "imgedge_access_log_dropped_lines_total", factory: factory)
+        optimiserJobs = Dictionary(
+            uniqueKeysWithValues: OptimiserOutcome.allCases.map {
+                (
+                    $0,
+                    CoreMetrics.Counter(
+                        label: "imgedge_optimiser_jobs_total", dimensions: [("outcome", $0.rawValue)], factory: factory)
+                )
+            })
+        optimiserBytes = Dictionary(
+            uniqueKeysWithValues: EncodingSettings().optimisedEffort.keys.map { format in
+                let counters = OptimiserBytes.allCases.map { bytes in
+                    let dimensions = [("format", format.rawValue), ("bytes", bytes.rawValue)]
+                    return (
+                        bytes,
+                        CoreMetrics.Counter(label: "imgedge_optimiser_bytes_total", dimensions: dimensions, factory: factory)
+                    )
+                }
+                return (format, Dictionary(uniqueKeysWithValues: counters))
+            })
+        optimiserDurations = CoreMetrics.Timer(label: "imgedge_optimiser_duration_seconds", factory: factory)
+        optimiserQueued = CoreMetrics.Gauge(label: "imgedge_optimiser_queued", factory: factory)
     }
 
     /// Counts a request answered by `route` with `status`, `duration` after its head arrived.
@@ -159,6 +203,28 @@ final class ServiceMetrics: Sendable {
         droppedAccessLines.increment(by: Int64(lines))
     }
 
+    /// Counts how one optimised encode ended, `duration` after it started, or a variant dropped
+    /// from the optimiser's full queue.
+    func countOptimisation(_ outcome: Optimiser.Outcome, duration: Duration) {
+        switch outcome {
+        case .replaced(let bytes):
+            optimiserJobs[.replaced]?.increment()
+            if let counters = optimiserBytes[bytes.format] {
+                counters[.original]?.increment(by: Int64(bytes.original))
+                counters[.fast]?.increment(by: Int64(bytes.fast))
+                counters[.optimised]?.increment(by: Int64(bytes.optimised))
+            }
+        case .notSmaller: optimiserJobs[.notSmaller]?.increment()
+        case .failed: optimiserJobs[.failed]?.increment()
+        }
+        optimiserDurations.recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    /// Counts a variant dropped from the optimiser's full queue.
+    func countOptimisationDropped() {
+        optimiserJobs[.dropped]?.increment()
+    }
+
     /// Counts a request refused or failed for `kind`.
     func countRejection(_ kind: ErrorKind) {
         rejections[kind]?.increment()
@@ -170,10 +236,11 @@ final class ServiceMetrics: Sendable {
     }
 
     /// Every series, in Prometheus' text exposition format (version 0.0.4), with the jobs
-    /// gauges set to `load`, the workers' load now.
-    func exposition(load: (running: Int, queued: Int)) -> [UInt8] {
+    /// gauges set to `load`, the workers' load now, and the optimiser's to `optimiserQueued`.
+    func exposition(load: (running: Int, queued: Int), optimiserQueued queued: Int = 0) -> [UInt8] {
         jobsRunning.record(load.running)
         jobsQueued.record(load.queued)
+        optimiserQueued.record(queued)
         return registry.emitToBuffer()
     }
 }

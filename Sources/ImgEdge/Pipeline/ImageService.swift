@@ -280,9 +280,9 @@ struct ImageService: Sendable {
         if case .image(let image) = outcome {
             let variant = CachedVariant(image)
             await cache.store(variant, for: key)
-            if variant.header.stage == .fast, let optimiser, case .encoded(let source) = input {
+            if variant.header.stage == .fast, let optimiser {
                 optimiser.enqueue(
-                    Optimiser.Job(key: key, sourceBytes: source.bytes.count) { workers in
+                    Optimiser.Job(key: key, sourceBytes: input.byteCount) { workers in
                         await optimise(input, request, key: key, digest: digest, fast: variant, on: workers)
                     })
             }
@@ -308,13 +308,16 @@ struct ImageService: Sendable {
             let rendered = try await workers.withPlace(for: nil) { place throws(ImageServiceError) in
                 try await render(input, request, place: place, digest: digest, pass: .optimised, on: workers)
             }
-            let image: RenderedImage? = if case .image(let image) = rendered { image } else { nil }
-            let (fastBytes, optimisedBytes) = (fast.body.readableBytes, image?.body.readableBytes ?? 0)
-            if let image, image.header.stage == .optimised, optimisedBytes < fastBytes {
+            guard case .image(let image) = rendered, case .image(let format) = image.format else {
+                throw .vips(.encodeFailed("the optimised encode gave no image"))
+            }
+            let sizes = Optimiser.Sizes(
+                format: format, original: input.byteCount, fast: fast.body.readableBytes, optimised: image.body.readableBytes)
+            if image.header.stage == .optimised, sizes.optimised < sizes.fast {
                 lasting = CachedVariant(image)
-                outcome = .replaced(fastBytes: fastBytes, optimisedBytes: optimisedBytes, format: image.format)
+                outcome = .replaced(sizes)
             } else {
-                outcome = .notSmaller(fastBytes: fastBytes, optimisedBytes: optimisedBytes)
+                outcome = .notSmaller(sizes)
             }
         } catch {
             outcome = .failed("\(error)")

@@ -1,6 +1,7 @@
 import DequeModule
 import Logging
 import Synchronization
+import Vips
 
 /// Where variants served at their fast stage wait for their optimised encode (`VariantStage`),
 /// which runs one at a time, on a worker of the optimiser's own at the lowest priority.
@@ -24,11 +25,19 @@ final class Optimiser: Sendable {
     /// How a job ended; the fast bytes stay, as lasting, unless they were replaced.
     enum Outcome: Sendable {
         /// The optimised encode replaced the fast bytes.
-        case replaced(fastBytes: Int, optimisedBytes: Int, format: VariantFormat)
+        case replaced(Sizes)
         /// The optimised encode was no smaller.
-        case notSmaller(fastBytes: Int, optimisedBytes: Int)
+        case notSmaller(Sizes)
         /// The optimised encode failed (its deadline passed, say).
         case failed(String)
+    }
+
+    /// The bytes of one variant's original, fast encode and optimised encode.
+    struct Sizes: Sendable {
+        var format: ImageFormat
+        var original: Int
+        var fast: Int
+        var optimised: Int
     }
 
     private struct Queue {
@@ -46,13 +55,17 @@ final class Optimiser: Sendable {
     /// The optimiser's one worker thread, and worker process when isolation is on.
     let workers: ImageWorkers
     private let queue = Mutex(Queue())
-    private let dropped = Atomic<Int>(0)
 
     private let logger: Logger
+    private let metrics: ServiceMetrics?
 
-    init(workers: ImageWorkers, logger: Logger, maxJobs: Int = 64, maxSourceBytes: Int = 256 << 20) {
+    init(
+        workers: ImageWorkers, logger: Logger, metrics: ServiceMetrics? = nil, maxJobs: Int = 64,
+        maxSourceBytes: Int = 256 << 20
+    ) {
         self.workers = workers
         self.logger = logger
+        self.metrics = metrics
         self.maxJobs = maxJobs
         self.maxSourceBytes = maxSourceBytes
     }
@@ -71,7 +84,7 @@ final class Optimiser: Sendable {
             return !queue.isDraining
         }
         guard let startsDraining else {
-            dropped.add(1, ordering: .relaxed)
+            metrics?.countOptimisationDropped()
             return false
         }
         if startsDraining {
@@ -80,16 +93,19 @@ final class Optimiser: Sendable {
         return true
     }
 
-    /// Jobs waiting now, and jobs dropped since start.
-    var load: (waiting: Int, dropped: Int) {
-        (queue.withLock { $0.jobs.count }, dropped.load(ordering: .relaxed))
+    /// Jobs waiting now.
+    var waiting: Int {
+        queue.withLock { $0.jobs.count }
     }
 
     /// Runs the queued jobs one after another until none is left.
     private func drain() async {
         var finished: VariantKey?
         while let job = next(finished: finished) {
-            log(await job.work(workers), of: job.key)
+            let start = ContinuousClock.now
+            let outcome = await job.work(workers)
+            metrics?.countOptimisation(outcome, duration: .now - start)
+            log(outcome, of: job.key)
             finished = job.key
         }
     }
@@ -97,17 +113,17 @@ final class Optimiser: Sendable {
     private func log(_ outcome: Outcome, of key: VariantKey) {
         let source: Logger.MetadataValue = "\(key.source)"
         switch outcome {
-        case .replaced(let fast, let optimised, let format):
-            logger.debug(
-                "variant optimised",
-                metadata: ["source": source, "format": "\(format.rawValue)", "bytes": "\(fast)", "optimised": "\(optimised)"])
-        case .notSmaller(let fast, let optimised):
-            logger.debug(
-                "optimised encode no smaller; fast bytes kept",
-                metadata: ["source": source, "bytes": "\(fast)", "optimised": "\(optimised)"])
+        case .replaced(let sizes):
+            logger.debug("variant optimised", metadata: Self.metadata(sizes, source: source))
+        case .notSmaller(let sizes):
+            logger.debug("optimised encode no smaller; fast bytes kept", metadata: Self.metadata(sizes, source: source))
         case .failed(let reason):
             logger.notice("optimised encode failed; fast bytes kept", metadata: ["source": source, "reason": "\(reason)"])
         }
+    }
+
+    private static func metadata(_ sizes: Sizes, source: Logger.MetadataValue) -> Logger.Metadata {
+        ["source": source, "format": "\(sizes.format.rawValue)", "bytes": "\(sizes.fast)", "optimised": "\(sizes.optimised)"]
     }
 
     /// The next job, once the one that ran, `finished`, is off the books.

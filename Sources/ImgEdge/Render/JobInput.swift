@@ -18,6 +18,14 @@ enum JobInput: Sendable {
         }
     }
 
+    /// The bytes of an encoded source; 0 for a transformed upload, whose body has been read.
+    var byteCount: Int {
+        switch self {
+        case .encoded(let source): source.bytes.count
+        case .transformed: 0
+        }
+    }
+
     /// The source's `Last-Modified`, when the origin told it.
     var lastModified: String? {
         switch self {

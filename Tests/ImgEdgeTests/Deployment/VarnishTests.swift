@@ -6,9 +6,12 @@ import Vips
 /// Real Varnish with `deploy/varnish/` in front of the real imgedge binary.
 @Suite("Varnish in front: one cached copy per variant, each client its own, imgedge asked once")
 struct VarnishTests {
-    /// Runs `test` with a fresh imgedge (memory tier only) and a fresh Varnish in front of it.
-    private func withVarnish(_ test: (Varnish, ImgEdgeProcess.Server) async throws -> Void) async throws {
-        let imgedge = try await ImgEdgeProcess.Server.servingTestImages()
+    /// Runs `test` with a fresh imgedge (memory tier only; `arguments` added) and a fresh Varnish
+    /// in front of it.
+    private func withVarnish(
+        _ arguments: [String] = [], _ test: (Varnish, ImgEdgeProcess.Server) async throws -> Void
+    ) async throws {
+        let imgedge = try await ImgEdgeProcess.Server.servingTestImages(arguments)
         do {
             let varnish = try await Varnish.start(inFrontOf: imgedge.port)
             do {
@@ -55,6 +58,35 @@ struct VarnishTests {
                 let direct = try await ProxiedResponse.get("http://127.0.0.1:\(imgedge.port)\(target)", client.headers)
                 #expect(direct.body == first[client.description]?.body, "\(client)")
             }
+        }
+    }
+
+    @Test("Varnish keeps a variant's fast bytes for their short max-age only, then fetches and keeps the optimised ones")
+    func fastStageExpires() async throws {
+        // A target every format reaches below its default quality, so the optimised bytes are smaller.
+        try await withVarnish(["--optimize-after-seconds", "2", "--quality-target", "70"]) { varnish, imgedge in
+            let target = "/landscape.jpg?w=300"
+            let fast = try await varnish.get(target, ImageClient.chrome.headers)
+            #expect(fast.status == 200)
+            #expect(fast["X-Stage"] == "fast")
+            #expect(fast["Cache-Control"] == "public, max-age=2")
+            #expect(try await varnish.get(target, ImageClient.chrome.headers)["X-Varnish-Cache"] == "HIT")
+            // Past the max-age Varnish asks again (within its grace it answers the stale copy once
+            // while it does), and keeps what it gets.
+            let deadline = ContinuousClock.now + .seconds(60)
+            var latest = fast
+            while latest["X-Stage"] == "fast", ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                latest = try await varnish.get(target, ImageClient.chrome.headers)
+            }
+            #expect(latest["X-Stage"] == "optimised")
+            #expect(latest["Cache-Control"] == "public, max-age=31536000, immutable")
+            #expect(latest["ETag"] != fast["ETag"])
+            #expect(latest.body.count < fast.body.count)
+            let kept = try await varnish.get(target, ImageClient.chrome.headers)
+            #expect(kept["X-Varnish-Cache"] == "HIT")
+            #expect(kept.body == latest.body)
+            #expect(try await imageRequestsAnswered(port: imgedge.port) == 2, "one fast answer, one optimised")
         }
     }
 

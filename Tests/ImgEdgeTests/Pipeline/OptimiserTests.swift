@@ -58,6 +58,17 @@ struct OptimiserTests {
                 uri, [.accept: accept, .ifNoneMatch: try #require(fast.headers[.eTag])])
             #expect(revalidated.status == .ok)
             #expect(revalidated.headers[.eTag] == optimised.headers[.eTag])
+            // Counted: one replaced, and its bytes, original > fast > optimised.
+            let samples = prometheusSamples(String(buffer: try await client.get("/metrics").body))
+            #expect(samples[#"imgedge_optimiser_jobs_total{outcome="replaced"}"#] == 1)
+            let format = try #require(optimised.headers[.xVariant])
+            func bytes(_ kind: String) -> Int? {
+                samples["imgedge_optimiser_bytes_total{format=\"\(format)\",bytes=\"\(kind)\"}"]
+            }
+            #expect(bytes("fast") == fast.body.readableBytes)
+            #expect(bytes("optimised") == optimised.body.readableBytes)
+            #expect((bytes("original") ?? 0) > fast.body.readableBytes)
+            #expect(samples["imgedge_optimiser_queued"] == 0)
         }
     }
 
@@ -112,16 +123,17 @@ struct OptimiserTests {
     func fullQueueDrops() async throws {
         var settings = ImageWorkers.Settings()
         (settings.workers, settings.isolation) = (1, .none)
+        let metrics = ServiceMetrics()
         let optimiser = Optimiser(
-            workers: ImageWorkers(settings: settings, placesPerClient: 1), logger: Logger(label: "test"), maxJobs: 2,
-            maxSourceBytes: 1000)
+            workers: ImageWorkers(settings: settings, placesPerClient: 1), logger: Logger(label: "test"), metrics: metrics,
+            maxJobs: 2, maxSourceBytes: 1000)
         let gate = AsyncStream<Void>.makeStream()
         let ran = Mutex<[Int]>([])
         func job(_ number: Int, bytes: Int = 1, waits: Bool = false) -> Optimiser.Job {
             Optimiser.Job(key: VariantKey(source: "test", version: "1", rendering: "\(number)"), sourceBytes: bytes) { _ in
                 if waits { for await _ in gate.stream { break } }
                 ran.withLock { $0.append(number) }
-                return .notSmaller(fastBytes: 0, optimisedBytes: 0)
+                return .notSmaller(Optimiser.Sizes(format: .webp, original: 0, fast: 0, optimised: 0))
             }
         }
         #expect(optimiser.enqueue(job(1, waits: true)))
@@ -130,12 +142,10 @@ struct OptimiserTests {
         #expect(optimiser.enqueue(job(2)))
         #expect(optimiser.enqueue(job(3)))
         #expect(!optimiser.enqueue(job(4)))
-        #expect(optimiser.load.waiting == 2)
-        #expect(optimiser.load.dropped == 1)
+        #expect(optimiser.waiting == 2)
         // A variant waiting, or running, is not queued twice, nor counted as dropped.
         #expect(optimiser.enqueue(job(2)) && optimiser.enqueue(job(1)))
-        #expect(optimiser.load.waiting == 2)
-        #expect(optimiser.load.dropped == 1)
+        #expect(optimiser.waiting == 2)
         gate.continuation.yield()
         let deadline = ContinuousClock.now + .seconds(10)
         while ran.withLock({ $0.count }) < 3, ContinuousClock.now < deadline {
@@ -144,7 +154,9 @@ struct OptimiserTests {
         #expect(ran.withLock { $0 } == [1, 2, 3])
         // Bytes of source bound the queue too.
         #expect(!optimiser.enqueue(job(5, bytes: 1001)))
-        #expect(optimiser.load.dropped == 2)
+        let samples = prometheusSamples(String(decoding: metrics.exposition(load: (0, 0)), as: UTF8.self))
+        #expect(samples[#"imgedge_optimiser_jobs_total{outcome="dropped"}"#] == 2)
+        #expect(samples[#"imgedge_optimiser_jobs_total{outcome="not_smaller"}"#] == 3)
         try await optimiser.shutdown()
     }
 }
