@@ -176,5 +176,6 @@ private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger, me
             launch: WorkerPool.Launch(for: configuration), size: 1, maxJobs: settings.maxJobsPerProcess,
             maxResidentBytes: settings.maxProcessResidentBytes, logger: logger) : nil
     return Optimiser(
-        workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger, metrics: metrics)
+        workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger,
+        observer: Optimiser.Observer(ended: metrics.countOptimisation, dropped: metrics.countOptimisationDropped))
 }

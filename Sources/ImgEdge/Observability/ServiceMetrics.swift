@@ -205,7 +205,7 @@ final class ServiceMetrics: Sendable {
 
     /// Counts how one optimised encode ended, `duration` after it started, or a variant dropped
     /// from the optimiser's full queue.
-    func countOptimisation(_ outcome: Optimiser.Outcome, duration: Duration) {
+    func countOptimisation(_ outcome: Optimiser.Outcome, _ duration: Duration) {
         switch outcome {
         case .replaced(let bytes):
             optimiserJobs[.replaced]?.increment()

@@ -57,15 +57,21 @@ final class Optimiser: Sendable {
     private let queue = Mutex(Queue())
 
     private let logger: Logger
-    private let metrics: ServiceMetrics?
+    private let observer: Observer
+
+    /// Told how each job ended and how long it took, and of each job dropped: for metrics.
+    struct Observer: Sendable {
+        var ended: @Sendable (Outcome, Duration) -> Void = { _, _ in }
+        var dropped: @Sendable () -> Void = {}
+    }
 
     init(
-        workers: ImageWorkers, logger: Logger, metrics: ServiceMetrics? = nil, maxJobs: Int = 64,
+        workers: ImageWorkers, logger: Logger, observer: Observer = Observer(), maxJobs: Int = 64,
         maxSourceBytes: Int = 256 << 20
     ) {
         self.workers = workers
         self.logger = logger
-        self.metrics = metrics
+        self.observer = observer
         self.maxJobs = maxJobs
         self.maxSourceBytes = maxSourceBytes
     }
@@ -84,7 +90,7 @@ final class Optimiser: Sendable {
             return !queue.isDraining
         }
         guard let startsDraining else {
-            metrics?.countOptimisationDropped()
+            observer.dropped()
             return false
         }
         if startsDraining {
@@ -104,7 +110,7 @@ final class Optimiser: Sendable {
         while let job = next(finished: finished) {
             let start = ContinuousClock.now
             let outcome = await job.work(workers)
-            metrics?.countOptimisation(outcome, duration: .now - start)
+            observer.ended(outcome, .now - start)
             log(outcome, of: job.key)
             finished = job.key
         }

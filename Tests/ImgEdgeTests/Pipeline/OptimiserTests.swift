@@ -125,7 +125,8 @@ struct OptimiserTests {
         (settings.workers, settings.isolation) = (1, .none)
         let metrics = ServiceMetrics()
         let optimiser = Optimiser(
-            workers: ImageWorkers(settings: settings, placesPerClient: 1), logger: Logger(label: "test"), metrics: metrics,
+            workers: ImageWorkers(settings: settings, placesPerClient: 1), logger: Logger(label: "test"),
+            observer: Optimiser.Observer(ended: metrics.countOptimisation, dropped: metrics.countOptimisationDropped),
             maxJobs: 2, maxSourceBytes: 1000)
         let gate = AsyncStream<Void>.makeStream()
         let ran = Mutex<[Int]>([])
