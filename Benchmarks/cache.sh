@@ -65,7 +65,8 @@ esac
 
 start_imgedge() {   # extra `serve` flags, on SERVE_PORT (default PORT); the server refuses unknown IMGEDGE_* variables
     local port=${SERVE_PORT:-$PORT}
-    env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$port" --origin TestImages --log-level "$LOG_LEVEL" "$@" \
+    env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$port" --origin TestImages --log-level "$LOG_LEVEL" \
+        --optimize-after-seconds 0 "$@" \
         2>>"$WORK/imgedge.log" &
     IMGEDGE_PID=$!
     wait_ready imgedge "$IMGEDGE_PID" "http://127.0.0.1:$port/healthz"

@@ -29,12 +29,13 @@ cp TestImages/large-20mp.jpg "$WORK/origin/"
 vips thumbnail TestImages/large-20mp.jpg "$WORK/origin/photo-2mp.jpg[Q=90]" 2000
 
 NONE_PORT=$(free_port 8101)
-"$BINARY" serve --port "$NONE_PORT" --origin "$WORK/origin" --memory-cache-bytes 0 --log-level warning --isolation none &
+"$BINARY" serve --port "$NONE_PORT" --origin "$WORK/origin" --memory-cache-bytes 0 --log-level warning --isolation none \
+    --optimize-after-seconds 0 &
 NONE_PID=$!
 wait_ready "imgedge --isolation none" "$NONE_PID" "http://127.0.0.1:$NONE_PORT/healthz"
 PROCESS_PORT=$(free_port $((NONE_PORT + 1)))
 "$BINARY" serve --port "$PROCESS_PORT" --origin "$WORK/origin" --memory-cache-bytes 0 --log-level warning --isolation process \
-    --worker-max-jobs 1000000 &
+    --worker-max-jobs 1000000 --optimize-after-seconds 0 &
 PROCESS_PID=$!
 wait_ready "imgedge --isolation process" "$PROCESS_PID" "http://127.0.0.1:$PROCESS_PORT/healthz"
 

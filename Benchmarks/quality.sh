@@ -30,7 +30,7 @@ fi
 PORT=$(free_port "${PORT:-8110}")
 THUMBOR_PORT=$(free_port $((PORT + 1)))
 env -u IMGEDGE_BIN "$BINARY" serve --host 127.0.0.1 --port "$PORT" --origin "$CORPUS" \
-    --memory-cache-bytes 0 --log-level warning &
+    --memory-cache-bytes 0 --log-level warning --optimize-after-seconds 0 &
 IMGEDGE_PID=$!
 wait_ready imgedge "$IMGEDGE_PID" "http://127.0.0.1:$PORT/healthz"
 start_thumbor "$VENV" "$CORPUS" "$THUMBOR_PORT" "$WORK"

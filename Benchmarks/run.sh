@@ -33,7 +33,8 @@ trap 'stop SERVER_PID; stop THUMBOR_PID; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk; }
 gcc -O2 Benchmarks/vips_baseline.c $(pkg-config --cflags --libs vips) -o "$WORK/vips_baseline"
 
-"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --memory-cache-bytes 0 --log-level warning &
+"$BINARY" serve --port "$PORT" --origin TestImages --modules Modules/build --memory-cache-bytes 0 --log-level warning \
+    --optimize-after-seconds 0 &
 SERVER_PID=$!
 wait_ready imgedge "$SERVER_PID" "http://127.0.0.1:$PORT/healthz"
 

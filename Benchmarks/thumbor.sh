@@ -37,7 +37,7 @@ vips thumbnail TestImages/large-20mp.jpg "$WORK/origin/photo-2mp.jpg[Q=90]" 2048
 
 PORT=$(free_port "${PORT:-8097}")
 THUMBOR_PORT=$(free_port $((PORT + 1)))
-"$BINARY" serve --port "$PORT" --origin "$WORK/origin" --memory-cache-bytes 0 --log-level warning &
+"$BINARY" serve --port "$PORT" --origin "$WORK/origin" --memory-cache-bytes 0 --log-level warning --optimize-after-seconds 0 &
 SERVER_PID=$!
 wait_ready imgedge "$SERVER_PID" "http://127.0.0.1:$PORT/healthz"
 start_thumbor "$VENV" "$WORK/origin" "$THUMBOR_PORT" "$WORK"
