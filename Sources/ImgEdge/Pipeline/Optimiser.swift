@@ -40,6 +40,12 @@ final class Optimiser: Sendable {
         var optimised: Int
     }
 
+    /// Told how each job ended and how long it took, and of each job dropped: for metrics.
+    struct Observer: Sendable {
+        var ended: @Sendable (Outcome, Duration) -> Void = { _, _ in }
+        var dropped: @Sendable () -> Void = {}
+    }
+
     private struct Queue {
         var jobs = Deque<Job>()
         var sourceBytes = 0
@@ -55,15 +61,8 @@ final class Optimiser: Sendable {
     /// The optimiser's one worker thread, and worker process when isolation is on.
     let workers: ImageWorkers
     private let queue = Mutex(Queue())
-
     private let logger: Logger
     private let observer: Observer
-
-    /// Told how each job ended and how long it took, and of each job dropped: for metrics.
-    struct Observer: Sendable {
-        var ended: @Sendable (Outcome, Duration) -> Void = { _, _ in }
-        var dropped: @Sendable () -> Void = {}
-    }
 
     init(
         workers: ImageWorkers, logger: Logger, observer: Observer = Observer(), maxJobs: Int = 64,

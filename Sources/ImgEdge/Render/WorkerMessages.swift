@@ -35,6 +35,7 @@ struct WorkerJob: Codable, Sendable {
     /// The SHA-256 of the source, which the server computed: the tag's first part.
     var sourceDigest: [UInt8]
     var lastModified: String?
+    /// Which encode of the variant the job is.
     var pass: RenderPass
     var sourceLength: Int
 
