@@ -23,8 +23,10 @@ struct EncodingSettings: Sendable, Hashable, Codable {
     /// The SSIMULACRA2 score the optimiser encodes each image to; 0: the score JPEG q80 reaches on
     /// that image (`QualitySearch`).
     var qualityTarget = 0
-    /// Encoder effort of the optimised encode, by format: JPEG 1 is progressive.
-    var optimisedEffort: [ImageFormat: Int] = [.webp: 6, .avif: 5, .jxl: 7, .jpeg: 1]
+    /// Encoder effort of the optimised encode, by format: JPEG 1 is progressive. Where the bytes
+    /// stop falling (`Benchmarks/encoders.sh`, BENCHMARKS.md "Optimised efforts"): AVIF 5 and 6
+    /// give what 4 gives at more CPU, JPEG XL 6 and 7 what 5 gives.
+    var optimisedEffort: [ImageFormat: Int] = [.webp: 6, .avif: 4, .jxl: 5, .jpeg: 1]
 
     init() {}
 
