@@ -134,11 +134,7 @@ final class ServiceMetrics: Sendable {
         droppedAccessLines = CoreMetrics.Counter(label: "imgedge_access_log_dropped_lines_total", factory: factory)
         optimiserJobs = Dictionary(
             uniqueKeysWithValues: OptimiserOutcome.allCases.map {
-                (
-                    $0,
-                    CoreMetrics.Counter(
-                        label: "imgedge_optimiser_jobs_total", dimensions: [("outcome", $0.rawValue)], factory: factory)
-                )
+                ($0, counter("imgedge_optimiser_jobs_total", "outcome", $0.rawValue))
             })
         optimiserBytes = Dictionary(
             uniqueKeysWithValues: EncodingSettings().optimisedEffort.keys.map { format in
@@ -203,16 +199,15 @@ final class ServiceMetrics: Sendable {
         droppedAccessLines.increment(by: Int64(lines))
     }
 
-    /// Counts how one optimised encode ended, `duration` after it started, or a variant dropped
-    /// from the optimiser's full queue.
+    /// Counts how one optimised encode ended, and that it took `duration`.
     func countOptimisation(_ outcome: Optimiser.Outcome, _ duration: Duration) {
         switch outcome {
-        case .replaced(let bytes):
+        case .replaced(let sizes):
             optimiserJobs[.replaced]?.increment()
-            if let counters = optimiserBytes[bytes.format] {
-                counters[.original]?.increment(by: Int64(bytes.original))
-                counters[.fast]?.increment(by: Int64(bytes.fast))
-                counters[.optimised]?.increment(by: Int64(bytes.optimised))
+            if let counters = optimiserBytes[sizes.format] {
+                counters[.original]?.increment(by: Int64(sizes.original))
+                counters[.fast]?.increment(by: Int64(sizes.fast))
+                counters[.optimised]?.increment(by: Int64(sizes.optimised))
             }
         case .notSmaller: optimiserJobs[.notSmaller]?.increment()
         case .failed: optimiserJobs[.failed]?.increment()

@@ -62,7 +62,7 @@ struct QualitySearch {
             }
             return (bytes, value)
         }
-        var target: Double
+        let target: Double
         if let chosen = self.target {
             target = chosen
         } else {
