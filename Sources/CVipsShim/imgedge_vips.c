@@ -6,9 +6,6 @@
 #include "imgedge_vips.h"
 #include "frames.h"
 
-#include <orc/orc.h>
-#include <vips/vector.h>
-
 #include <math.h>
 #include <malloc.h>
 #include <stdint.h>
@@ -50,26 +47,6 @@ void imgedge_tune_malloc(int arenas, int map_large) {
     if (map_large != 0 && getenv("MALLOC_MMAP_THRESHOLD_") == NULL) {
         mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
     }
-}
-
-int imgedge_vips_reserve_compiled_code(size_t bytes) {
-    enum { region_size = 65536 };  // liborc's, in orccodemem.c
-    size_t regions = (bytes + region_size - 1) / region_size;
-    if (!vips_vector_isenabled() || regions == 0) return 0;
-    OrcCode **held = calloc(regions, sizeof(OrcCode *));
-    if (held == NULL) return -1;
-    int status = 0;
-    // Held all at once, each a region's whole size, so that each takes a region of its own.
-    for (size_t index = 0; index < regions && status == 0; index++) {
-        held[index] = orc_code_new();
-        if (held[index] != NULL) orc_code_allocate_codemem(held[index], region_size);
-        if (held[index] == NULL || held[index]->code == NULL) status = -1;
-    }
-    for (size_t index = 0; index < regions; index++) {
-        if (held[index] != NULL) orc_code_free(held[index]);
-    }
-    free(held);
-    return status;
 }
 
 int imgedge_vips_read_header(const void *buffer, size_t length, imgedge_vips_header *header) {

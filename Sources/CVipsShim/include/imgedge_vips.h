@@ -34,7 +34,8 @@ void imgedge_tune_malloc(int arenas, int map_large);
 /// compiles at run time: liborc maps each region through a new file in /tmp, never unmaps one,
 /// and reuses what freed programs leave, so a process that may open no file later still
 /// compiles its loops. Returns -1 if liborc could not map them, 0 also when libvips runs
-/// without liborc.
+/// without liborc. Holds the lock the shim puts around libvips' calls into liborc, whose code
+/// memory is not safe to use from two threads at once (compiled_code.c).
 int imgedge_vips_reserve_compiled_code(size_t bytes);
 
 /// What a source declares in its header, read without decoding pixels.
