@@ -79,7 +79,7 @@ enum DiskDirectoryScan {
         _ descriptor: Int32, _ path: String, fileLength: Int
     ) throws(DiskCallError) -> DiskEntryFormat.Header? {
         var start = try DiskFileCalls.read(descriptor, path, length: min(fileLength, firstReadLength))
-        guard let headerLength = DiskEntryFormat.declaredHeaderLength(start), headerLength <= fileLength else { return nil }
+        guard let (_, headerLength) = DiskEntryFormat.declaredHeader(start), headerLength <= fileLength else { return nil }
         if headerLength > start.readableBytes {
             start = try DiskFileCalls.read(descriptor, path, length: headerLength)
         }

@@ -8,9 +8,9 @@ import Vips
 ///
 /// ```
 /// magic         4 bytes   "IEDV"
-/// version       UInt16    2
+/// version       UInt16    3
 /// headerLength  UInt32    the header's length, magic included, at most `maxHeaderLength`
-/// source, version, rendering, format, entityTag
+/// source, version, rendering, format, entityTag, stage
 ///               each a UInt32 length and that many bytes of UTF-8
 /// lastModified  UInt8 0 when absent; 1, then a UInt32 length and UTF-8
 /// renderedAt    Int64
@@ -28,7 +28,8 @@ import Vips
 /// header that fails is treated as a corrupt file. The checksum finds a torn or damaged body,
 /// as a digest would, at a fraction of its cost on every disk hit; it covers the body only, so
 /// it proves nothing about the header, which the checks above must (version 1 held a SHA-256;
-/// its files are removed as unsound).
+/// its files are removed as unsound). Version 2 had no stage: its entries, which were never
+/// written at the fast stage, are read as `.final`.
 enum DiskEntryFormat {
     /// What an entry's header says.
     struct Header: Equatable {
@@ -44,7 +45,10 @@ enum DiskEntryFormat {
     }
 
     static let magic: [UInt8] = Array("IEDV".utf8)
-    static let version: UInt16 = 2
+    /// The version written.
+    static let version: UInt16 = 3
+    /// The versions read.
+    static let readableVersions: ClosedRange<UInt16> = 2...3
     /// The longest header accepted, written or read.
     static let maxHeaderLength = 64 * 1024
     /// Magic, version and header length: enough to know how much more to read.
@@ -65,7 +69,7 @@ enum DiskEntryFormat {
     static func encode(key: VariantKey, variant: CachedVariant, now: Int = VariantHeader.currentTime) -> ByteBuffer? {
         guard acceptsFields(of: variant.header, now: now) else { return nil }
         var fields = ByteBuffer()
-        for text in key.parts + [variant.header.format.rawValue, variant.header.entityTag] {
+        for text in key.parts + [variant.header.format.rawValue, variant.header.entityTag, variant.header.stage.rawValue] {
             fields.writeLengthPrefixed(text)
         }
         if let lastModified = variant.header.lastModified {
@@ -88,28 +92,29 @@ enum DiskEntryFormat {
         return header
     }
 
-    /// The header length a file's first `prefixLength` bytes declare; nil when they are not an
-    /// entry of this version or declare an impossible length.
-    static func declaredHeaderLength(_ prefix: ByteBuffer) -> Int? {
+    /// The version and header length a file's first `prefixLength` bytes declare; nil when they
+    /// are not an entry of a version read or declare an impossible length.
+    static func declaredHeader(_ prefix: ByteBuffer) -> (version: UInt16, length: Int)? {
         var prefix = prefix
         guard prefix.readBytes(length: magic.count) == magic,
-            prefix.readInteger(as: UInt16.self) == version,
+            let version = prefix.readInteger(as: UInt16.self), readableVersions.contains(version),
             let length = prefix.readInteger(as: UInt32.self).map(Int.init),
             length > prefixLength, length <= maxHeaderLength
         else { return nil }
-        return length
+        return (version, length)
     }
 
     /// The header at the start of `bytes`; nil unless it is well-formed, complete, ends exactly
     /// where it says, and every field passes `acceptsFields` at `now` (seconds since 1970).
     static func decodeHeader(_ bytes: ByteBuffer, now: Int = VariantHeader.currentTime) -> Header? {
-        guard let headerLength = declaredHeaderLength(bytes), bytes.readableBytes >= headerLength,
+        guard let (formatVersion, headerLength) = declaredHeader(bytes), bytes.readableBytes >= headerLength,
             var fields = bytes.getSlice(at: bytes.readerIndex + prefixLength, length: headerLength - prefixLength)
         else { return nil }
         guard let source = fields.readLengthPrefixed(), let version = fields.readLengthPrefixed(),
             let rendering = fields.readLengthPrefixed(),
             let format = fields.readLengthPrefixed().flatMap(VariantFormat.init(rawValue:)),
             let entityTag = fields.readLengthPrefixed(),
+            let stage = formatVersion == 2 ? .final : fields.readLengthPrefixed().flatMap(VariantStage.init(rawValue:)),
             let hasLastModified = fields.readInteger(as: UInt8.self), hasLastModified <= 1
         else { return nil }
         var lastModified: String?
@@ -122,7 +127,7 @@ enum DiskEntryFormat {
             let bodyChecksum = fields.readInteger(as: UInt32.self), fields.readableBytes == 0
         else { return nil }
         let variant = VariantHeader(
-            format: format, entityTag: entityTag, lastModified: lastModified, renderedAt: Int(renderedAt))
+            format: format, entityTag: entityTag, lastModified: lastModified, renderedAt: Int(renderedAt), stage: stage)
         guard acceptsFields(of: variant, now: now) else { return nil }
         return Header(
             keyParts: [source, version, rendering],

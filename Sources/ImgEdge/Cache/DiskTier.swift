@@ -137,12 +137,9 @@ final class DiskTier: VariantTier {
     }
 
     /// Queues `variant` to be written and returns; dropped when the directory is unusable, too
-    /// many bytes wait already, or it could never fit, and not written at its fast stage: an
-    /// entry does not record its stage, and the optimiser replaces those bytes within seconds.
+    /// many bytes wait already, or it could never fit.
     func store(_ variant: CachedVariant, for key: VariantKey) async {
-        guard variant.header.stage != .fast, variant.body.readableBytes < capacity,
-            availability.withLock({ $0.acceptsWrites(at: .now) })
-        else { return }
+        guard variant.body.readableBytes < capacity, availability.withLock({ $0.acceptsWrites(at: .now) }) else { return }
         enqueue(.write(variant, for: key))
     }
 

@@ -47,6 +47,14 @@ struct VariantCache: Sendable {
 }
 
 extension VariantCache.Hit {
+    /// The header of the variant found.
+    var header: VariantHeader {
+        switch self {
+        case .variant(let variant): variant.header
+        case .notModified(let header): header
+        }
+    }
+
     /// `.notModified` when `ifNoneMatch` names `header`'s tag; nil otherwise.
     static func notModifiedAnswer(for header: VariantHeader, ifNoneMatch: String?) -> Self? {
         guard let ifNoneMatch, EntityTag.isMatched(header.entityTag, byIfNoneMatch: ifNoneMatch) else { return nil }

@@ -205,8 +205,8 @@ struct ImageRoutes: Sendable {
         }
         guard let parsed,
             let hit = service.cachedHit(
-                path: parsed.path, rendering: parsed.rendering, ifNoneMatch: head.headers.combinedValue(of: .ifNoneMatch),
-                on: eventLoop)
+                parsed.request, path: parsed.path, rendering: parsed.rendering,
+                ifNoneMatch: head.headers.combinedValue(of: .ifNoneMatch), limits: settings.limits, on: eventLoop)
         else { return nil }
         return hit.map { [serverName, observer, vary = parsed.request.vary] answer in
             var (response, body) = ImageResponse(

@@ -67,7 +67,7 @@ final class ServiceMetrics: Sendable {
     enum OptimiserOutcome: String, CaseIterable, Sendable {
         case replaced
         case notSmaller = "not_smaller"
-        case failed, dropped
+        case failed, stale, dropped
     }
 
     /// The `bytes` label of `imgedge_optimiser_bytes_total`.
@@ -211,6 +211,7 @@ final class ServiceMetrics: Sendable {
             }
         case .notSmaller: optimiserJobs[.notSmaller]?.increment()
         case .failed: optimiserJobs[.failed]?.increment()
+        case .stale: optimiserJobs[.stale]?.increment()
         }
         optimiserDurations.recordNanoseconds(Self.nanoseconds(duration))
     }

@@ -88,7 +88,10 @@ struct ImageService: Sendable {
                     return try await render(request, path: path, knownVersion: nil)
                 }
                 let key = key(path, known, rendering(of: request.parsed))
-                if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) { return hit }
+                if let found = await cache.lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
+                    resumeOptimising(found.hit, key: key, path: path, request: request)
+                    return Self.answer(found.hit, from: found.status)
+                }
                 return try await render(request, path: path, knownVersion: known)
             } catch .origin(.notFound) {
                 guard let fallback = try await fallback(for: request) else { throw .origin(.notFound) }
@@ -106,15 +109,23 @@ struct ImageService: Sendable {
     /// answered at once from memory or the kernel's caches, or read from disk on the thread
     /// pool. Nil when either is missing, for `lookup` to go further.
     /// - Parameters:
+    ///   - request: what the request asks of the source at `path`, without its `If-None-Match`.
     ///   - rendering: the rendering part of the request's key, `rendering(of:)`, which the
     ///     caller may have kept.
     ///   - ifNoneMatch: the request's `If-None-Match`.
+    ///   - limits: the limits current for the request.
     func cachedHit(
-        path: SourcePath, rendering: String, ifNoneMatch: String?, on eventLoop: any EventLoop
+        _ request: RenderRequest, path: SourcePath, rendering: String, ifNoneMatch: String?, limits: SourceLimits,
+        on eventLoop: any EventLoop
     ) -> EventLoopHit<ServedAnswer>? {
         guard case .version(let known?) = versions.withLockedValue({ $0.known(path, at: .now) }) else { return nil }
         let key = key(path, known, rendering)
-        return cache.lookup(key, ifNoneMatch: ifNoneMatch, on: eventLoop)?.map { Self.answer($0.hit, from: $0.status) }
+        return cache.lookup(key, ifNoneMatch: ifNoneMatch, on: eventLoop)?.map { found in
+            resumeOptimising(
+                found.hit, key: key, path: path,
+                request: ImageRequest(parsed: request, source: .origin(path), limits: limits, client: nil))
+            return Self.answer(found.hit, from: found.status)
+        }
     }
 
     /// The part of `request`'s variant key besides the source: everything that decides its bytes.
@@ -292,7 +303,8 @@ struct ImageService: Sendable {
 
     /// Encodes the variant under `key` again, at the quality searched for the image and the
     /// optimised effort, on the optimiser's `workers`, and keeps it in place of `fast` when it
-    /// is smaller; otherwise, or when the encode fails, `fast` is kept as lasting.
+    /// is smaller; otherwise, or when the encode fails, `fast` is kept as lasting. Stopped by
+    /// shutdown (the task cancelled), it keeps nothing: `fast` waits to be resumed.
     private func optimise(
         _ input: JobInput, _ request: ImageRequest, key: VariantKey, digest: [UInt8]?, fast: CachedVariant,
         on workers: ImageWorkers
@@ -320,9 +332,55 @@ struct ImageService: Sendable {
                 outcome = .notSmaller(sizes)
             }
         } catch {
+            if Task.isCancelled { return .failed("stopped by shutdown") }
             outcome = .failed("\(error)")
         }
         await cache.store(lasting, for: key)
         return outcome
+    }
+
+    /// Queues the optimised encode of the variant under `key`, found in a tier as `hit`, again
+    /// when it is at its fast stage and none is waiting or running: its job was dropped from a
+    /// full queue, or the server stopped before it ran (the disk tier keeps each entry's stage).
+    /// The job holds no source while it waits; it fetches the one at `path` when its turn comes.
+    private func resumeOptimising(
+        _ hit: VariantCache.Hit, key: VariantKey, path: SourcePath, request: @autoclosure () -> ImageRequest
+    ) {
+        guard hit.header.stage == .fast, let optimiser else { return }
+        let request = request()
+        optimiser.enqueue(
+            Optimiser.Job(key: key, sourceBytes: 0) { workers in
+                await fetchAndOptimise(key: key, path: path, request: request, on: workers)
+            })
+    }
+
+    /// A resumed job: fetches the source at `path` and optimises the variant under `key` from
+    /// it, unless the variant is no longer at its fast stage or the source's version is no
+    /// longer the key's. A source that cannot be fetched leaves the fast bytes as lasting, as a
+    /// failed encode does, so a variant's hits never fetch its source again and again.
+    private func fetchAndOptimise(
+        key: VariantKey, path: SourcePath, request: ImageRequest, on workers: ImageWorkers
+    ) async -> Optimiser.Outcome {
+        guard case .variant(let fast)? = await cache.lookup(key, ifNoneMatch: nil)?.hit, fast.header.stage == .fast
+        else { return .stale }
+        let source: SourceImage
+        do throws(OriginError) {
+            source = try await origin.fetch(path, limit: request.limits.maxSourceBytes)
+        } catch {
+            if Task.isCancelled { return .failed("stopped by shutdown") }
+            var lasting = fast
+            lasting.header.stage = .final
+            await cache.store(lasting, for: key)
+            return .failed("fetching the source again: \(error)")
+        }
+        let input = JobInput.encoded(source)
+        var digest: [UInt8]?
+        if source.version == nil {
+            digest = try? await workers.withPlace(for: nil) { place throws(ImageServiceError) in
+                try await workers.run(in: place) { () throws(ImageServiceError) in input.digest }
+            }
+        }
+        guard (source.version ?? digest.map { "sha256:" + $0.hexString }) == key.version else { return .stale }
+        return await optimise(input, request, key: key, digest: digest, fast: fast, on: workers)
     }
 }

@@ -11,9 +11,8 @@ import Vips
 /// worker thread (and worker process) runs at nice 19, below the misses' workers and the event
 /// loops, so it takes at most one core and only what they leave; and the queue is bounded in
 /// jobs and in the bytes of source they hold, so under load new work is dropped, not kept: a
-/// dropped variant stays at its fast stage until it is rendered again. A variant already waiting
-/// or being encoded is not queued twice (without a memory tier, each request for it renders it
-/// fast again until its optimised bytes are stored).
+/// dropped variant stays at its fast stage until a request finds it so and queues it again. A
+/// variant already waiting or being encoded is not queued twice.
 final class Optimiser: Sendable {
     /// One variant to optimise: its key, its work, and the bytes of source it holds while it waits.
     struct Job: Sendable {
@@ -30,6 +29,9 @@ final class Optimiser: Sendable {
         case notSmaller(Sizes)
         /// The optimised encode failed (its deadline passed, say).
         case failed(String)
+        /// Nothing to do when its turn came: the variant was no longer at its fast stage, or
+        /// its source had changed.
+        case stale
     }
 
     /// The bytes of one variant's original, fast encode and optimised encode.
@@ -51,7 +53,9 @@ final class Optimiser: Sendable {
         var sourceBytes = 0
         /// The keys of the jobs waiting and of the one running.
         var keys = Set<VariantKey>()
-        var isDraining = false
+        /// The task running the jobs, while there are any.
+        var drainer: Task<Void, Never>?
+        var isShutDown = false
     }
 
     /// The most jobs waiting.
@@ -75,27 +79,24 @@ final class Optimiser: Sendable {
         self.maxSourceBytes = maxSourceBytes
     }
 
-    /// Queues `job`, or drops it when the queue is full; true when queued, or when its variant
-    /// is queued or being encoded already.
+    /// Queues `job`, or drops it when the queue is full or the optimiser has shut down; true
+    /// when queued, or when its variant is queued or being encoded already.
     @discardableResult
     func enqueue(_ job: Job) -> Bool {
-        let startsDraining: Bool? = queue.withLock { queue in
-            if queue.keys.contains(job.key) { return false }
-            guard queue.jobs.count < maxJobs, queue.sourceBytes + job.sourceBytes <= maxSourceBytes else { return nil }
+        let queued = queue.withLock { queue in
+            if queue.keys.contains(job.key) { return true }
+            guard !queue.isShutDown, queue.jobs.count < maxJobs, queue.sourceBytes + job.sourceBytes <= maxSourceBytes
+            else { return false }
             queue.keys.insert(job.key)
             queue.jobs.append(job)
             queue.sourceBytes += job.sourceBytes
-            defer { queue.isDraining = true }
-            return !queue.isDraining
+            if queue.drainer == nil {
+                queue.drainer = Task(priority: .background) { await self.drain() }
+            }
+            return true
         }
-        guard let startsDraining else {
-            observer.dropped()
-            return false
-        }
-        if startsDraining {
-            Task(priority: .background) { await self.drain() }
-        }
-        return true
+        if !queued { observer.dropped() }
+        return queued
     }
 
     /// Jobs waiting now.
@@ -124,6 +125,8 @@ final class Optimiser: Sendable {
             logger.debug("optimised encode no smaller; fast bytes kept", metadata: Self.metadata(sizes, source: source))
         case .failed(let reason):
             logger.notice("optimised encode failed; fast bytes kept", metadata: ["source": source, "reason": "\(reason)"])
+        case .stale:
+            logger.debug("variant no longer waiting for its optimised encode", metadata: ["source": source])
         }
     }
 
@@ -136,7 +139,7 @@ final class Optimiser: Sendable {
         queue.withLock { queue in
             if let finished { queue.keys.remove(finished) }
             guard let job = queue.jobs.popFirst() else {
-                queue.isDraining = false
+                queue.drainer = nil
                 return nil
             }
             queue.sourceBytes -= job.sourceBytes
@@ -144,12 +147,17 @@ final class Optimiser: Sendable {
         }
     }
 
-    /// Stops the worker thread and process; jobs still waiting are dropped.
+    /// Drops the jobs waiting, cancels the one running, whose variant keeps its fast bytes and
+    /// stage (so a later run resumes it), and stops the worker thread and process.
     func shutdown() async throws {
-        queue.withLock { queue in
+        let drainer = queue.withLock { queue in
+            queue.isShutDown = true
             queue.jobs.removeAll()
-            queue.keys.removeAll()
+            queue.sourceBytes = 0
+            return queue.drainer
         }
+        drainer?.cancel()
+        await drainer?.value
         try await workers.shutdown()
     }
 }

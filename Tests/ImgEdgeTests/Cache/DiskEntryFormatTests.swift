@@ -63,13 +63,29 @@ struct DiskEntryFormatTests {
         #expect(DiskEntryFormat.encode(key: key, variant: variant, now: now) == nil)
     }
 
+    @Test("each stage is kept; a version 2 entry, which had none, is final; a stage imgedge does not make is refused")
+    func stages() {
+        let key = VariantKey(source: "origin:a|b.jpg", version: "v1", rendering: "w=10")
+        for stage in [VariantStage.fast, .optimised, .final] {
+            let variant = CachedVariant(
+                header: .init(format: .image(.avif), entityTag: "\"abc\"", lastModified: nil, renderedAt: now, stage: stage),
+                body: ByteBuffer(bytes: [1, 2, 3]))
+            let encoded = DiskEntryFormat.encode(key: key, variant: variant, now: now)
+            #expect(encoded.flatMap { DiskEntryFormat.decodeHeader($0, now: now) }?.variant.stage == stage)
+        }
+        #expect(DiskEntryFormat.decodeHeader(Self.craftedHeader(stage: nil), now: now)?.variant.stage == .final)
+        #expect(DiskEntryFormat.decodeHeader(Self.craftedHeader(stage: "fast"), now: now)?.variant.stage == .fast)
+        #expect(DiskEntryFormat.decodeHeader(Self.craftedHeader(stage: "slow"), now: now) == nil)
+    }
+
     /// A header laid out by hand, as the format's doc comment says, so a test can hold what
-    /// `encode` would never write.
+    /// `encode` would never write: version 3 with `stage`, version 2 without.
     static func craftedHeader(
-        format: String = "webp", entityTag: String = "\"abc\"", lastModified: String? = nil, renderedAt: Int64 = 1_700_000_000
+        format: String = "webp", entityTag: String = "\"abc\"", stage: String? = "final", lastModified: String? = nil,
+        renderedAt: Int64 = 1_700_000_000
     ) -> ByteBuffer {
         var fields = ByteBuffer()
-        for text in ["origin:a|b.jpg", "v1", "w=10", format, entityTag] {
+        for text in ["origin:a|b.jpg", "v1", "w=10", format, entityTag] + (stage.map { [$0] } ?? []) {
             fields.writeInteger(UInt32(text.utf8.count))
             fields.writeString(text)
         }
@@ -84,7 +100,7 @@ struct DiskEntryFormatTests {
         fields.writeInteger(UInt64(3))
         fields.writeInteger(UInt32(0))
         var header = ByteBuffer(bytes: Array("IEDV".utf8))
-        header.writeInteger(UInt16(2))
+        header.writeInteger(UInt16(stage == nil ? 2 : 3))
         header.writeInteger(UInt32(10 + fields.readableBytes))
         header.writeBuffer(&fields)
         return header

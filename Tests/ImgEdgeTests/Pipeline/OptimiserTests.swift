@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOHTTP1
 import Synchronization
 import Testing
 
@@ -22,6 +24,14 @@ struct OptimiserTests {
             let response = try await client.get(uri, [.accept: accept])
             if done(response) || ContinuousClock.now > deadline { return response }
             try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Asks for `uri` until it is a disk hit, for up to ten seconds.
+    static func awaitDiskHit(_ client: some TestClientProtocol, _ uri: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await client.get(uri).headers[.xCache] != "HIT-DISK", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
@@ -118,6 +128,71 @@ struct OptimiserTests {
             let response = try await client.get("/landscape.jpg?w=300", [.accept: "image/webp"])
             #expect(response.headers[.xStage] == "final")
             #expect(response.headers[.cacheControl] == "public, max-age=31536000, immutable")
+        }
+    }
+
+    @Test(
+        "a variant still at its fast stage when the server is killed is kept on disk so, optimised when a request finds it after a restart, and read back as optimised"
+    )
+    func resumedAfterRestart() async throws {
+        try await withOriginDirectory { cacheDirectory in
+            let (uri, accept) = ("/landscape.jpg?w=800", "image/avif")
+            // Final at once, and indexed at start-up with every other entry: once it is a hit,
+            // the disk tier knows all that the last run left.
+            let sentinel = "/landscape.jpg?w=20&format=png"
+            // The executable, killed once both entries are on disk: seconds before its optimised
+            // AVIF encode could be.
+            let killed = try await ImgEdgeProcess.Server.servingTestImages([
+                "--cache-dir", cacheDirectory.path, "--memory-cache-bytes", "0", "--optimize-after-seconds", "120",
+            ])
+            func get(_ uri: String) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
+                var request = HTTPClientRequest(url: "http://127.0.0.1:\(killed.port)\(uri)")
+                request.headers.add(name: "Accept", value: accept)
+                let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+                return (response.headers, try await response.body.collect(upTo: 10 << 20))
+            }
+            _ = try await get(sentinel)
+            let fast = try await get(uri)
+            #expect(fast.headers.first(name: "X-Stage") == "fast")
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try Self.entryFiles(in: cacheDirectory) < 2, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
+            killed.send(SIGKILL)
+            _ = await killed.exitStatus()
+            let configuration = testConfiguration {
+                $0.cache.directory = cacheDirectory.path
+                $0.cache.memoryBytes = 0
+                $0.encoding.optimizeAfterSeconds = 120
+            }
+            try await withServer(configuration) { client in
+                try await Self.awaitDiskHit(client, sentinel)
+                let kept = try await client.get(uri, [.accept: accept])
+                #expect(kept.headers[.xCache] == "HIT-DISK")
+                #expect(kept.headers[.xStage] == "fast")
+                #expect(kept.headers[.cacheControl] == "public, max-age=120")
+                #expect(kept.headers[.eTag] == fast.headers.first(name: "ETag"))
+                let optimised = try await Self.poll(client, uri, accept: accept) { $0.headers[.xStage] != "fast" }
+                #expect(optimised.headers[.xStage] == "optimised")
+                #expect(optimised.headers[.xCache] == "HIT-DISK")
+                #expect(optimised.body.readableBytes < fast.body.readableBytes)
+                let samples = prometheusSamples(String(buffer: try await client.get("/metrics").body))
+                #expect(samples[#"imgedge_optimiser_jobs_total{outcome="replaced"}"#] == 1)
+            }
+            try await withServer(configuration) { client in
+                try await Self.awaitDiskHit(client, sentinel)
+                let again = try await client.get(uri, [.accept: accept])
+                #expect(again.headers[.xCache] == "HIT-DISK")
+                #expect(again.headers[.xStage] == "optimised")
+                #expect(again.headers[.cacheControl] == "public, max-age=31536000, immutable")
+            }
+        }
+    }
+
+    /// The entry files in a disk tier's shard directories.
+    static func entryFiles(in directory: URL) throws -> Int {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.count == 2 }.reduce(0) {
+            $0 + (try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent($1).path).count)
         }
     }
 
