@@ -55,8 +55,9 @@ final class ServiceMetrics: Sendable {
     /// ended, and those dropped from a full queue.
     private let optimiserJobs: [OptimiserOutcome: CoreMetrics.Counter]
     /// `imgedge_optimiser_bytes_total{format, bytes}`: over the variants whose optimised encode
-    /// replaced their fast one, the bytes of the originals, of the fast encodes and of the
-    /// optimised ones; their differences are the bytes saved on each later hit.
+    /// replaced their fast one, by the optimised encode's format, the bytes of the originals, of
+    /// the fast encodes and of the optimised ones; their differences are the bytes saved on each
+    /// later hit.
     private let optimiserBytes: [ImageFormat: [OptimiserBytes: CoreMetrics.Counter]]
     /// `imgedge_optimiser_duration_seconds`: each optimised encode, queue wait excluded.
     private let optimiserDurations: CoreMetrics.Timer

@@ -36,6 +36,7 @@ final class Optimiser: Sendable {
 
     /// The bytes of one variant's original, fast encode and optimised encode.
     struct Sizes: Sendable {
+        /// The optimised encode's format, which may differ from the fast one's.
         var format: ImageFormat
         var original: Int
         var fast: Int

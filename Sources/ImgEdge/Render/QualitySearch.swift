@@ -9,10 +9,11 @@ import Vips
 /// at the score JPEG at `referenceQuality` reaches on this image (the web's customary JPEG), or
 /// at a score the operator sets. It bisects the qualities with trial encodes at the fast
 /// stage's effort, each decoded and scored against the image, then encodes at the quality found
-/// with the high effort, and moves it a step at a time: up while that encode falls short, down
-/// while the one below still reaches the target (a higher effort usually scores higher at the
-/// same quality: AVIF at effort 4 gains 1.7 points on the calibration photos). The same pixels
-/// and settings give the same quality and bytes, on any replica.
+/// with the high effort. A higher effort usually scores higher at the same quality (AVIF at
+/// effort 4 gains 1.7 points on the calibration photos), so it bisects the trials again for
+/// the target less that gain, encodes there with the high effort, and moves the quality a step
+/// at a time: up while that encode falls short, down while the one below still reaches the
+/// target. The same pixels and settings give the same quality and bytes, on any replica.
 struct QualitySearch {
     /// What the search chose.
     struct Outcome {
@@ -68,22 +69,44 @@ struct QualitySearch {
         } else {
             target = try score(.jpeg, quality: Self.referenceQuality, effort: 0).score
         }
-        // The lowest quality whose trial reaches the target is in low...high; high reaches it, or
-        // is the highest searched.
-        var (low, high) = (Self.qualities.lowerBound, Self.qualities.upperBound)
-        while low < high {
-            let middle = (low + high) / 2
-            if try score(format, quality: middle, effort: trialEffort).score >= target {
-                high = middle
-            } else {
-                low = middle + 1
+        // Trial scores by quality, each encoded once.
+        var trials: [Int: Double] = [:]
+        func trial(_ quality: Int) throws(QualitySearchError) -> Double {
+            if let known = trials[quality] { return known }
+            let value = try score(format, quality: quality, effort: trialEffort).score
+            trials[quality] = value
+            return value
+        }
+        // The lowest quality in `qualities` whose trial scores at least `aim`, or the highest.
+        func lowestTrial(reaching aim: Double, in qualities: ClosedRange<Int>) throws(QualitySearchError) -> Int {
+            var (low, high) = (qualities.lowerBound, qualities.upperBound)
+            while low < high {
+                let middle = (low + high) / 2
+                if try trial(middle) >= aim {
+                    high = middle
+                } else {
+                    low = middle + 1
+                }
+            }
+            return high
+        }
+        var quality = try lowestTrial(reaching: target, in: Self.qualities)
+        var kept = try score(format, quality: quality, effort: finalEffort)
+        // The final effort's gain over the trials' at that quality, taken to hold nearby: the
+        // lowest quality whose trial reaches the target less that gain is where the final effort
+        // should just reach it (AVIF 4 gains about 1.7 points over effort 0, JPEG XL 5 about 2.1
+        // over 4). The steps below correct what the model misses.
+        let gain = kept.score - (try trial(quality))
+        if gain > 0, quality > Self.qualities.lowerBound {
+            let predicted = try lowestTrial(reaching: target - gain, in: Self.qualities.lowerBound...quality)
+            if predicted < quality {
+                quality = predicted
+                kept = try score(format, quality: quality, effort: finalEffort)
             }
         }
-        var quality = high
-        var kept = try score(format, quality: quality, effort: finalEffort)
         var steps = 0
         if kept.score >= target {
-            // A higher effort often scores higher at the same quality: step down while it holds.
+            // Step down while the final effort still reaches the target.
             while quality > Self.qualities.lowerBound, steps < Self.maxSteps {
                 let lower = try score(format, quality: quality - 1, effort: finalEffort)
                 guard lower.score >= target else { break }

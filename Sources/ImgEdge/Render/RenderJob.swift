@@ -66,7 +66,7 @@ struct RenderJob: Sendable {
         }
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
         if pass == .optimised, stage == .fast {
-            return try optimised(image, as: format, timings: timings)
+            return try optimised(image, as: optimisedFormats(after: format), timings: timings)
         }
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             try ImageServiceError.reporting { () throws(VipsError) in
@@ -94,23 +94,45 @@ struct RenderJob: Sendable {
         return .fast
     }
 
-    /// `image` encoded as `format` at the quality `QualitySearch` chooses for it and the
-    /// optimised effort, under a tag naming both.
+    /// The formats the optimised encode tries for an image whose fast encode is `format`: that
+    /// one first, then, unless the URL fixed the format, every other the client named that the
+    /// optimiser encodes (JPEG XL, AVIF, WebP), in its order. Which is smallest at the same
+    /// score depends on the image (on the second corpus, JPEG XL for a third of the photos and
+    /// AVIF for the rest: BENCHMARKS.md "Quality and bytes per browser").
+    func optimisedFormats(after format: ImageFormat) -> [ImageFormat] {
+        guard !negotiated.isExplicit else { return [format] }
+        return [format] + negotiated.candidates.filter { $0 != format && encoding.optimises($0) }
+    }
+
+    /// `image` encoded at the quality `QualitySearch` chooses for it and the optimised effort, in
+    /// whichever of `formats` gives the fewest bytes at the target score (the first on a tie),
+    /// under a tag naming the format, quality and effort. A format whose search fails (its
+    /// deadline passed, say) is passed over, unless none succeeds.
     private func optimised(
-        _ image: borrowing Image, as format: ImageFormat, timings: StageTimings
+        _ image: borrowing Image, as formats: [ImageFormat], timings: StageTimings
     ) throws(ImageServiceError)
         -> RenderOutcome
     {
         var timings = timings
-        let search = QualitySearch(
-            format: format, trialEffort: encoding.effort(for: format), finalEffort: encoding.optimisedEffort[format] ?? 0,
-            target: encoding.qualityTarget > 0 ? Double(encoding.qualityTarget) : nil)
         let start = ContinuousClock.now
-        let outcome: QualitySearch.Outcome
-        do {
-            outcome = try search.run(on: image)
-        } catch {
-            throw error.serviceError
+        // Every format aims at the score the first search found its target to be.
+        var target = encoding.qualityTarget > 0 ? Double(encoding.qualityTarget) : nil
+        var best: (format: ImageFormat, outcome: QualitySearch.Outcome)?
+        var firstFailure: QualitySearchError?
+        for format in formats {
+            let search = QualitySearch(
+                format: format, trialEffort: encoding.effort(for: format),
+                finalEffort: encoding.optimisedEffort[format] ?? 0, target: target)
+            do {
+                let outcome = try search.run(on: image)
+                target = outcome.target
+                if outcome.bytes.count < best?.outcome.bytes.count ?? .max { best = (format, outcome) }
+            } catch {
+                firstFailure = firstFailure ?? error
+            }
+        }
+        guard let (format, outcome) = best else {
+            throw (firstFailure ?? .vips(.encodeFailed("no format to optimise"))).serviceError
         }
         timings.add(.now - start, to: .encode)
         let header = cachingHeader(of: .image(format), tag: optimisedTag(format, quality: outcome.quality), stage: .optimised)

@@ -84,6 +84,26 @@ struct OptimiserTests {
         }
     }
 
+    @Test("a client taking several formats gets whichever the optimiser made smallest at the target")
+    func smallestFormatKept() async throws {
+        try await withServer(testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }) { client in
+            let uri = "/landscape.jpg?w=320"
+            var optimised: [String: TestResponse] = [:]
+            for accept in ["image/jxl", "image/avif", "image/webp", "image/jxl,image/avif,image/webp"] {
+                _ = try await client.get(uri, [.accept: accept])
+                optimised[accept] = try await Self.poll(client, uri, accept: accept) { $0.headers[.xStage] != "fast" }
+            }
+            let each = ["image/jxl", "image/avif", "image/webp"].compactMap { optimised[$0] }
+            let smallest = try #require(each.min { $0.body.readableBytes < $1.body.readableBytes })
+            let chosen = try #require(optimised["image/jxl,image/avif,image/webp"])
+            #expect(each.allSatisfy { $0.headers[.xStage] == "optimised" })
+            #expect(chosen.headers[.xStage] == "optimised")
+            #expect(chosen.headers[.xVariant] == smallest.headers[.xVariant])
+            #expect(chosen.body == smallest.body)
+            #expect(chosen.headers[.contentType] == smallest.headers[.contentType])
+        }
+    }
+
     @Test("a URL's own q, a lossless format and an upload are final at once")
     func finalAtOnce() async throws {
         let configuration = testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }

@@ -41,6 +41,20 @@ struct QualitySearchTests {
         }
     }
 
+    @Test(
+        "with a higher final effort, the encode kept reaches the target and the one a quality below at that effort does not",
+        arguments: [(ImageFormat.webp, 4, 6), (.avif, 0, 4)])
+    func finalEffortLandsOnTarget(format: ImageFormat, trialEffort: Int, finalEffort: Int) throws {
+        let image = try Self.photo()
+        let outcome = try QualitySearch(format: format, trialEffort: trialEffort, finalEffort: finalEffort, target: nil)
+            .run(on: image)
+        #expect(outcome.score >= outcome.target)
+        #expect(abs(try Self.score(of: outcome.bytes, against: image) - outcome.score) < 1e-9)
+        let below = try Self.score(
+            of: image.encoded(as: format, quality: outcome.quality - 1, effort: finalEffort), against: image)
+        #expect(below < outcome.target, "q\(outcome.quality - 1) at effort \(finalEffort) already scores \(below)")
+    }
+
     @Test("the same image and settings give the same quality and bytes")
     func deterministic() throws {
         let image = try Self.photo()
