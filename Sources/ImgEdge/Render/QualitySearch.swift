@@ -97,6 +97,7 @@ struct QualitySearch {
         // should just reach it (AVIF 4 gains about 1.7 points over effort 0, JPEG XL 5 about 2.1
         // over 4). The steps below correct what the model misses.
         let gain = kept.score - (try trial(quality))
+        let bisected = (quality: quality, kept: kept)
         if gain > 0, quality > Self.qualities.lowerBound {
             let predicted = try lowestTrial(reaching: target - gain, in: Self.qualities.lowerBound...quality)
             if predicted < quality {
@@ -117,6 +118,11 @@ struct QualitySearch {
                 quality += 1
                 steps += 1
                 kept = try score(format, quality: quality, effort: finalEffort)
+            }
+            // A model that aimed too low, past what the steps make up: the bisected quality,
+            // whose final encode gained on a trial that reached the target, does.
+            if kept.score < target, bisected.kept.score >= target {
+                (quality, kept) = bisected
             }
         }
         return Outcome(bytes: kept.bytes, quality: quality, score: kept.score, target: target)
