@@ -31,19 +31,19 @@ public func buildApplication(
     }
     try Libvips.start()
     Libvips.tuneAllocator(arenas: configuration.workers.workers)
+    let metrics = ServiceMetrics()
     let processes =
         configuration.workers.isolation == .process
         ? WorkerPool(
             launch: WorkerPool.Launch(for: configuration), size: configuration.workers.workers,
             maxJobs: configuration.workers.maxJobsPerProcess, maxResidentBytes: configuration.workers.maxProcessResidentBytes,
-            logger: logger) : nil
+            logger: logger, spentCPU: { metrics.countWorkerCPU($0, pool: .requests) }) : nil
     let workers = ImageWorkers(
         settings: configuration.workers,
         placesPerClient: configuration.clients.jobsPerClient(
             places: configuration.workers.workers + configuration.workers.queueLimit),
         processes: processes)
     var resources: [any Service] = [ResourceService(release: { try await workers.shutdown() })]
-    let metrics = ServiceMetrics()
     let optimiser =
         configuration.encoding.optimizeAfterSeconds > 0 ? optimiser(configuration, logger: logger, metrics: metrics) : nil
     if let optimiser {
@@ -164,7 +164,7 @@ private func fallbackImage(_ configuration: ImgEdgeConfiguration) throws(Configu
 }
 
 /// The optimiser, with one worker thread of its own at nice 19, and its own worker process when
-/// isolation is on, so that its slow encodes take what the misses leave of one core at most.
+/// isolation is on, so that its slow encodes, one at a time, take only what the misses leave.
 /// `--worker-nice 0` turns priorities off, for the optimiser too.
 private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger, metrics: ServiceMetrics) -> Optimiser {
     var settings = configuration.workers
@@ -174,7 +174,8 @@ private func optimiser(_ configuration: ImgEdgeConfiguration, logger: Logger, me
         settings.isolation == .process
         ? WorkerPool(
             launch: WorkerPool.Launch(for: configuration), size: 1, maxJobs: settings.maxJobsPerProcess,
-            maxResidentBytes: settings.maxProcessResidentBytes, logger: logger) : nil
+            maxResidentBytes: settings.maxProcessResidentBytes, logger: logger,
+            spentCPU: { metrics.countWorkerCPU($0, pool: .optimiser) }) : nil
     return Optimiser(
         workers: ImageWorkers(settings: settings, placesPerClient: 1, processes: processes), logger: logger,
         observer: Optimiser.Observer(ended: metrics.countOptimisation, dropped: metrics.countOptimisationDropped))

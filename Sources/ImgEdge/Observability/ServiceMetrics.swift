@@ -63,6 +63,17 @@ final class ServiceMetrics: Sendable {
     private let optimiserDurations: CoreMetrics.Timer
     /// `imgedge_optimiser_queued`: variants waiting for their optimised encode, read at each scrape.
     private let optimiserQueued: CoreMetrics.Gauge
+    /// `imgedge_worker_cpu_seconds_total{pool}`: the CPU time worker processes spent on their
+    /// jobs (`--isolation process`), by pool.
+    private let workerCPU: [WorkerPoolName: CoreMetrics.FloatingPointCounter]
+
+    /// The `pool` label of `imgedge_worker_cpu_seconds_total`.
+    enum WorkerPoolName: String, CaseIterable, Sendable {
+        /// The workers of misses and uploads.
+        case requests
+        /// The optimiser's worker.
+        case optimiser
+    }
 
     /// The `outcome` label of `imgedge_optimiser_jobs_total`.
     enum OptimiserOutcome: String, CaseIterable, Sendable {
@@ -150,6 +161,14 @@ final class ServiceMetrics: Sendable {
             })
         optimiserDurations = CoreMetrics.Timer(label: "imgedge_optimiser_duration_seconds", factory: factory)
         optimiserQueued = CoreMetrics.Gauge(label: "imgedge_optimiser_queued", factory: factory)
+        workerCPU = Dictionary(
+            uniqueKeysWithValues: WorkerPoolName.allCases.map {
+                (
+                    $0,
+                    CoreMetrics.FloatingPointCounter(
+                        label: "imgedge_worker_cpu_seconds_total", dimensions: [("pool", $0.rawValue)], factory: factory)
+                )
+            })
     }
 
     /// Counts a request answered by `route` with `status`, `duration` after its head arrived.
@@ -215,6 +234,11 @@ final class ServiceMetrics: Sendable {
         case .stale: optimiserJobs[.stale]?.increment()
         }
         optimiserDurations.recordNanoseconds(Self.nanoseconds(duration))
+    }
+
+    /// Counts `duration` of CPU time spent by a worker process of `pool` on one job.
+    func countWorkerCPU(_ duration: Duration, pool: WorkerPoolName) {
+        workerCPU[pool]?.increment(by: Double(Self.nanoseconds(duration)) / 1e9)
     }
 
     /// Counts a variant dropped from the optimiser's full queue.

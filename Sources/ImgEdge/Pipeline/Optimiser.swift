@@ -9,7 +9,8 @@ import Vips
 /// A miss pays for the fast encode only; the optimised one, several trial encodes and a slow
 /// final one, is paid once in the background. It must never delay a miss or a hit: its one
 /// worker thread (and worker process) runs at nice 19, below the misses' workers and the event
-/// loops, so it takes at most one core and only what they leave; and the queue is bounded in
+/// loops, so it runs one job at a time, about a core (libvips and the encoders add a thread or
+/// two), and takes only what they leave; and the queue is bounded in
 /// jobs and in the bytes of source they hold, so under load new work is dropped, not kept: a
 /// dropped variant stays at its fast stage until a request finds it so and queues it again. A
 /// variant already waiting or being encoded is not queued twice.

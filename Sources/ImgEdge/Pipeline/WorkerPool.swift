@@ -41,14 +41,21 @@ final class WorkerPool: Sendable {
     /// Sources whose job killed its worker, refused for a while.
     private let crashes = CrashMemory()
     private let logger: Logger
+    /// Told the CPU time each job's worker spent on it, as the kernel counted it.
+    private let spentCPU: @Sendable (Duration) -> Void
 
-    /// A pool of `size` workers, none started yet (`start`).
-    init(launch: Launch, size: Int, maxJobs: Int, maxResidentBytes: Int, logger: Logger) {
+    /// A pool of `size` workers, none started yet (`start`); `spentCPU` is told the CPU time each
+    /// job's worker spent on it.
+    init(
+        launch: Launch, size: Int, maxJobs: Int, maxResidentBytes: Int, logger: Logger,
+        spentCPU: @escaping @Sendable (Duration) -> Void = { _ in }
+    ) {
         self.launch = launch
         self.size = size
         self.maxJobs = maxJobs
         self.maxResidentBytes = maxResidentBytes
         self.logger = logger
+        self.spentCPU = spentCPU
     }
 
     /// Starts the pool's workers from the calling thread, which they inherit their nice value
@@ -69,6 +76,11 @@ final class WorkerPool: Sendable {
         let process = try checkOut()
         var reusable = false
         defer { checkIn(process, reusable: reusable) }
+        let cpuBefore = process.cpuTime
+        defer {
+            // Also for a worker killed during the job: until it is collected, /proc has its total.
+            if let cpuBefore, let cpuAfter = process.cpuTime, cpuAfter >= cpuBefore { spentCPU(cpuAfter - cpuBefore) }
+        }
         let exchanged: (answer: WorkerAnswer.Checked, body: [UInt8])
         do throws(WorkerSocketError) {
             exchanged = try exchange(job, source: source, with: process, budget: budget)

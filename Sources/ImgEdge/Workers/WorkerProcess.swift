@@ -90,6 +90,20 @@ final class WorkerProcess: Sendable {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// The CPU time the process has used, all its threads, user and system, from /proc (in the
+    /// kernel's clock ticks, usually 10 ms); nil once it has gone.
+    var cpuTime: Duration? {
+        // After the last ")": the command name before it is the process's to choose.
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .ascii),
+            let nameEnd = stat.lastIndex(of: ")")
+        else { return nil }
+        // Fields from the third (state) on: utime is the 14th, stime the 15th.
+        let fields = stat[stat.index(after: nameEnd)...].split(separator: " ")
+        guard fields.count > 12, let user = Int64(fields[11]), let system = Int64(fields[12]) else { return nil }
+        let ticksPerSecond = Int64(sysconf(Int32(_SC_CLK_TCK)))
+        return .nanoseconds((user + system) * (1_000_000_000 / ticksPerSecond))
+    }
+
     /// Whether the process has ended (it is then collected); false while it runs.
     var hasEnded: Bool {
         reaped.withLock { reaped in

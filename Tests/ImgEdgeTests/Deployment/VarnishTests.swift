@@ -83,10 +83,14 @@ struct VarnishTests {
             #expect(latest["Cache-Control"] == "public, max-age=31536000, immutable")
             #expect(latest["ETag"] != fast["ETag"])
             #expect(latest.body.count < fast.body.count)
+            // The fast bytes were asked again each max-age until the optimised ones were ready;
+            // those are kept.
+            let answered = try await imageRequestsAnswered(port: imgedge.port)
+            #expect(answered >= 2)
             let kept = try await varnish.get(target, ImageClient.chrome.headers)
             #expect(kept["X-Varnish-Cache"] == "HIT")
             #expect(kept.body == latest.body)
-            #expect(try await imageRequestsAnswered(port: imgedge.port) == 2, "one fast answer, one optimised")
+            #expect(try await imageRequestsAnswered(port: imgedge.port) == answered, "the optimised bytes asked once")
         }
     }
 

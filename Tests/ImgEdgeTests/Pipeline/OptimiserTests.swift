@@ -209,6 +209,35 @@ struct OptimiserTests {
         }
     }
 
+    @Test("with worker processes, the CPU time the misses' workers and the optimiser's worker spent is counted apart")
+    func workerCPUCounted() async throws {
+        let server = try await ImgEdgeProcess.Server.servingTestImages(["--optimize-after-seconds", "120"])
+        func get(_ uri: String) async throws -> (headers: HTTPHeaders, body: ByteBuffer) {
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(server.port)\(uri)")
+            request.headers.add(name: "Accept", value: "image/avif")
+            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(60))
+            return (response.headers, try await response.body.collect(upTo: 10 << 20))
+        }
+        func cpuSeconds(_ pool: String) async throws -> Double? {
+            let series = "imgedge_worker_cpu_seconds_total{pool=\"\(pool)\"} "
+            return String(buffer: try await get("/metrics").body).split(separator: "\n")
+                .first { $0.hasPrefix(series) }.flatMap { Double($0.dropFirst(series.count)) }
+        }
+        let uri = "/large-20mp.jpg?w=800"
+        #expect(try await get(uri).headers.first(name: "X-Stage") == "fast")
+        let deadline = ContinuousClock.now + .seconds(60)
+        while try await get(uri).headers.first(name: "X-Stage") == "fast", ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        // The miss decodes 20 MP (tens of milliseconds); the optimiser encodes AVIF at effort 4
+        // and searches three formats' qualities (seconds).
+        let requests = try #require(try await cpuSeconds("requests"))
+        let optimiser = try #require(try await cpuSeconds("optimiser"))
+        #expect(requests > 0 && requests < 5, "\(requests) s")
+        #expect(optimiser > requests, "optimiser \(optimiser) s, misses \(requests) s")
+        #expect(await server.stop() == 0)
+    }
+
     /// The entry files in a disk tier's shard directories.
     static func entryFiles(in directory: URL) throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.count == 2 }.reduce(0) {
