@@ -410,6 +410,7 @@ int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
         return vips_pngsave_buffer(in, data, length, "compression", 6, "strip", TRUE, NULL);
     case IMGEDGE_FORMAT_WEBP:
         if (vips_webpsave_buffer(in, data, length, "Q", options->quality,
+                                 "lossless", options->lossless != 0,
                                  "effort", options->effort, "strip", TRUE, NULL) != 0) {
             return -1;
         }

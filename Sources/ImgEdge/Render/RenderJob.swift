@@ -66,7 +66,10 @@ struct RenderJob: Sendable {
         }
         let image = try decodeAndResize(opened, plan: plan, frames: frames, flatten: !format.supportsAlpha, timings: &timings)
         if pass == .optimised, stage == .fast {
-            return try optimised(image, as: optimisedFormats(after: format), timings: timings)
+            // Flat graphics and screenshots come as PNG or GIF.
+            let losslessSource = header.loader.hasPrefix("pngload") || header.loader.hasPrefix("gifload")
+            return try optimised(
+                image, as: optimisedFormats(after: format), tryingLossless: losslessSource, timings: timings)
         }
         let bytes = try timings.measure(.encode) { () throws(ImageServiceError) in
             try ImageServiceError.reporting { () throws(VipsError) in
@@ -106,10 +109,13 @@ struct RenderJob: Sendable {
 
     /// `image` encoded at the quality `QualitySearch` chooses for it and the optimised effort, in
     /// whichever of `formats` gives the fewest bytes at the target score (the first on a tie),
-    /// under a tag naming the format, quality and effort. A format whose search fails (its
-    /// deadline passed, say) is passed over, unless none succeeds.
+    /// under a tag naming the format, quality and effort. With `tryingLossless` and WebP among
+    /// `formats`, lossless WebP too, which has every pixel exact: text captured at its own size
+    /// takes fewer bytes so than lossy at the target (a page of README text at 1280 px: 36 kB
+    /// lossless against 51 kB of AVIF). A format whose search fails (its deadline passed, say)
+    /// is passed over, unless none succeeds.
     private func optimised(
-        _ image: borrowing Image, as formats: [ImageFormat], timings: StageTimings
+        _ image: borrowing Image, as formats: [ImageFormat], tryingLossless: Bool, timings: StageTimings
     ) throws(ImageServiceError)
         -> RenderOutcome
     {
@@ -117,7 +123,7 @@ struct RenderJob: Sendable {
         let start = ContinuousClock.now
         // Every format aims at the score the first search found its target to be.
         var target = encoding.qualityTarget > 0 ? Double(encoding.qualityTarget) : nil
-        var best: (format: ImageFormat, outcome: QualitySearch.Outcome)?
+        var best: (format: ImageFormat, bytes: [UInt8], tag: EntityTag)?
         var firstFailure: QualitySearchError?
         for format in formats {
             let search = QualitySearch(
@@ -126,17 +132,25 @@ struct RenderJob: Sendable {
             do {
                 let outcome = try search.run(on: image)
                 target = outcome.target
-                if outcome.bytes.count < best?.outcome.bytes.count ?? .max { best = (format, outcome) }
+                if outcome.bytes.count < best?.bytes.count ?? .max {
+                    best = (format, outcome.bytes, optimisedTag(format, quality: outcome.quality))
+                }
             } catch {
                 firstFailure = firstFailure ?? error
             }
         }
-        guard let (format, outcome) = best else {
+        if tryingLossless, formats.contains(.webp),
+            let bytes = try? image.encoded(as: .webp, quality: 100, effort: encoding.optimisedEffort[.webp] ?? 0, lossless: true),
+            bytes.count < best?.bytes.count ?? .max
+        {
+            best = (.webp, bytes, optimisedTag(.webp, quality: nil))
+        }
+        guard let (format, bytes, tag) = best else {
             throw (firstFailure ?? .vips(.encodeFailed("no format to optimise"))).serviceError
         }
         timings.add(.now - start, to: .encode)
-        let header = cachingHeader(of: .image(format), tag: optimisedTag(format, quality: outcome.quality), stage: .optimised)
-        return .image(RenderedImage(body: ByteBuffer(bytes: outcome.bytes), header: header, timings: timings))
+        let header = cachingHeader(of: .image(format), tag: tag, stage: .optimised)
+        return .image(RenderedImage(body: ByteBuffer(bytes: bytes), header: header, timings: timings))
     }
 
     /// The original's own bytes, under a tag of their own (the same whatever the URL), when they
@@ -201,12 +215,14 @@ struct RenderJob: Sendable {
         EntityTag(sourceDigest: sourceDigest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
     }
 
-    /// The tag of the variant encoded as `format` by the optimiser at `quality`, with the
-    /// optimised effort.
-    func optimisedTag(_ format: ImageFormat, quality: Int) -> EntityTag {
+    /// The tag of the variant encoded as `format` by the optimiser at `quality` (nil: lossless),
+    /// with the optimised effort.
+    func optimisedTag(_ format: ImageFormat, quality: Int?) -> EntityTag {
         EntityTag(
             sourceDigest: sourceDigest, optionsKey: identity.request, format: .image(format),
-            encodingKey: "\(encoding.cacheKey)|optimised:\(quality)/\(encoding.optimisedEffort[format] ?? 0)")
+            encodingKey:
+                "\(encoding.cacheKey)|optimised:\(quality.map(String.init) ?? "lossless")/\(encoding.optimisedEffort[format] ?? 0)"
+        )
     }
 
     /// The tag of the original's own bytes, served as they are in `format`: the same whatever the

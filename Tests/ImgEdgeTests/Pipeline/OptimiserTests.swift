@@ -8,6 +8,7 @@ import NIOCore
 import NIOHTTP1
 import Synchronization
 import Testing
+import Vips
 
 @testable import ImgEdge
 
@@ -101,6 +102,24 @@ struct OptimiserTests {
             #expect(chosen.headers[.xVariant] == smallest.headers[.xVariant])
             #expect(chosen.body == smallest.body)
             #expect(chosen.headers[.contentType] == smallest.headers[.contentType])
+        }
+    }
+
+    @Test("text captured from a PNG is kept as lossless WebP where that is smallest, every pixel exact")
+    func losslessScreenshot() async throws {
+        try await withServer(testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }) { client in
+            let (uri, accept) = ("/screenshot-text.png?w=1280", "image/webp")
+            let fast = try await client.get(uri, [.accept: accept])
+            #expect(fast.headers[.xStage] == "fast")
+            let optimised = try await Self.poll(client, uri, accept: accept) { $0.headers[.xStage] != "fast" }
+            #expect(optimised.headers[.xStage] == "optimised")
+            #expect(optimised.headers[.contentType] == "image/webp")
+            #expect(optimised.body.readableBytes < fast.body.readableBytes)
+            let served = try Image.pixels(decoding: Array(optimised.body.readableBytesView))
+            let source = try Image.pixels(
+                decoding: Array(try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/screenshot-text.png"))))
+            #expect(served.width == source.width && served.height == source.height && served.bands == source.bands)
+            #expect(served.pixels == source.pixels, "lossless")
         }
     }
 

@@ -25,6 +25,7 @@ private let testImageKinds: [String: SourceSniffer.Kind?] = [
     "grayscale.jpg": .jpeg,
     "low-quality.jpg": .jpeg,
     "palette-16.png": .png,
+    "screenshot-text.png": .png,
     "huge-dimensions.png": .png,
     "landscape-16bit.png": .png,
     "landscape-progressive.jpg": .jpeg,
