@@ -407,6 +407,10 @@ int imgedge_vips_save(VipsImage *in, const imgedge_vips_save_options *options,
                                     "optimize_coding", TRUE, "interlace", options->effort > 0,
                                     "strip", TRUE, NULL);
     case IMGEDGE_FORMAT_PNG:
+        if (options->palette != 0) {
+            return vips_pngsave_buffer(in, data, length, "compression", 9, "palette", TRUE,
+                                       "effort", options->effort, "strip", TRUE, NULL);
+        }
         return vips_pngsave_buffer(in, data, length, "compression", 6, "strip", TRUE, NULL);
     case IMGEDGE_FORMAT_WEBP:
         if (vips_webpsave_buffer(in, data, length, "Q", options->quality,

@@ -118,14 +118,19 @@ public struct Image: ~Copyable {
     ///   - quality: 1–100 (ignored by PNG and GIF).
     ///   - effort: the encoder's CPU effort in its own range (ignored by PNG; JPEG: 0 baseline, 1 and up progressive).
     ///   - lossless: WebP only: the exact pixels, `quality` ignored.
+    ///   - palette: PNG only: at most 256 colours, chosen by libimagequant (so not lossless),
+    ///     `effort` its own 1–10.
     /// - Throws: `VipsError.encodeFailed`, or `.stopped` when the budget runs out, or at once
     ///   when an encoder the budget cannot stop could not finish in its time left (`EncoderCost`).
-    public func encoded(as format: ImageFormat, quality: Int, effort: Int, lossless: Bool = false) throws(VipsError) -> [UInt8] {
+    public func encoded(
+        as format: ImageFormat, quality: Int, effort: Int, lossless: Bool = false, palette: Bool = false
+    ) throws(VipsError) -> [UInt8] {
         if let budget, !budget.canFinishEncoding(format, effort: effort, pixels: width * frameHeight * frames) {
             throw .stopped
         }
         var options = imgedge_vips_save_options(
-            format: format.shimFormat, quality: Int32(quality), effort: Int32(effort), lossless: lossless ? 1 : 0)
+            format: format.shimFormat, quality: Int32(quality), effort: Int32(effort), lossless: lossless ? 1 : 0,
+            palette: palette ? 1 : 0)
         var data: UnsafeMutableRawPointer?
         var length = 0
         budget?.watch(pointer)

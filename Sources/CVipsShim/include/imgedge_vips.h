@@ -176,6 +176,7 @@ typedef struct {
     int quality;          ///< 1-100; ignored by PNG and GIF
     int effort;           ///< encoder CPU effort in the format's own range; JPEG: 0 baseline, 1 and up progressive
     int lossless;         ///< WebP: not 0 for lossless, quality then ignored; ignored by the others
+    int palette;          ///< PNG: not 0 for at most 256 colours chosen by libimagequant (lossy), effort its 1-10
 } imgedge_vips_save_options;
 
 /// Encodes `in` with all metadata stripped. On success `*data` holds `*length` bytes that the

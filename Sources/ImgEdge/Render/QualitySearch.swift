@@ -42,6 +42,19 @@ struct QualitySearch {
     /// The score to reach; nil for what JPEG at `referenceQuality` scores on the image.
     let target: Double?
 
+    /// The score of `bytes`, an encode of `image` made otherwise than by a search (a palette
+    /// PNG), against it.
+    static func score(of bytes: [UInt8], against image: borrowing Image) throws(QualitySearchError) -> Double {
+        let pixels = try QualitySearchError.vips { () throws(VipsError) in try image.copiedPixels() }
+        let decoded = try QualitySearchError.vips { () throws(VipsError) in try Image.pixels(decoding: bytes) }
+        return try QualitySearchError.metric { () throws(SSIMULACRA2Error) in
+            try SSIMULACRA2.score(
+                reference: pixels, layout: PixelLayout(width: image.width, height: image.frameHeight, bands: image.bands),
+                distorted: decoded.pixels,
+                layout: PixelLayout(width: decoded.width, height: decoded.height, bands: decoded.bands))
+        }
+    }
+
     /// Searches on `image`, computed into memory and without alpha (a scored encode of an image
     /// with alpha would be compared on backdrops the target's JPEG never saw), at least 8×8.
     func run(on image: borrowing Image) throws(QualitySearchError) -> Outcome {

@@ -97,6 +97,9 @@ struct RenderJob: Sendable {
         return .fast
     }
 
+    /// libimagequant's effort for a palette PNG: its slowest and best, 1–10.
+    static let paletteEffort = 10
+
     /// The formats the optimised encode tries for an image whose fast encode is `format`: that
     /// one first, then, unless the URL fixed the format, every other the client named that the
     /// optimiser encodes (JPEG XL, AVIF, WebP), in its order. Which is smallest at the same
@@ -109,11 +112,12 @@ struct RenderJob: Sendable {
 
     /// `image` encoded at the quality `QualitySearch` chooses for it and the optimised effort, in
     /// whichever of `formats` gives the fewest bytes at the target score (the first on a tie),
-    /// under a tag naming the format, quality and effort. With `tryingLossless` and WebP among
-    /// `formats`, lossless WebP too, which has every pixel exact: text captured at its own size
-    /// takes fewer bytes so than lossy at the target (a page of README text at 1280 px: 36 kB
-    /// lossless against 51 kB of AVIF). A format whose search fails (its deadline passed, say)
-    /// is passed over, unless none succeeds.
+    /// under a tag naming the format, quality and effort. With `tryingLossless` (a source stored
+    /// without loss, where flat graphics and screenshots come from), two more: lossless WebP,
+    /// when WebP is among `formats`, every pixel exact (a page of README text at 1280 px: 36 kB
+    /// against 51 kB of AVIF at the target); and a palette PNG, which every client takes, when it
+    /// reaches the target (an 800 px dashboard: 29 kB against 35 kB of JPEG). A format whose
+    /// search fails (its deadline passed, say) is passed over, unless none succeeds.
     private func optimised(
         _ image: borrowing Image, as formats: [ImageFormat], tryingLossless: Bool, timings: StageTimings
     ) throws(ImageServiceError)
@@ -144,6 +148,12 @@ struct RenderJob: Sendable {
             bytes.count < best?.bytes.count ?? .max
         {
             best = (.webp, bytes, optimisedTag(.webp, quality: nil))
+        }
+        if tryingLossless, let target,
+            let bytes = try? image.encoded(as: .png, quality: 100, effort: Self.paletteEffort, palette: true),
+            bytes.count < best?.bytes.count ?? .max, (try? QualitySearch.score(of: bytes, against: image)) ?? 0 >= target
+        {
+            best = (.png, bytes, optimisedTag(.png, quality: nil))
         }
         guard let (format, bytes, tag) = best else {
             throw (firstFailure ?? .vips(.encodeFailed("no format to optimise"))).serviceError
@@ -215,14 +225,13 @@ struct RenderJob: Sendable {
         EntityTag(sourceDigest: sourceDigest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
     }
 
-    /// The tag of the variant encoded as `format` by the optimiser at `quality` (nil: lossless),
-    /// with the optimised effort.
+    /// The tag of the variant encoded as `format` by the optimiser at `quality` (nil: lossless
+    /// WebP or palette PNG), with the optimised effort.
     func optimisedTag(_ format: ImageFormat, quality: Int?) -> EntityTag {
-        EntityTag(
+        let setting = quality.map(String.init) ?? (format == .png ? "palette" : "lossless")
+        return EntityTag(
             sourceDigest: sourceDigest, optionsKey: identity.request, format: .image(format),
-            encodingKey:
-                "\(encoding.cacheKey)|optimised:\(quality.map(String.init) ?? "lossless")/\(encoding.optimisedEffort[format] ?? 0)"
-        )
+            encodingKey: "\(encoding.cacheKey)|optimised:\(setting)/\(encoding.optimisedEffort[format] ?? 0)")
     }
 
     /// The tag of the original's own bytes, served as they are in `format`: the same whatever the

@@ -123,7 +123,8 @@ extension RenderJob {
     /// `stage`.
     /// - Throws: `.malformed` unless the format is one this job may give, the tag is the one the
     ///   job gives it, as a render, as the original itself or as the optimiser's encode at one of
-    ///   the qualities searched (or lossless WebP), and the stage is one this job's pass may give.
+    ///   the qualities searched (or lossless WebP, or a palette PNG), and the stage is one this
+    ///   job's pass may give.
     func checkedHeader(format: VariantFormat, entityTag: String, stage: VariantStage) throws(WorkerProtocolError) -> VariantHeader
     {
         let header = VariantHeader(
@@ -145,7 +146,7 @@ extension RenderJob {
             if stage == .optimised {
                 if renderable,
                     QualitySearch.qualities.contains(where: { entityTag == optimisedTag(image, quality: $0).description })
-                        || (image == .webp && entityTag == optimisedTag(.webp, quality: nil).description)
+                        || ([.webp, .png].contains(image) && entityTag == optimisedTag(image, quality: nil).description)
                 {
                     return header
                 }

@@ -123,6 +123,30 @@ struct OptimiserTests {
         }
     }
 
+    @Test(
+        "a flat graphic for a client taking no modern format is kept as a palette PNG where that reaches the target in fewer bytes"
+    )
+    func paletteGraphic() async throws {
+        try await withServer(testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }) { client in
+            let (uri, accept) = ("/screenshot-ui.png?w=800", "image/png,image/*;q=0.8")
+            let fast = try await client.get(uri, [.accept: accept])
+            #expect(fast.headers[.xStage] == "fast")
+            #expect(fast.headers[.contentType] == "image/jpeg")
+            let optimised = try await Self.poll(client, uri, accept: accept) { $0.headers[.xStage] != "fast" }
+            #expect(optimised.headers[.xStage] == "optimised")
+            #expect(optimised.headers[.contentType] == "image/png")
+            #expect(optimised.body.readableBytes < fast.body.readableBytes)
+            // A palette: IHDR's colour type, the 26th byte, is 3.
+            #expect(optimised.body.getInteger(at: optimised.body.readerIndex + 25, as: UInt8.self) == 3)
+            // It reaches the target on the render: JPEG q80's score on the same thumbnail.
+            let source = try Data(contentsOf: URL(fileURLWithPath: "\(testImagesDirectory)/screenshot-ui.png"))
+            let render = try Image.thumbnail(of: SourceBytes(source), ThumbnailRequest(width: 800, height: nil)).materialized()
+            let target = try QualitySearch.score(of: render.encoded(as: .jpeg, quality: 80, effort: 0), against: render)
+            let score = try QualitySearch.score(of: Array(optimised.body.readableBytesView), against: render)
+            #expect(score >= target - 1, "scores \(score) against a target of \(target)")
+        }
+    }
+
     @Test("a URL's own q, a lossless format and an upload are final at once")
     func finalAtOnce() async throws {
         let configuration = testConfiguration { $0.encoding.optimizeAfterSeconds = 120 }

@@ -26,6 +26,7 @@ private let testImageKinds: [String: SourceSniffer.Kind?] = [
     "low-quality.jpg": .jpeg,
     "palette-16.png": .png,
     "screenshot-text.png": .png,
+    "screenshot-ui.png": .png,
     "huge-dimensions.png": .png,
     "landscape-16bit.png": .png,
     "landscape-progressive.jpg": .jpeg,
