@@ -103,8 +103,8 @@ struct RenderJob: Sendable {
     /// The formats the optimised encode tries for an image whose fast encode is `format`: that
     /// one first, then, unless the URL fixed the format, every other the client named that the
     /// optimiser encodes (JPEG XL, AVIF, WebP), in its order. Which is smallest at the same
-    /// score depends on the image (on the second corpus, JPEG XL for a third of the photos and
-    /// AVIF for the rest: BENCHMARKS.md "Quality and bytes per browser").
+    /// score depends on the image (on the second benchmark set, JPEG XL for 3 of the 12 photos
+    /// and AVIF for the rest: BENCHMARKS.md "Quality and bytes per browser").
     func optimisedFormats(after format: ImageFormat) -> [ImageFormat] {
         guard !negotiated.isExplicit else { return [format] }
         return [format] + negotiated.candidates.filter { $0 != format && encoding.optimises($0) }
@@ -225,13 +225,18 @@ struct RenderJob: Sendable {
         EntityTag(sourceDigest: sourceDigest, optionsKey: identity.request, format: format, encodingKey: encoding.cacheKey)
     }
 
-    /// The tag of the variant encoded as `format` by the optimiser at `quality` (nil: lossless
-    /// WebP or palette PNG), with the optimised effort.
+    /// The tag of the variant encoded as `format` by the optimiser at `quality` with the
+    /// optimised effort; with no quality, lossless WebP or a palette PNG (`paletteEffort`).
     func optimisedTag(_ format: ImageFormat, quality: Int?) -> EntityTag {
-        let setting = quality.map(String.init) ?? (format == .png ? "palette" : "lossless")
+        let setting =
+            switch (quality, format) {
+            case (let quality?, _): "\(quality)/\(encoding.optimisedEffort[format] ?? 0)"
+            case (nil, .png): "palette/\(Self.paletteEffort)"
+            case (nil, _): "lossless/\(encoding.optimisedEffort[format] ?? 0)"
+            }
         return EntityTag(
             sourceDigest: sourceDigest, optionsKey: identity.request, format: .image(format),
-            encodingKey: "\(encoding.cacheKey)|optimised:\(setting)/\(encoding.optimisedEffort[format] ?? 0)")
+            encodingKey: "\(encoding.cacheKey)|optimised:\(setting)")
     }
 
     /// The tag of the original's own bytes, served as they are in `format`: the same whatever the
