@@ -160,7 +160,7 @@ private func fallbackImage(_ configuration: ImgEdgeConfiguration) throws(Configu
     let bytes = SourceBytes(data)
     guard bytes.withUnsafeBytes(SourceSniffer.sniff) != nil else { throw refused("is not a JPEG, PNG, GIF, WebP or HEIF image") }
     let digest = bytes.withUnsafeBytes { SHA256.hash(data: $0) }
-    return SourceImage(bytes: bytes, lastModified: nil, version: "sha256:" + digest.hexString)
+    return SourceImage(bytes: bytes, lastModified: nil, version: SourceImage.contentVersion(digest))
 }
 
 /// The optimiser, with one worker thread of its own at nice 19, and its own worker process when

@@ -17,6 +17,13 @@ struct CachedVariant: Sendable {
     init(_ image: RenderedImage) {
         self.init(header: image.header, body: image.body)
     }
+
+    /// The same bytes as lasting: fast bytes the optimiser kept.
+    var markedFinal: CachedVariant {
+        var variant = self
+        variant.header.stage = .final
+        return variant
+    }
 }
 
 /// A place variants are kept: memory or disk.

@@ -30,4 +30,9 @@ struct SourceImage: Sendable {
         self.lastModified = lastModified
         self.version = version
     }
+
+    /// The version of content known only by its bytes, whose SHA-256 is `digest`.
+    static func contentVersion(_ digest: some Sequence<UInt8>) -> String {
+        "sha256:" + digest.hexString
+    }
 }

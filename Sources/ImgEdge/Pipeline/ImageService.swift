@@ -186,7 +186,8 @@ struct ImageService: Sendable {
             return ServedAnswer(outcome: outcome, cacheStatus: .miss)
         }
         let digest = try await run(in: place) { input.digest }
-        let key = VariantKey(source: "upload:", version: "sha256:\(digest.hexString)", rendering: rendering(of: request.parsed))
+        let key = VariantKey(
+            source: "upload:", version: SourceImage.contentVersion(digest), rendering: rendering(of: request.parsed))
         if let hit = await lookup(key, ifNoneMatch: request.parsed.ifNoneMatch) {
             return hit
         }
@@ -269,7 +270,7 @@ struct ImageService: Sendable {
             version = told
         } else {
             let hashed = try await run(in: place) { input.digest }
-            version = "sha256:" + hashed.hexString
+            version = SourceImage.contentVersion(hashed)
             digest = hashed
         }
         learn(.version(version), for: path)
@@ -313,8 +314,7 @@ struct ImageService: Sendable {
         request.parsed.ifNoneMatch = nil
         // Its thread runs at nice 19, so the deadline, in wall time, leaves room for waiting.
         request.limits.maxProcessingTime *= Self.optimisedDeadlineFactor
-        var lasting = fast
-        lasting.header.stage = .final
+        var lasting = fast.markedFinal
         let outcome: Optimiser.Outcome
         do throws(ImageServiceError) {
             let rendered = try await workers.withPlace(for: nil) { place throws(ImageServiceError) in
@@ -368,9 +368,7 @@ struct ImageService: Sendable {
             source = try await origin.fetch(path, limit: request.limits.maxSourceBytes)
         } catch {
             if Task.isCancelled { return .failed("stopped by shutdown") }
-            var lasting = fast
-            lasting.header.stage = .final
-            await cache.store(lasting, for: key)
+            await cache.store(fast.markedFinal, for: key)
             return .failed("fetching the source again: \(error)")
         }
         let input = JobInput.encoded(source)
@@ -380,7 +378,7 @@ struct ImageService: Sendable {
                 try await workers.run(in: place) { () throws(ImageServiceError) in input.digest }
             }
         }
-        guard (source.version ?? digest.map { "sha256:" + $0.hexString }) == key.version else { return .stale }
+        guard (source.version ?? digest.map(SourceImage.contentVersion)) == key.version else { return .stale }
         return await optimise(input, request, key: key, digest: digest, fast: fast, on: workers)
     }
 }

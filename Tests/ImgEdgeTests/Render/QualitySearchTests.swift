@@ -1,5 +1,4 @@
 import Foundation
-import Perceptual
 import Testing
 import Vips
 
@@ -14,15 +13,6 @@ struct QualitySearchTests {
         return try Image.thumbnail(of: SourceBytes(source), ThumbnailRequest(width: 480, height: nil)).materialized()
     }
 
-    /// The score of `bytes` against `image`, scored afresh.
-    static func score(of bytes: [UInt8], against image: borrowing Image) throws -> Double {
-        let decoded = try Image.pixels(decoding: bytes)
-        let layout = PixelLayout(width: image.width, height: image.frameHeight, bands: image.bands)
-        return try SSIMULACRA2.score(
-            reference: image.copiedPixels(), layout: layout, distorted: decoded.pixels,
-            layout: PixelLayout(width: decoded.width, height: decoded.height, bands: decoded.bands))
-    }
-
     @Test(
         "the encode kept reaches the target, and one quality step below the trials fall short of it",
         arguments: [ImageFormat.webp, .avif])
@@ -30,13 +20,14 @@ struct QualitySearchTests {
         let image = try Self.photo()
         let search = QualitySearch(format: format, trialEffort: 0, finalEffort: 0, target: nil)
         let outcome = try search.run(on: image)
-        let jpegScore = try Self.score(of: image.encoded(as: .jpeg, quality: 80, effort: 0), against: image)
+        let jpegScore = try QualitySearch.score(of: image.encoded(as: .jpeg, quality: 80, effort: 0), against: image)
         #expect(abs(outcome.target - jpegScore) < 1e-9, "the default target is JPEG q80's score on the image")
         #expect(QualitySearch.qualities.contains(outcome.quality))
         #expect(outcome.score >= outcome.target, "q\(outcome.quality) scores \(outcome.score) < \(outcome.target)")
-        #expect(abs(try Self.score(of: outcome.bytes, against: image) - outcome.score) < 1e-9)
+        #expect(abs(try QualitySearch.score(of: outcome.bytes, against: image) - outcome.score) < 1e-9)
         if outcome.quality > QualitySearch.qualities.lowerBound {
-            let below = try Self.score(of: image.encoded(as: format, quality: outcome.quality - 1, effort: 0), against: image)
+            let below = try QualitySearch.score(
+                of: image.encoded(as: format, quality: outcome.quality - 1, effort: 0), against: image)
             #expect(below < outcome.target, "q\(outcome.quality - 1) already scores \(below) >= \(outcome.target)")
         }
     }
@@ -49,8 +40,8 @@ struct QualitySearchTests {
         let outcome = try QualitySearch(format: format, trialEffort: trialEffort, finalEffort: finalEffort, target: nil)
             .run(on: image)
         #expect(outcome.score >= outcome.target)
-        #expect(abs(try Self.score(of: outcome.bytes, against: image) - outcome.score) < 1e-9)
-        let below = try Self.score(
+        #expect(abs(try QualitySearch.score(of: outcome.bytes, against: image) - outcome.score) < 1e-9)
+        let below = try QualitySearch.score(
             of: image.encoded(as: format, quality: outcome.quality - 1, effort: finalEffort), against: image)
         #expect(below < outcome.target, "q\(outcome.quality - 1) at effort \(finalEffort) already scores \(below)")
     }
